@@ -174,3 +174,15 @@ func civilFromDays(z int64) (int, int, int) {
 	}
 	return int(y), int(m), int(d)
 }
+
+// MinDate and MaxDate bound the representable dates; they stand for "no
+// start" and "no end" in validity ranges.
+const (
+	MinDate Date = -1 << 31
+	MaxDate Date = 1<<31 - 1
+)
+
+var weekdaysVN = [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
+
+// WeekdayVN returns the Vietnamese name of the date's weekday ("Thứ Hai").
+func (d Date) WeekdayVN() string { return weekdaysVN[d.Weekday()] }

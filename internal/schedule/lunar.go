@@ -65,11 +65,12 @@ func newMoonDay(k int, tz float64) int {
 	Mpr := 306.0253 + 385.81691806*kf + 0.0107306*T2 + 0.00001236*T3
 	F := 21.2964 + 390.67050646*kf - 0.0016528*T2 - 0.00000239*T3
 	C1 := (0.1734-0.000393*T)*math.Sin(M*dr) + 0.0021*math.Sin(2*dr*M)
-	C1 -= 0.4068*math.Sin(Mpr*dr) + 0.0161*math.Sin(dr*2*Mpr)
+	// Term by term as published: "C1 -= a + b" would subtract b too.
+	C1 = C1 - 0.4068*math.Sin(Mpr*dr) + 0.0161*math.Sin(dr*2*Mpr)
 	C1 -= 0.0004 * math.Sin(dr*3*Mpr)
 	C1 += 0.0104*math.Sin(dr*2*F) - 0.0051*math.Sin(dr*(M+Mpr))
-	C1 -= 0.0074*math.Sin(dr*(M-Mpr)) + 0.0004*math.Sin(dr*(2*F+M))
-	C1 -= 0.0004*math.Sin(dr*(2*F-M)) - 0.0006*math.Sin(dr*(2*F+Mpr))
+	C1 = C1 - 0.0074*math.Sin(dr*(M-Mpr)) + 0.0004*math.Sin(dr*(2*F+M))
+	C1 = C1 - 0.0004*math.Sin(dr*(2*F-M)) - 0.0006*math.Sin(dr*(2*F+Mpr))
 	C1 += 0.0010*math.Sin(dr*(2*F-Mpr)) + 0.0005*math.Sin(dr*(2*Mpr+M))
 	var deltaT float64
 	if T < -11 {
@@ -133,6 +134,11 @@ func solarToLunar(d Date, tz float64) LunarDate {
 	monthStart := newMoonDay(k+1, tz)
 	if monthStart > dayNumber {
 		monthStart = newMoonDay(k, tz)
+	}
+	// The estimate k can be one too high (e.g. 2054-05-07, 2062-04-09);
+	// the published code has the same flaw and returns day 0 there.
+	if monthStart > dayNumber {
+		monthStart = newMoonDay(k-1, tz)
 	}
 	a11 := lunarMonth11(yy, tz)
 	b11 := a11

@@ -1,0 +1,147 @@
+// Command nhachan keeps Vietnamese government agencies on time: it reads
+// plan documents' dated duties, works out every due date on the Vietnamese
+// working-day calendar and (with the daemon) reminds agencies before each.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh must resolve on hosts without zoneinfo
+
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// Exit codes: a stable contract for scripts.
+const (
+	exitOK     = 0
+	exitFail   = 1 // the command ran and failed
+	exitConfig = 2 // configuration or usage errors
+)
+
+const usage = `nhachan — nhắc hạn: deadlines of Vietnamese administrative plans
+
+Usage:
+  nhachan explain [--year Y] [--json] [--config FILE] EXPR
+  nhachan check [--config FILE]
+  nhachan plan --from D --to D [--agency ID] [--task ID] [--lead-only] [--format table|json|csv] [--config FILE]
+  nhachan calendar --year Y [--json] [--config FILE]
+  nhachan serve [--config FILE]
+  nhachan version
+
+Dates are YYYY-MM-DD. --config defaults to config/nhachan.yaml.
+`
+
+// env is what a command needs from the outside world, so that tests can run
+// commands in-process with their own clock and streams.
+type env struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+}
+
+func main() {
+	e := env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
+	os.Exit(run(e, os.Args[1:]))
+}
+
+// run dispatches a command line and returns the exit code.
+func run(e env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return exitConfig
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "explain":
+		err = cmdExplain(e, rest)
+	case "check":
+		err = cmdCheck(e, rest)
+	case "plan":
+		err = cmdPlan(e, rest)
+	case "calendar":
+		err = cmdCalendar(e, rest)
+	case "serve":
+		err = cmdServe(e, rest)
+	case "version":
+		fmt.Fprintln(e.stdout, "nhachan", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+	default:
+		fmt.Fprintf(e.stderr, "nhachan: unknown command %q\n\n%s", cmd, usage)
+		return exitConfig
+	}
+	if err == nil {
+		return exitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(e.stderr, ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(e.stderr, "nhachan %s: %v\n", cmd, err)
+	return exitFail
+}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// exitError carries an exit code and an already formatted message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+func usageError(format string, args ...any) error {
+	return exitError{code: exitConfig, msg: fmt.Sprintf(format, args...)}
+}
+
+// parseFlags parses flags wherever they stand among the arguments, so that
+// `nhachan explain "Quý I hàng năm" --year 2027` works like the flags-first
+// form, and returns the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError("nhachan %s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// vnLocation is Asia/Ho_Chi_Minh, embedded through time/tzdata.
+func vnLocation() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err) // cannot happen: time/tzdata is linked in
+	}
+	return loc
+}
+
+// today is the current date in Vietnam.
+func today(e env) schedule.Date { return schedule.DateOf(e.now().In(vnLocation())) }
+
+func parseDateFlag(name, v string) (schedule.Date, error) {
+	d, err := schedule.ParseDate(strings.TrimSpace(v))
+	if err != nil {
+		return 0, usageError("--%s: %v", name, err)
+	}
+	return d, nil
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ninhthuan/nhachan/internal/model"
+)
+
+// planRow is the stable JSON (and CSV) contract of `nhachan plan`.
+type planRow struct {
+	Task         string   `json:"task"`
+	Period       string   `json:"period"`
+	Due          string   `json:"due"`
+	EffectiveDue string   `json:"effective_due"`
+	Agency       string   `json:"agency"`
+	AgencyName   string   `json:"agency_name"`
+	Role         string   `json:"role"`
+	To           []string `json:"to"`
+	Quota        int      `json:"quota,omitempty"`
+	Unassigned   bool     `json:"unassigned,omitempty"`
+	Reason       string   `json:"reason,omitempty"`
+}
+
+func toRow(o model.Occurrence) planRow {
+	r := planRow{
+		Task: o.Task.ID, Period: o.Period, Due: o.Due.String(), EffectiveDue: o.EffectiveDue.String(),
+		Role: string(o.Role), Quota: o.Quota, To: []string{},
+	}
+	if o.Assignee.Unassigned() {
+		r.Agency, r.AgencyName = o.Assignee.Named.ID, o.Assignee.Named.Name
+		r.Unassigned, r.Reason = true, o.Assignee.Reason
+		return r
+	}
+	r.Agency, r.AgencyName = o.Assignee.Agency.ID, o.Assignee.Agency.Name
+	r.To = append(r.To, o.Assignee.Agency.Email...)
+	return r
+}
+
+func cmdPlan(e env, args []string) error {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fromS := fs.String("from", "", "first due date YYYY-MM-DD (required)")
+	toS := fs.String("to", "", "last due date YYYY-MM-DD (required)")
+	agency := fs.String("agency", "", "only this agency (answering or named)")
+	task := fs.String("task", "", "only this task id")
+	leadOnly := fs.Bool("lead-only", false, "leave out coordinating agencies")
+	format := fs.String("format", "table", "table, json or csv")
+	cfgFile := configFlag(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("nhachan plan: unexpected argument %q", pos[0])
+	}
+	if *fromS == "" || *toS == "" {
+		return usageError("usage: nhachan plan --from YYYY-MM-DD --to YYYY-MM-DD [--agency ID] [--task ID] [--format table|json|csv]")
+	}
+	from, err := parseDateFlag("from", *fromS)
+	if err != nil {
+		return err
+	}
+	to, err := parseDateFlag("to", *toS)
+	if err != nil {
+		return err
+	}
+	if to < from {
+		return usageError("--to %s is before --from %s", to, from)
+	}
+	switch *format {
+	case "table", "json", "csv":
+	default:
+		return usageError("--format %q: want table, json or csv", *format)
+	}
+	cfg, err := loadConfig(e, *cfgFile, true)
+	if err != nil {
+		return err
+	}
+	if *agency != "" {
+		if _, ok := cfg.Directory.Agency(*agency); !ok {
+			return usageError("--agency %q: no such agency in the directory", *agency)
+		}
+	}
+	if *task != "" && !hasTask(cfg.Schedules, *task) {
+		return usageError("--task %q: no such task in the schedules", *task)
+	}
+	occ := cfg.Planner().Plan(from, to, model.Filter{Agency: *agency, Task: *task, LeadOnly: *leadOnly})
+	switch *format {
+	case "json":
+		return writePlanJSON(e.stdout, occ)
+	case "csv":
+		return writePlanCSV(e.stdout, occ)
+	}
+	return writePlanTable(e.stdout, occ)
+}
+
+func hasTask(ss []*model.Schedule, id string) bool {
+	for _, s := range ss {
+		for _, t := range s.Tasks {
+			if t.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func writePlanJSON(w io.Writer, occ []model.Occurrence) error {
+	rows := make([]planRow, 0, len(occ))
+	for _, o := range occ {
+		rows = append(rows, toRow(o))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rows)
+}
+
+func writePlanCSV(w io.Writer, occ []model.Occurrence) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"task", "period", "due", "effective_due", "agency", "agency_name", "role", "to", "quota", "unassigned", "reason"})
+	for _, o := range occ {
+		r := toRow(o)
+		quota := ""
+		if r.Quota > 0 {
+			quota = fmt.Sprint(r.Quota)
+		}
+		unassigned := ""
+		if r.Unassigned {
+			unassigned = "true"
+		}
+		_ = cw.Write([]string{r.Task, r.Period, r.Due, r.EffectiveDue, csvSafe(r.Agency), csvSafe(r.AgencyName), r.Role,
+			csvSafe(strings.Join(r.To, ";")), quota, unassigned, csvSafe(r.Reason)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe defuses spreadsheet formula injection: a cell an admin opens in
+// Excel must not run "=HYPERLINK(…)" from a name in the directory.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func writePlanTable(w io.Writer, occ []model.Occurrence) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tHẠN\tHẠN THỰC TẾ\tVAI TRÒ\tCƠ QUAN")
+	for _, o := range occ {
+		r := toRow(o)
+		role := "chủ trì"
+		if o.Role == model.RoleCoordinating {
+			role = "phối hợp"
+		}
+		who := r.AgencyName
+		if r.Unassigned {
+			who = "CHƯA CÓ CƠ QUAN NHẬN — " + r.Reason
+		}
+		eff := o.EffectiveDue.VN()
+		if o.EffectiveDue == o.Due {
+			eff = "="
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Task, r.Period, o.Due.VN(), eff, role, who)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d dòng\n", len(occ))
+	return err
+}

@@ -1,0 +1,117 @@
+package config
+
+import "github.com/ninhthuan/nhachan/internal/schedule"
+
+// The raw shapes of the YAML files. Every key a file may hold is a field
+// here; anything else is an error. Fields tagged req:"true" must be given.
+
+// mainFile is config/nhachan.yaml.
+type mainFile struct {
+	At        at            `yaml:"-"`
+	Timezone  string        `yaml:"timezone"`
+	Directory string        `yaml:"directory" req:"true"`
+	Holidays  string        `yaml:"holidays"`
+	Schedules []scheduleRef `yaml:"schedules" req:"true"`
+}
+
+type scheduleRef struct {
+	At   at     `yaml:"-"`
+	File string `yaml:"file" req:"true"`
+	// CarryForwardUntil lets an admin keep a plan's recurring tasks alive
+	// past the plan's own end, until a successor plan is entered.
+	CarryForwardUntil *schedule.Date `yaml:"carry_forward_until"`
+}
+
+// agenciesFile is the agency directory.
+type agenciesFile struct {
+	At       at          `yaml:"-"`
+	Groups   []groupRaw  `yaml:"groups"`
+	Agencies []agencyRaw `yaml:"agencies" req:"true"`
+}
+
+type groupRaw struct {
+	At   at     `yaml:"-"`
+	ID   string `yaml:"id" req:"true"`
+	Name string `yaml:"name" req:"true"`
+}
+
+type agencyRaw struct {
+	At         at             `yaml:"-"`
+	ID         string         `yaml:"id" req:"true"`
+	Name       string         `yaml:"name" req:"true"`
+	ShortName  string         `yaml:"short_name"`
+	Groups     []string       `yaml:"groups"`
+	Email      []string       `yaml:"email"`
+	Head       *headRaw       `yaml:"head"`
+	ValidFrom  *schedule.Date `yaml:"valid_from"`
+	ValidUntil *schedule.Date `yaml:"valid_until"`
+	Successors []string       `yaml:"successors"`
+	Note       string         `yaml:"note"`
+}
+
+type headRaw struct {
+	At    at     `yaml:"-"`
+	Title string `yaml:"title"`
+	Email string `yaml:"email" req:"true"`
+}
+
+// scheduleFile is one plan document under schedules/.
+type scheduleFile struct {
+	At           at             `yaml:"-"`
+	ID           string         `yaml:"id" req:"true"`
+	Title        string         `yaml:"title" req:"true"`
+	Decision     string         `yaml:"decision"`
+	Issued       *schedule.Date `yaml:"issued"`
+	Period       *periodRaw     `yaml:"period" req:"true"`
+	StrictBefore bool           `yaml:"strict_before"`
+	FollowUp     string         `yaml:"follow_up"`
+	Sections     []sectionRaw   `yaml:"sections"`
+	Tasks        []taskRaw      `yaml:"tasks" req:"true"`
+}
+
+type periodRaw struct {
+	At    at            `yaml:"-"`
+	From  schedule.Date `yaml:"from" req:"true"`
+	Until schedule.Date `yaml:"until" req:"true"`
+}
+
+type sectionRaw struct {
+	At    at     `yaml:"-"`
+	ID    string `yaml:"id" req:"true"`
+	Title string `yaml:"title" req:"true"`
+}
+
+type taskRaw struct {
+	At                at       `yaml:"-"`
+	ID                string   `yaml:"id" req:"true"`
+	Section           string   `yaml:"section" req:"true"`
+	Task              string   `yaml:"task" req:"true"`
+	Product           string   `yaml:"product"`
+	Time              string   `yaml:"time" req:"true"`
+	Rule              string   `yaml:"rule"`
+	RuleSource        string   `yaml:"rule_source"`
+	LeadText          string   `yaml:"lead_text"`
+	Lead              []string `yaml:"lead" req:"true"`
+	CoordinatingText  string   `yaml:"coordinating_text"`
+	Coordinating      []string `yaml:"coordinating"`
+	Note              string   `yaml:"note"`
+	LegalBasis        string   `yaml:"legal_basis"`
+	WorkingDaysBefore int      `yaml:"working_days_before"`
+}
+
+// holidayFile is one year of non-working days, config/holidays/YYYY.yaml.
+type holidayFile struct {
+	At        at           `yaml:"-"`
+	Year      int          `yaml:"year" req:"true"`
+	Source    string       `yaml:"source"`
+	Confirmed bool         `yaml:"confirmed"`
+	Days      []holidayRaw `yaml:"days"`
+	Workdays  []holidayRaw `yaml:"workdays"`
+}
+
+type holidayRaw struct {
+	At   at            `yaml:"-"`
+	Date schedule.Date `yaml:"date" req:"true"`
+	Name string        `yaml:"name" req:"true"`
+	Kind string        `yaml:"kind"`
+}

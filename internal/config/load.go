@@ -1,0 +1,231 @@
+package config
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ninhthuan/nhachan/internal/calendar"
+	"github.com/ninhthuan/nhachan/internal/model"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// DefaultPath is where the configuration is looked for.
+const DefaultPath = "config/nhachan.yaml"
+
+// Config is a loaded, validated and built configuration. It is immutable:
+// a reload builds a new one and swaps it in whole.
+type Config struct {
+	File      string // the main file, as displayed
+	Location  *time.Location
+	Directory *model.Directory
+	Calendar  *calendar.Calendar
+	Notices   []calendar.YearNotice
+	Schedules []*model.Schedule
+	// Files lists every file read, as displayed, for change watching.
+	Files []string
+}
+
+// Planner returns a planner over the configuration.
+func (c *Config) Planner() *model.Planner {
+	return &model.Planner{Directory: c.Directory, Calendar: c.Calendar, Schedules: c.Schedules}
+}
+
+// Load reads the configuration rooted at the file path on disk. Paths inside
+// it are relative to the file's folder. The Diagnostics hold every error and
+// warning; the Config is nil when there is any error.
+func Load(file string) (*Config, Diagnostics) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, Diagnostics{{File: file, Line: 1, Col: 1, Msg: err.Error()}}
+	}
+	cwd, _ := os.Getwd()
+	display := func(name string) string {
+		p := "/" + name
+		if rel, err := filepath.Rel(cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+		return p
+	}
+	return LoadFS(os.DirFS("/"), strings.TrimPrefix(filepath.ToSlash(abs), "/"), display)
+}
+
+// LoadFS reads the configuration from fsys, starting at name. display turns
+// a name of fsys into what messages show (nil: the name itself).
+func LoadFS(fsys fs.FS, name string, display func(string) string) (*Config, Diagnostics) {
+	if display == nil {
+		display = func(s string) string { return s }
+	}
+	l := &loader{fsys: fsys, display: display}
+	cfg := l.load(name)
+	l.diags.Sort()
+	if l.diags.HasErrors() {
+		return nil, l.diags
+	}
+	return cfg, l.diags
+}
+
+type loader struct {
+	fsys    fs.FS
+	display func(string) string
+	diags   Diagnostics
+	files   []string
+}
+
+func (l *loader) reporter(name string) reporter {
+	return reporter{file: l.display(name), diags: &l.diags}
+}
+
+// read decodes one YAML file into v; false when it is missing or unreadable
+// as YAML (the error is reported at from, in the file that named it).
+func (l *loader) read(name string, v any, from reporter, at Pos) bool {
+	data, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		from.errorf(at, "cannot read %s: %v", l.display(name), unwrapPathError(err))
+		return false
+	}
+	l.files = append(l.files, l.display(name))
+	return decodeFile(l.reporter(name), data, v)
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func (l *loader) load(name string) *Config {
+	main := reporter{file: l.display(name), diags: &l.diags}
+	var mf mainFile
+	data, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		main.errorf(Pos{1, 1}, "cannot read configuration: %v", unwrapPathError(err))
+		return nil
+	}
+	l.files = append(l.files, l.display(name))
+	if !decodeFile(main, data, &mf) {
+		return nil
+	}
+	dir := path.Dir(name)
+	cfg := &Config{File: l.display(name)}
+
+	tz := mf.Timezone
+	if tz == "" {
+		tz = "Asia/Ho_Chi_Minh"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		main.errorf(mf.At.Key("timezone"), "unknown timezone %q", tz)
+	}
+	cfg.Location = loc
+
+	cfg.Directory = l.loadDirectory(path.Join(dir, mf.Directory), main, mf.At.Key("directory"))
+	cfg.Notices = l.loadHolidays(mf, dir, main)
+	if !l.diags.HasErrors() {
+		cal, err := calendar.New(cfg.Notices)
+		if err != nil {
+			main.errorf(mf.At.Key("holidays"), "holidays: %v", err)
+		}
+		cfg.Calendar = cal
+	}
+	if cfg.Directory == nil {
+		return nil
+	}
+	taskIDs := map[string]string{}
+	for i, ref := range mf.Schedules {
+		file := path.Join(dir, ref.File)
+		s := l.loadSchedule(file, main, ref.At.Key("file"), cfg.Directory, taskIDs)
+		if s == nil {
+			continue
+		}
+		s.CarryUntil = s.Until
+		if ref.CarryForwardUntil != nil {
+			if *ref.CarryForwardUntil < s.Until {
+				main.errorf(ref.At.Key("carry_forward_until"), "schedules[%d].carry_forward_until %s is before the plan's end %s", i+1, *ref.CarryForwardUntil, s.Until)
+			}
+			s.CarryUntil = *ref.CarryForwardUntil
+		}
+		cfg.Schedules = append(cfg.Schedules, s)
+	}
+	if len(mf.Schedules) == 0 {
+		main.errorf(mf.At.Key("schedules"), "no schedules: list at least one schedule file")
+	}
+	cfg.Files = l.files
+	return cfg
+}
+
+// loadHolidays reads every YYYY.yaml file of the holidays folder.
+func (l *loader) loadHolidays(mf mainFile, dir string, main reporter) []calendar.YearNotice {
+	if mf.Holidays == "" {
+		return nil
+	}
+	hdir := path.Join(dir, mf.Holidays)
+	entries, err := fs.ReadDir(l.fsys, hdir)
+	if err != nil {
+		main.errorf(mf.At.Key("holidays"), "cannot read holidays folder %s: %v", l.display(hdir), unwrapPathError(err))
+		return nil
+	}
+	var notices []calendar.YearNotice
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+			continue
+		}
+		if nt, ok := l.loadHolidayFile(path.Join(hdir, n)); ok {
+			notices = append(notices, nt)
+		}
+	}
+	sort.Slice(notices, func(i, j int) bool { return notices[i].Year < notices[j].Year })
+	return notices
+}
+
+func (l *loader) loadHolidayFile(name string) (calendar.YearNotice, bool) {
+	r := l.reporter(name)
+	var hf holidayFile
+	if !l.read(name, &hf, r, Pos{1, 1}) {
+		return calendar.YearNotice{}, false
+	}
+	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(name), ".yaml"), ".yml")
+	if base != fmt.Sprint(hf.Year) {
+		r.errorf(hf.At.Key("year"), "year %d does not match the file name %s (want %d.yaml)", hf.Year, path.Base(name), hf.Year)
+	}
+	nt := calendar.YearNotice{Year: hf.Year, Source: hf.Source, Confirmed: hf.Confirmed}
+	seen := map[schedule.Date]bool{}
+	conv := func(list []holidayRaw, key string, defKind calendar.Kind) []calendar.Holiday {
+		var out []calendar.Holiday
+		for _, h := range list {
+			if h.Date.Year() != hf.Year {
+				r.errorf(h.At.Key("date"), "%s: %s is not in %d", key, h.Date, hf.Year)
+			}
+			if seen[h.Date] {
+				r.errorf(h.At.Key("date"), "%s: %s is listed twice", key, h.Date)
+			}
+			seen[h.Date] = true
+			kind := defKind
+			if h.Kind != "" {
+				kind = calendar.Kind(h.Kind)
+				switch kind {
+				case calendar.KindHoliday, calendar.KindMakeup, calendar.KindSwap:
+				default:
+					r.errorf(h.At.Key("kind"), "%s: unknown kind %q; use holiday, makeup or swap", key, h.Kind)
+				}
+			}
+			if key == "workdays" {
+				if wd := h.Date.Weekday(); wd != time.Saturday && wd != time.Sunday {
+					r.errorf(h.At.Key("date"), "workdays: %s is a %s; only a Saturday or Sunday can be turned into a working day", h.Date, wd)
+				}
+			}
+			out = append(out, calendar.Holiday{Date: h.Date, Name: h.Name, Kind: kind, Pending: !hf.Confirmed})
+		}
+		return out
+	}
+	nt.Days = conv(hf.Days, "days", calendar.KindHoliday)
+	nt.Workdays = conv(hf.Workdays, "workdays", calendar.KindSwap)
+	return nt, true
+}

@@ -1,0 +1,200 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A small, valid configuration that each mistake below breaks in one place.
+var fixture = map[string]string{
+	"nhachan.yaml": `timezone: Asia/Ho_Chi_Minh
+directory: agencies.yaml
+holidays: holidays
+schedules:
+  - file: schedules/plan.yaml
+`,
+	"agencies.yaml": `groups:
+  - id: so-ban-nganh
+    name: "Các Sở, ban, ngành"
+agencies:
+  - id: so-noi-vu
+    name: "Sở Nội vụ"
+    groups: [so-ban-nganh]
+    email: ["snv@tinh.example"]
+    head: {title: "Giám đốc", email: "gd.snv@tinh.example"}
+  - id: so-tu-phap
+    name: "Sở Tư pháp"
+    groups: [so-ban-nganh]
+    email: ["stp@tinh.example"]
+    head: {title: "Giám đốc", email: "gd.stp@tinh.example"}
+    valid_until: 2025-06-30
+    successors: [so-noi-vu]
+`,
+	"holidays/2024.yaml": `year: 2024
+source: "test"
+confirmed: true
+days:
+  - {date: 2024-01-01, name: "Tết Dương lịch", kind: holiday}
+workdays:
+  - {date: 2024-05-04, name: "Làm bù"}
+`,
+	"schedules/plan.yaml": `id: test-plan
+title: "Kế hoạch thử"
+issued: 2021-10-27
+period: {from: 2021-10-27, until: 2025-12-31}
+follow_up: so-noi-vu
+sections:
+  - {id: "I", title: "MỤC I"}
+tasks:
+  - id: "I.1"
+    section: "I"
+    task: "Kế hoạch hàng năm"
+    time: "Trước 31/12 hàng năm"
+    lead: [so-noi-vu]
+    coordinating: [so-ban-nganh]
+  - id: "I.2"
+    section: "I"
+    task: "Báo cáo định kỳ"
+    time: "Theo quy định của Bộ Nội vụ"
+    rule: "chậm nhất vào ngày 20 tháng cuối quý"
+    rule_source: "Công văn 581/BNV-CCHC"
+    lead: [so-tu-phap]
+`,
+}
+
+func writeFixture(t *testing.T, mutate func(files map[string]string)) string {
+	t.Helper()
+	files := map[string]string{}
+	for k, v := range fixture {
+		files[k] = v
+	}
+	if mutate != nil {
+		mutate(files)
+	}
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestFixtureLoads(t *testing.T) {
+	dir := writeFixture(t, nil)
+	cfg, diags := Load(filepath.Join(dir, "nhachan.yaml"))
+	if diags.HasErrors() {
+		t.Fatalf("fixture has errors:\n%v", diags.Error())
+	}
+	if n := len(cfg.Schedules[0].Tasks); n != 2 {
+		t.Fatalf("tasks = %d", n)
+	}
+}
+
+// posOf returns line:col of the first occurrence of sub in s.
+func posOf(t *testing.T, s, sub string) string {
+	t.Helper()
+	i := strings.Index(s, sub)
+	if i < 0 {
+		t.Fatalf("marker %q not in file", sub)
+	}
+	line := strings.Count(s[:i], "\n") + 1
+	col := len([]rune(s[strings.LastIndex(s[:i], "\n")+1:i])) + 1
+	return itoa(line) + ":" + itoa(col)
+}
+
+func TestMistakesAreReportedAtFileLineCol(t *testing.T) {
+	type mistake struct {
+		name string
+		file string // the file mutated and blamed
+		old  string // replaced once by new
+		new  string
+		at   string // the blamed spot: first occurrence of this text after the change
+		want string // part of the message
+	}
+	const plan, agencies, main, hol = "schedules/plan.yaml", "agencies.yaml", "nhachan.yaml", "holidays/2024.yaml"
+	cases := []mistake{
+		{"unknown key", plan, `    time: "Trước 31/12 hàng năm"`, "    time: \"Trước 31/12 hàng năm\"\n    lead_agency: [so-noi-vu]", "lead_agency", `unknown key "lead_agency"`},
+		{"wrong type", plan, `    lead: [so-tu-phap]`, "    lead: [so-tu-phap]\n    working_days_before: năm-ngày", "năm-ngày", "expected a whole number"},
+		{"wrong type list", plan, `    lead: [so-noi-vu]`, `    lead: so-noi-vu`, "so-noi-vu\n    coordinating", "expected a list"},
+		{"duplicate task id", plan, `  - id: "I.2"`, `  - id: "I.1"`, `"I.1"
+    section: "I"
+    task: "Báo`, `duplicate task id "I.1"`},
+		{"unknown agency", plan, `    lead: [so-tu-phap]`, `    lead: [so-tai-chinh]`, "[so-tai-chinh]", `unknown agency or group "so-tai-chinh"`},
+		{"bad date", plan, `period: {from: 2021-10-27`, `period: {from: 2021-13-27`, "2021-13-27", `date "2021-13-27" does not exist`},
+		{"bad expression override", plan, `    rule: "chậm nhất vào ngày 20 tháng cuối quý"`, `    rule: "theo yêu cầu của lãnh đạo"`, `"theo yêu cầu của lãnh đạo"`, "gives no due date"},
+		{"rule without source", plan, "    rule_source: \"Công văn 581/BNV-CCHC\"\n", "", `"chậm nhất`, "rule needs rule_source"},
+		{"BOM", plan, `id: test-plan`, "\uFEFFid: test-plan", "\uFEFF", "byte order mark"},
+		{"tab indentation", plan, `    section: "I"
+    task: "Kế hoạch hàng năm"`, "    section: \"I\"\n\ttask: \"Kế hoạch hàng năm\"", "\ttask", "tab character"},
+		{"duplicate key", plan, `    task: "Báo cáo định kỳ"`, "    task: \"Báo cáo định kỳ\"\n    task: \"Lặp\"", `task: "Lặp"`, `duplicate key "task"`},
+		{"missing required key", plan, "    time: \"Trước 31/12 hàng năm\"\n", "", `id: "I.1"`, `missing required key "time"`},
+		{"unknown section", plan, `    section: "I"
+    task: "Báo`, `    section: "IX"
+    task: "Báo`, `"IX"`, `unknown section "IX"`},
+		{"invalid YAML", plan, `title: "Kế hoạch thử"`, `title: "Kế hoạch thử`, "", "invalid YAML"},
+		{"invalid email", agencies, `email: ["stp@tinh.example"]`, `email: ["stp at tinh.example"]`, `["stp at`, "is not a plain e-mail address"},
+		{"header injection in email", agencies, `email: "gd.stp@tinh.example"`, `email: "gd.stp@tinh.example\r\nBcc: x@evil.example"`, `"gd.stp@tinh.example\r`, "not a plain e-mail address"},
+		{"unknown successor", agencies, `successors: [so-noi-vu]`, `successors: [so-tai-chinh]`, "[so-tai-chinh]", `unknown successor "so-tai-chinh"`},
+		{"successor cycle", agencies, "    head: {title: \"Giám đốc\", email: \"gd.snv@tinh.example\"}\n", "    head: {title: \"Giám đốc\", email: \"gd.snv@tinh.example\"}\n    valid_until: 2025-06-30\n    successors: [so-tu-phap]\n", "[so-tu-phap]", "cycle"},
+		{"duplicate agency id", agencies, `  - id: so-tu-phap`, `  - id: so-noi-vu`, "so-noi-vu\n    name: \"Sở Tư", `duplicate id "so-noi-vu"`},
+		{"bad agency id", agencies, `  - id: so-tu-phap`, `  - id: Sở-Tư-pháp`, "Sở-Tư-pháp", "lower-case ASCII"},
+		{"life ends before it starts", agencies, `    valid_until: 2025-06-30`, "    valid_from: 2026-01-01\n    valid_until: 2025-06-30", "2025-06-30", "before valid_from"},
+		{"unknown group", agencies, `    groups: [so-ban-nganh]
+    email: ["stp`, `    groups: [so-ban-ngành]
+    email: ["stp`, "[so-ban-ngành]", `unknown group "so-ban-ngành"`},
+		{"holiday outside its year", hol, `date: 2024-01-01`, `date: 2023-01-01`, "2023-01-01", "is not in 2024"},
+		{"swap workday on a weekday", hol, `date: 2024-05-04`, `date: 2024-05-06`, "2024-05-06", "only a Saturday or Sunday"},
+		{"holiday kind unknown", hol, `kind: holiday`, `kind: festival`, "festival", `unknown kind "festival"`},
+		{"holiday year does not match file", hol, `year: 2024`, `year: 2025`, "2025", "does not match the file name"},
+		{"unknown timezone", main, `timezone: Asia/Ho_Chi_Minh`, `timezone: Asia/Saigon_City`, "Asia/Saigon_City", "unknown timezone"},
+		{"missing schedule file", main, `file: schedules/plan.yaml`, `file: schedules/plan2.yaml`, "schedules/plan2.yaml", "cannot read"},
+		{"invalid UTF-8", plan, `title: "Kế hoạch thử"`, "title: \"K\xff hoạch\"", "\xff", "not valid UTF-8"},
+		{"wrong type bool", plan, `follow_up: so-noi-vu`, "follow_up: so-noi-vu\nstrict_before: có", "có", "expected true or false"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var body string
+			dir := writeFixture(t, func(files map[string]string) {
+				if !strings.Contains(files[tc.file], tc.old) {
+					t.Fatalf("fixture %s lacks %q", tc.file, tc.old)
+				}
+				files[tc.file] = strings.Replace(files[tc.file], tc.old, tc.new, 1)
+				body = files[tc.file]
+			})
+			cfg, diags := Load(filepath.Join(dir, "nhachan.yaml"))
+			if cfg != nil || !diags.HasErrors() {
+				t.Fatalf("loaded without error; diagnostics: %v", diags)
+			}
+			prefix := filepath.Join(dir, tc.file) + ":"
+			if tc.at != "" {
+				prefix += posOf(t, body, tc.at) + ":"
+			}
+			for _, d := range diags.Errors() {
+				s := d.String()
+				// Load displays paths relative to the working directory when it can.
+				if rel, err := filepath.Rel(mustGetwd(t), filepath.Join(dir, tc.file)); err == nil && !strings.HasPrefix(rel, "..") {
+					s = strings.Replace(s, rel, filepath.Join(dir, tc.file), 1)
+				}
+				if strings.HasPrefix(s, prefix) && strings.Contains(s, tc.want) {
+					return
+				}
+			}
+			t.Errorf("want an error at %s…%q; got:\n%s", prefix, tc.want, diags.Error())
+		})
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}

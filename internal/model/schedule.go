@@ -1,0 +1,57 @@
+package model
+
+import "github.com/ninhthuan/nhachan/internal/schedule"
+
+// Schedule is one plan document (a decision and its appendix) with its
+// dated duties.
+type Schedule struct {
+	ID           string
+	Title        string
+	Decision     string
+	Issued       schedule.Date
+	From, Until  schedule.Date // the plan's own period
+	CarryUntil   schedule.Date // an admin may carry recurring tasks past Until; equals Until otherwise
+	StrictBefore bool
+	FollowUp     string // the standing agency that follows up every task (Sở Nội vụ)
+	Sections     []Section
+	Tasks        []*Task
+	File         string
+}
+
+// Section is a heading of the plan's appendix.
+type Section struct {
+	ID    string
+	Title string
+}
+
+// Task is one dated duty of a schedule. Text fields are the decision's
+// words, verbatim.
+type Task struct {
+	ID                string
+	Section           string
+	Text              string
+	Product           string
+	Time              string // the time expression as the decision writes it
+	Rule              string // an admin's expression used instead of Time, or ""
+	RuleSource        string // the citation for Rule
+	LeadText          string
+	Lead              []string // agency or group ids
+	CoordText         string
+	Coordinating      []string
+	Note              string
+	LegalBasis        string
+	WorkingDaysBefore int
+
+	// Parsed is the rule the dates come from: Rule when given, else Time.
+	Parsed schedule.Rule
+	// Line is where the task starts in its file, for messages.
+	Line, Col int
+}
+
+// Expression returns the text the dates are read from.
+func (t *Task) Expression() string {
+	if t.Rule != "" {
+		return t.Rule
+	}
+	return t.Time
+}

@@ -1,0 +1,75 @@
+package schedule
+
+// Rule is a parsed time expression: the "thời gian thực hiện" cell of a plan
+// ("Quý I hàng năm", "trước ngày 10/12 của năm trước liền kề năm kế
+// hoạch"). Parse never fails: what it cannot read with confidence is
+// KindUnresolved, with the reason an admin needs to write the rule by hand.
+//
+// The recurrence is held unexported and computed once by Parse, so a Rule
+// read back from JSON has no occurrences: parse the expression again.
+type Rule struct {
+	Expr string // the text as given, verbatim
+	Kind Kind
+	// Reason is always set. For KindUnresolved it says why, in Vietnamese,
+	// for an admin; for the other kinds it is a short reading of the rule
+	// ("Hằng năm, hạn cuối ngày 31/12.") to show beside the text.
+	Reason string
+	Quota  int // KindQuota: the count each period asks for ("ít nhất 03 cuộc/năm": 3)
+
+	plan *plan // nil for kinds without due dates
+}
+
+// Parse reads a Vietnamese time expression. Spelling is forgiven (case,
+// spaces, NFC or NFD, missing diacritics, hàng/hằng, Quý I/quý 1/Q1, dashes,
+// zero padding); meaning is not guessed: unknown words, impossible dates
+// and readings that leave part of the text unused give KindUnresolved.
+func Parse(expr string, opt Options) Rule {
+	r := Rule{Expr: expr}
+	toks, ok := tokenize(expr)
+	switch {
+	case !ok:
+		r.Kind, r.Reason = KindUnresolved, reasonTooLong()
+		return r
+	case len(toks) == 0:
+		r.Kind, r.Reason = KindUnresolved, reasonEmpty()
+		return r
+	case refersElsewhere(toks):
+		r.Kind, r.Reason = KindUnresolved, reasonReference(expr)
+		return r
+	}
+	p := parser{toks: toks, expr: expr}
+	p.run()
+	if p.fail != "" {
+		r.Kind, r.Reason = KindUnresolved, p.fail
+		return r
+	}
+	kind, reason, pl := build(&p.f, expr, opt)
+	r.Kind, r.Reason = kind, reason
+	if kind.HasDueDates() {
+		r.plan = pl
+		r.Quota = pl.quota
+	}
+	return r
+}
+
+// refersElsewhere reports an expression that defers to another text: "Theo
+// quy định của Bộ Nội vụ", "Theo Kế hoạch - lộ trình của Chính phủ". Even
+// with a date in it, the date belongs to that other text, so the reason says
+// so whatever else the expression holds. "theo nhu cầu", "theo yêu cầu",
+// "theo âm lịch" and "tiếp theo" are not references.
+func refersElsewhere(toks []token) bool {
+	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	for k := range toks {
+		if !w(k, "theo") || w(k-1, "tiep") {
+			continue
+		}
+		if (w(k+1, "nhu") || w(k+1, "yeu")) && w(k+2, "cau") {
+			continue
+		}
+		if w(k+1, "am") && w(k+2, "lich") {
+			continue
+		}
+		return true
+	}
+	return false
+}

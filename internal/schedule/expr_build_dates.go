@@ -1,0 +1,347 @@
+package schedule
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// The readings that name days and periods: explicit dates, "ngày D" of a
+// relative month, and named quarters, months, halves and points.
+
+// commonYear is a year with no 29 February: a day that exists in it in a
+// given month exists in that month of every year.
+const commonYear = 2023
+
+// shiftPhrase says where a date lies against its period year.
+func shiftPhrase(shift int) string {
+	switch shift {
+	case -1:
+		return " của năm trước năm kế hoạch"
+	case 1:
+		return " của năm sau"
+	}
+	return ""
+}
+
+// slotDay describes a year-relative slot's day: "ngày 31/03", "ngày cuối tháng 02".
+func slotDay(s slot) string {
+	m := (int(s.off)%12+12)%12 + 1
+	if s.day == 0 {
+		if m == 2 {
+			return "ngày cuối tháng 02"
+		}
+		return "ngày " + ddmm(DaysIn(commonYear, time.Month(m)), m)
+	}
+	return "ngày " + ddmm(int(s.day), m)
+}
+
+// dates: "Trước 31/12 hàng năm", "trước ngày 10/11/2021", "trước ngày 10/12
+// của năm trước", "trước ngày 20/6 và 20/12 hằng năm".
+func (b *builder) dates() bool {
+	b.use(fDates | fSolar)
+	b.strict()
+	f := b.f
+	ds := slices.Clone(f.dates)
+	slices.SortFunc(ds, func(x, y dayMonth) int { return (x.m*32 + x.d) - (y.m*32 + y.d) })
+	for i, d := range ds {
+		// A year, when given, makes the message name the full date.
+		if d.m < 1 || d.m > 12 || d.d < 1 || (!b.has(fYear) && d.d > DaysIn(2024, time.Month(d.m))) || d.d > 31 {
+			return b.fail(reasonInvalidDate(b.expr, ddmm(d.d, d.m)))
+		}
+		if i > 0 && d == ds[i-1] {
+			return b.fail(reasonConflict(b.expr))
+		}
+	}
+	recurring := b.has(fRecur) || b.has(fShift) || b.has(fSpan)
+	if b.has(fYear) && !recurring {
+		b.use(fYear)
+		occ := make([]Occurrence, len(ds))
+		for i, d := range ds {
+			named, ok := ValidDate(f.year, d.m, d.d)
+			if !ok {
+				return b.fail(reasonInvalidDate(b.expr, fmt.Sprintf("%02d/%02d/%d", d.d, d.m, f.year)))
+			}
+			occ[i] = Occurrence{Period: named.String(), Due: named.AddDays(b.p.shift)}
+		}
+		return b.once(occ, "")
+	}
+	b.use(fRecur | fShift)
+	switch {
+	case !recurring:
+		return b.fail(reasonMissingYear(b.expr))
+	case b.has(fRecur) && (f.recur == uMonth || f.recur == uWeek):
+		return b.fail(reasonConflict(b.expr))
+	case b.has(fShift) && len(ds) > 1:
+		return b.fail(reasonConflict(b.expr))
+	}
+	for _, d := range ds {
+		if d.d > DaysIn(commonYear, time.Month(d.m)) {
+			if d.m == 2 && d.d == 29 {
+				return b.fail(reasonLeapDay(b.expr))
+			}
+			return b.fail(reasonInvalidDate(b.expr, ddmm(d.d, d.m)))
+		}
+	}
+	kind, slots := classify(ds, f.shift)
+	want := f.recur
+	if !b.has(fRecur) {
+		want = uYear
+	}
+	switch {
+	case kind == KindUnresolved:
+		return b.fail(reasonNoCycle(b.expr))
+	case want == uHalf && kind != KindSemiannual, want == uQuarter && (kind != KindQuarterly || len(slots) != 4):
+		return b.fail(reasonConflict(b.expr))
+	}
+	days := make([]string, len(slots))
+	for i, s := range slots {
+		days[i] = slotDay(s)
+	}
+	var reading string
+	switch kind {
+	case KindSemiannual:
+		reading = "Sáu tháng một lần, hạn cuối " + joinVN(days) + "."
+	case KindQuarterly:
+		reading = "Hằng quý, hạn cuối " + joinVN(days) + "."
+	default:
+		reading = "Hằng năm, hạn cuối " + joinVN(days) + shiftPhrase(f.shift) + "."
+	}
+	return b.recur(kind, slots, reading)
+}
+
+// classify reads several dates a year (sorted, distinct, valid in every
+// year) as one kind: one date is annual; two in different halves are the two
+// half-years; dates in distinct quarters are quarters; dates in distinct
+// months are months of an annual rule. Anything else is no clear cycle.
+func classify(ds []dayMonth, shift int) (Kind, []slot) {
+	slots := make([]slot, len(ds))
+	mk := func(l labelKind, idx int) {
+		for i, d := range ds {
+			slots[i] = slot{l, int8(idx), int16(d.m - 1 + 12*shift), int8(d.d)}
+			switch l {
+			case lblHalf:
+				slots[i].idx = int8(i + 1)
+			case lblQuarter:
+				slots[i].idx = int8((d.m-1)/3 + 1)
+			case lblMonth:
+				slots[i].idx = int8(d.m)
+			}
+		}
+	}
+	distinct := func(group func(m int) int) bool {
+		for i := 1; i < len(ds); i++ {
+			if group(ds[i].m) == group(ds[i-1].m) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case len(ds) == 1:
+		mk(lblYear, 0)
+		return KindAnnual, slots
+	case len(ds) == 2 && ds[0].m <= 6 && ds[1].m >= 7:
+		mk(lblHalf, 0)
+		return KindSemiannual, slots
+	case distinct(func(m int) int { return (m - 1) / 3 }):
+		mk(lblQuarter, 0)
+		return KindQuarterly, slots
+	case distinct(func(m int) int { return m }):
+		mk(lblMonth, 0)
+		return KindAnnual, slots
+	}
+	return KindUnresolved, nil
+}
+
+var relOffsets = [...]int{relQuarterFirst: 0, relQuarterMiddle: 1, relQuarterLast: 2, relNextQuarterFirst: 3}
+
+var relPhrases = [...]string{
+	relQuarterFirst:     "tháng đầu quý",
+	relQuarterMiddle:    "tháng giữa quý",
+	relQuarterLast:      "tháng cuối quý",
+	relNextQuarterFirst: "tháng đầu quý sau",
+}
+
+// dayOfMonth: "trước ngày 15 hằng tháng", "trước ngày 05 của tháng sau",
+// "chậm nhất vào ngày 20 tháng cuối quý", "trước ngày 15 tháng đầu quý sau".
+func (b *builder) dayOfMonth() bool {
+	b.use(fDay | fRel | fRecur)
+	b.strict()
+	f := b.f
+	d := f.day
+	if d < 1 || d > 31 {
+		return b.fail(reasonInvalidDate(b.expr, fmt.Sprintf("%d", d)))
+	}
+	var slots []slot
+	switch f.rel {
+	case relNextMonth, relNone:
+		switch {
+		case b.has(fRecur) && f.recur != uMonth:
+			if f.rel == relNone && f.recur == uQuarter {
+				return b.fail(reasonMissingMonth(b.expr))
+			}
+			return b.fail(reasonConflict(b.expr))
+		case f.rel == relNone && !b.has(fRecur):
+			return b.fail(reasonMissingMonth(b.expr))
+		case d > 28:
+			return b.fail(reasonDayNotEveryMonth(b.expr, d))
+		}
+		next := 0
+		reading := fmt.Sprintf("Hằng tháng, hạn cuối ngày %02d.", d)
+		if f.rel == relNextMonth {
+			next = 1
+			reading = fmt.Sprintf("Hằng tháng, hạn cuối ngày %02d của tháng sau.", d)
+		}
+		for m := 1; m <= 12; m++ {
+			slots = append(slots, slot{lblMonth, int8(m), int16(m - 1 + next), int8(d)})
+		}
+		return b.recur(KindMonthly, slots, reading)
+	}
+	if b.has(fRecur) && f.recur != uQuarter {
+		return b.fail(reasonConflict(b.expr))
+	}
+	for q := 1; q <= 4; q++ {
+		off := 3*(q-1) + relOffsets[f.rel]
+		if d > DaysIn(commonYear, time.Month(off%12+1)) {
+			return b.fail(reasonDayNotEveryMonth(b.expr, d))
+		}
+		slots = append(slots, slot{lblQuarter, int8(q), int16(off), int8(d)})
+	}
+	return b.recur(KindQuarterly, slots, fmt.Sprintf("Hằng quý, hạn cuối ngày %02d %s.", d, relPhrases[f.rel]))
+}
+
+// pointDay is the day Điều 146 gives đầu/giữa/cuối a month: 1, 15, last (0).
+var pointDay = [...]int8{1: 1, 2: 15, 3: 0}
+
+// periods: "Quý I hàng năm", "Quý IV/2021", "Quý II, III/2022", "Tháng
+// 6/2026", "6 tháng đầu năm", "cuối năm", "cuối tháng 6/2026", "hằng tháng,
+// cuối tháng".
+func (b *builder) periods() bool {
+	b.use(fQuarters | fMonths | fHalf | fPoint | fInclusive | fOnNeed)
+	f := b.f
+	families := 0
+	for _, on := range []bool{b.has(fQuarters), b.has(fMonths), b.has(fHalf)} {
+		if on {
+			families++
+		}
+	}
+	if families > 1 {
+		return b.fail(reasonConflict(b.expr))
+	}
+	var slots []slot
+	for _, q := range f.quarters {
+		slots = append(slots, slot{lblQuarter, int8(q), int16(3*q - 1), 0})
+	}
+	for _, m := range f.months {
+		slots = append(slots, slot{lblMonth, int8(m), int16(m - 1), 0})
+	}
+	if b.has(fHalf) {
+		slots = append(slots, slot{lblHalf, int8(f.half), int16(6*f.half - 1), 0})
+	}
+	if b.has(fPoint) {
+		var ok bool
+		if slots, ok = b.applyPoint(slots); !ok {
+			return false
+		}
+		if slots == nil {
+			return true // a recurring point: "hằng tháng, cuối tháng"
+		}
+	}
+	for i, s := range slots {
+		for _, t := range slots[:i] {
+			if s == t {
+				return b.fail(reasonConflict(b.expr))
+			}
+		}
+	}
+	slices.SortFunc(slots, func(x, y slot) int { return int(x.off) - int(y.off) })
+	annual := b.has(fRecur) || b.has(fShift) || b.has(fSpan)
+	if b.has(fYear) && !annual {
+		b.use(fYear)
+		occ := make([]Occurrence, len(slots))
+		for i, s := range slots {
+			occ[i] = Occurrence{Period: string(appendLabel(nil, s.label, f.year, int(s.idx))), Due: dueOf(f.year, s)}
+		}
+		return b.once(occ, "")
+	}
+	b.use(fRecur | fShift)
+	switch {
+	case b.has(fRecur) && f.recur != uYear:
+		return b.fail(reasonConflict(b.expr))
+	case !annual && !b.has(fHalf) && !(b.has(fPoint) && f.pointUnit == uYear):
+		// "Quý I", "Tháng 6": which year? Only the half-years and points of
+		// a year are said without one, in report wording that recurs.
+		return b.fail(reasonMissingYear(b.expr))
+	case b.has(fShift) && len(slots) > 1:
+		return b.fail(reasonConflict(b.expr))
+	}
+	for i := range slots {
+		slots[i].off += int16(12 * f.shift)
+	}
+	days := make([]string, len(slots))
+	for i, s := range slots {
+		days[i] = slotDay(s)
+	}
+	if len(slots) == 1 {
+		reading := "Hằng năm, hạn cuối " + days[0] + shiftPhrase(f.shift) + "."
+		if slots[0].label == lblHalf {
+			reading = fmt.Sprintf("Hằng năm, kỳ 6 tháng %s năm, hạn cuối %s.", map[int8]string{1: "đầu", 2: "cuối"}[slots[0].idx], days[0])
+		} else {
+			slots[0].label, slots[0].idx = lblYear, 0
+		}
+		return b.recur(KindAnnual, slots, reading)
+	}
+	if slots[0].label == lblQuarter {
+		return b.recur(KindQuarterly, slots, "Hằng năm, hạn cuối "+joinVN(days)+".")
+	}
+	return b.recur(KindAnnual, slots, "Hằng năm, hạn cuối "+joinVN(days)+".")
+}
+
+// applyPoint moves the due day of a single named period to its đầu, giữa or
+// cuối, or, with no named period, makes the recurring rule the point asks
+// for ("hằng quý, đầu quý"). A nil result with true means b is set.
+func (b *builder) applyPoint(slots []slot) ([]slot, bool) {
+	f := b.f
+	which, u := f.point, f.pointUnit
+	if u == uYear {
+		if len(slots) > 0 {
+			return nil, b.fail(reasonConflict(b.expr))
+		}
+		m, d := [...]int{1: 1, 2: 6, 3: 12}[which], [...]int8{1: 1, 2: 30, 3: 31}[which]
+		return []slot{{lblYear, 0, int16(m - 1), d}}, true
+	}
+	if len(slots) == 0 {
+		b.use(fRecur)
+		if !b.has(fRecur) || f.recur != u {
+			return nil, b.fail(reasonMissingCycle(b.expr))
+		}
+		if b.has(fBefore) {
+			return nil, b.fail(reasonBeforePeriod(b.expr))
+		}
+		names := [...]string{1: "đầu", 2: "giữa", 3: "cuối"}
+		var out []slot
+		for _, s := range unitSlots(u) {
+			out = append(out, b.pointSlot(s, which, u))
+		}
+		return nil, b.recur(unitKinds[u], out, fmt.Sprintf("Hằng %s, hạn cuối ngày %s %s.", unitNames[u], names[which], unitNames[u]))
+	}
+	want := lblMonth
+	if u == uQuarter {
+		want = lblQuarter
+	}
+	if len(slots) != 1 || slots[0].label != want {
+		return nil, b.fail(reasonConflict(b.expr))
+	}
+	return []slot{b.pointSlot(slots[0], which, u)}, true
+}
+
+// pointSlot moves a month or quarter slot to its đầu (day 1 of its first
+// month), giữa (15th, months only) or cuối (last day).
+func (b *builder) pointSlot(s slot, which int, u unit) slot {
+	if u == uQuarter && which == 1 {
+		s.off -= 2
+	}
+	s.day = pointDay[which]
+	return s
+}

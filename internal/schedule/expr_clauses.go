@@ -1,0 +1,345 @@
+package schedule
+
+// The clauses of the grammar, one method each. Words are matched in their
+// folded form: "hằng năm", "hàng năm" and "hang nam" are all "hang nam".
+
+// continuous: "thường xuyên", "liên tục", "hằng ngày", "mỗi ngày".
+func (p *parser) continuous() bool {
+	switch {
+	case p.seq(p.i, "thuong", "xuyen"), p.seq(p.i, "lien", "tuc"),
+		p.seq(p.i, "hang", "ngay"), p.seq(p.i, "moi", "ngay"):
+		p.i += 2
+	default:
+		return false
+	}
+	p.mark(fContinuous)
+	return true
+}
+
+// onDemand: "khi có yêu cầu", "theo yêu cầu", "đột xuất", "khi phát sinh",
+// "khi cần thiết"; "theo nhu cầu" and "khi có nhu cầu" are fOnNeed.
+func (p *parser) onDemand() bool {
+	switch {
+	case p.seq(p.i, "khi", "co", "yeu", "cau"):
+		p.i += 4
+	case p.seq(p.i, "theo", "yeu", "cau"), p.seq(p.i, "khi", "phat", "sinh"), p.seq(p.i, "khi", "can", "thiet"):
+		p.i += 3
+	case p.seq(p.i, "dot", "xuat"):
+		p.i += 2
+	case p.seq(p.i, "theo", "nhu", "cau"):
+		p.i += 3
+		p.mark(fOnNeed)
+		return true
+	case p.seq(p.i, "khi", "co", "nhu", "cau"):
+		p.i += 4
+		p.mark(fOnNeed)
+		return true
+	default:
+		return false
+	}
+	p.mark(fOnDemand)
+	return true
+}
+
+var quotaNouns = map[string]string{
+	"cuoc": "cuộc", "lan": "lần", "dot": "đợt", "buoi": "buổi", "luot": "lượt",
+}
+
+// quota: "[ít nhất|tối thiểu|không ít hơn] N cuộc|lần|đợt [/|mỗi|trong [một]|một] năm|quý|tháng|tuần|6 tháng".
+func (p *parser) quota() bool {
+	k := p.i
+	switch {
+	case p.seq(k, "it", "nhat"), p.seq(k, "toi", "thieu"):
+		k += 2
+	case p.seq(k, "khong", "it", "hon"):
+		k += 3
+	}
+	n := 0
+	switch t := p.tok(k); {
+	case t.kind == tNum:
+		n = t.num
+	case p.word(k, "mot"):
+		n = 1
+	default:
+		return false
+	}
+	noun, ok := quotaNouns[p.tok(k+1).text]
+	if !ok || p.tok(k+1).kind != tWord {
+		return false
+	}
+	k += 2
+	if p.f.has&fQuota != 0 {
+		p.i = k
+		return p.conflict()
+	}
+	if n < 1 || n > 999 {
+		p.i = k
+		return p.setFail(reasonQuotaCount(p.expr))
+	}
+	p.mark(fQuota)
+	p.f.quota, p.f.quotaNoun = n, noun
+	// The period: "/năm", "mỗi năm", "trong năm", "trong một năm", "một năm".
+	j := k
+	switch {
+	case p.tok(j).kind == tSlash, p.word(j, "moi"):
+		j++
+	case p.word(j, "trong"):
+		j++
+		if p.word(j, "mot") || (p.tok(j).kind == tNum && p.tok(j).num == 1) {
+			j++
+		}
+	case p.word(j, "mot"):
+		j++
+	}
+	if j > k {
+		switch {
+		case p.isSix(j) && p.word(j+1, "thang"):
+			p.f.quotaUnit, k = uHalf, j+2
+		case unitWord(p.tok(j).text) != uNone && p.tok(j).kind == tWord:
+			p.f.quotaUnit, k = unitWord(p.tok(j).text), j+1
+		}
+	}
+	p.i = k
+	return true
+}
+
+// recurrence: "hằng|hàng|mỗi năm|quý|tháng|tuần [một lần]".
+func (p *parser) recurrence() bool {
+	if !p.word(p.i, "hang") && !p.word(p.i, "moi") {
+		return false
+	}
+	u := unitWord(p.tok(p.i + 1).text)
+	if u == uNone || p.tok(p.i+1).kind != tWord {
+		return false
+	}
+	p.i += 2
+	p.skipOnce()
+	p.setRecur(u)
+	return true
+}
+
+// halfRecur: "định kỳ 6 tháng", "hằng 6 tháng", "mỗi 6 tháng", "6 tháng một lần", "6 tháng/lần".
+func (p *parser) halfRecur() bool {
+	k := p.i
+	lead := p.seq(k, "dinh", "ky") || p.word(k, "hang") || p.word(k, "moi")
+	if p.seq(k, "dinh", "ky") {
+		k += 2
+	} else if lead {
+		k++
+	}
+	if !p.isSix(k) || !p.word(k+1, "thang") {
+		return false
+	}
+	k += 2
+	switch {
+	case (p.word(k, "mot") || (p.tok(k).kind == tNum && p.tok(k).num == 1)) && p.word(k+1, "lan"):
+		k += 2
+	case p.tok(k).kind == tSlash && p.word(k+1, "lan"):
+		k += 2
+	case !lead:
+		return false // a bare "6 tháng" says neither which half nor "every"
+	}
+	p.i = k
+	p.setRecur(uHalf)
+	return true
+}
+
+// within: "trong năm|quý|tháng|tuần" naming no particular one, as in
+// "Thường xuyên trong năm", "ít nhất 2 lần trong quý". Before a named period
+// ("trong năm 2022", "trong Quý I/2022") "trong" is a filler.
+func (p *parser) within() bool {
+	if !p.word(p.i, "trong") {
+		return false
+	}
+	u := unitWord(p.tok(p.i + 1).text)
+	next := p.tok(p.i + 2)
+	named := next.kind == tNum || (u == uQuarter && romanValue(next.text) > 0) ||
+		(next.kind == tWord && (next.text == "sau" || next.text == "truoc" || next.text == "tiep" ||
+			next.text == "ke" || next.text == "lien" || next.text == "dau" || next.text == "cuoi" || next.text == "giua"))
+	if u == uNone || p.tok(p.i+1).kind != tWord || named {
+		p.i++ // a filler
+		return true
+	}
+	p.i += 2
+	if p.f.has&fWithin != 0 && p.f.within != u {
+		return p.conflict()
+	}
+	p.mark(fWithin)
+	p.f.within = u
+	return true
+}
+
+// yearRef: "năm trước [liền kề] [năm kế hoạch]" (−1); "năm sau", "năm tiếp
+// theo", "năm kế tiếp", "năm liền kề [sau] năm báo cáo" (+1).
+func (p *parser) yearRef() bool {
+	if !p.word(p.i, "nam") {
+		return false
+	}
+	k, shift := p.i+1, 0
+	switch {
+	case p.word(k, "truoc"):
+		k, shift = k+1, -1
+	case p.seq(k, "lien", "ke", "truoc"):
+		k, shift = k+3, -1
+	case p.isAfter(k):
+		k, shift = k+1, 1
+	case p.seq(k, "tiep", "theo"), p.seq(k, "ke", "tiep"), p.seq(k, "lien", "sau"):
+		k, shift = k+2, 1
+	case p.seq(k, "lien", "ke", "sau"):
+		k, shift = k+3, 1
+	case p.seq(k, "lien", "ke", "nam", "bao", "cao"):
+		k, shift = k+2, 1 // "năm báo cáo" is read below
+	default:
+		return false
+	}
+	if shift < 0 {
+		if p.seq(k, "lien", "ke") {
+			k += 2
+		}
+		if p.seq(k, "nam", "ke", "hoach") {
+			k += 3
+		}
+	} else {
+		if p.seq(k, "lien", "ke") {
+			k += 2
+		}
+		if p.seq(k, "nam", "bao", "cao") {
+			k += 3
+		}
+	}
+	p.i = k
+	if p.f.has&fShift != 0 && p.f.shift != shift {
+		return p.conflict()
+	}
+	p.mark(fShift)
+	p.f.shift = shift
+	return true
+}
+
+// relMonth: "tháng sau|tiếp theo|kế tiếp", "tháng đầu|giữa|cuối [của] quý", "tháng đầu [của] quý sau".
+func (p *parser) relMonth() bool {
+	if !p.word(p.i, "thang") {
+		return false
+	}
+	k := p.i + 1
+	var rel relMonth
+	switch {
+	case p.isAfter(k):
+		rel, k = relNextMonth, k+1
+	case p.seq(k, "tiep", "theo"), p.seq(k, "ke", "tiep"):
+		rel, k = relNextMonth, k+2
+	case p.word(k, "dau"), p.word(k, "giua"), p.word(k, "cuoi"):
+		which := p.tok(k).text
+		k++
+		if p.word(k, "cua") {
+			k++
+		}
+		if !p.word(k, "quy") {
+			return false
+		}
+		k++
+		switch which {
+		case "dau":
+			rel = relQuarterFirst
+			if p.isAfter(k) {
+				rel, k = relNextQuarterFirst, k+1
+			} else if p.seq(k, "tiep", "theo") || p.seq(k, "ke", "tiep") {
+				rel, k = relNextQuarterFirst, k+2
+			}
+		case "giua":
+			rel = relQuarterMiddle
+		default:
+			rel = relQuarterLast
+		}
+	default:
+		return false
+	}
+	p.i = k
+	if p.f.has&fRel != 0 {
+		return p.conflict()
+	}
+	p.mark(fRel)
+	p.f.rel = rel
+	return true
+}
+
+// prefix: "trước" (fBefore); "chậm nhất [là]", "muộn nhất", "hạn [chót|cuối]",
+// "đến [hết]", "hết", "không muộn hơn" (fInclusive: the date itself).
+func (p *parser) prefix() bool {
+	switch {
+	case p.word(p.i, "truoc"):
+		p.i++
+		p.mark(fBefore)
+		return true
+	case p.seq(p.i, "cham", "nhat"), p.seq(p.i, "muon", "nhat"), p.seq(p.i, "han", "chot"), p.seq(p.i, "han", "cuoi"),
+		p.seq(p.i, "den", "het"):
+		p.i += 2
+	case p.seq(p.i, "khong", "muon", "hon"):
+		p.i += 3
+	case p.word(p.i, "han"), p.word(p.i, "den"), p.word(p.i, "het"):
+		p.i++
+	default:
+		return false
+	}
+	p.mark(fInclusive)
+	return true
+}
+
+// weekday: "thứ Hai … thứ Bảy", "thứ 2 … thứ 7", "Chủ nhật".
+func (p *parser) weekday() bool {
+	wd := 0
+	switch {
+	case p.seq(p.i, "chu", "nhat"):
+		wd = 7
+	case p.word(p.i, "thu"):
+		t := p.tok(p.i + 1)
+		switch {
+		case t.kind == tNum:
+			if t.num < 2 || t.num > 7 {
+				p.i += 2
+				return p.setFail(reasonWeekday(p.expr, t.raw))
+			}
+			wd = t.num - 1
+		case t.kind == tWord:
+			names := [...]string{"hai", "ba", "tu", "nam", "sau", "bay"}
+			for j, n := range names {
+				if t.text == n {
+					wd = j + 1
+				}
+			}
+		}
+		if wd == 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	p.i += 2
+	if p.f.has&fWeekday != 0 && p.f.weekday != wd {
+		return p.conflict()
+	}
+	p.mark(fWeekday)
+	p.f.weekday = wd
+	return true
+}
+
+// calendar: "[theo] âm lịch", "dương lịch", "nhuận".
+func (p *parser) calendar() bool {
+	switch {
+	case p.seq(p.i, "theo", "am", "lich"):
+		p.i += 3
+		p.mark(fLunar)
+	case p.seq(p.i, "am", "lich"):
+		p.i += 2
+		p.mark(fLunar)
+	case p.seq(p.i, "duong", "lich"):
+		p.i += 2
+		p.mark(fSolar)
+	case p.word(p.i, "nhuan"):
+		p.i++
+		p.mark(fLeap)
+	default:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,297 @@
+package schedule
+
+// The grammar: a time expression is a sequence of clauses ("trước", "ngày
+// 10/12", "của năm trước", "hằng năm", "Quý IV/2021", …) in almost any order,
+// separated by fillers and punctuation. Each clause records a fact; build
+// (expr_build.go) then checks that the facts make exactly one reading and
+// turns them into a plan. A word no clause knows makes the whole expression
+// unresolved: a reminder on a guessed date is worse than none.
+
+// unit is the length of a period.
+type unit uint8
+
+const (
+	uNone unit = iota
+	uWeek
+	uMonth
+	uQuarter
+	uHalf
+	uYear
+)
+
+// relMonth says which month a bare "ngày D" falls in, relative to the period.
+type relMonth uint8
+
+const (
+	relNone             relMonth = iota
+	relNextMonth                 // "ngày 05 của tháng sau"
+	relQuarterFirst              // "ngày 15 tháng đầu quý"
+	relQuarterMiddle             // "ngày 15 tháng giữa quý"
+	relQuarterLast               // "ngày 20 tháng cuối quý"
+	relNextQuarterFirst          // "ngày 15 tháng đầu quý sau"
+)
+
+// fact is one bit per kind of clause seen, so build can tell which facts a
+// reading used and reject expressions with facts left over.
+type fact uint32
+
+const (
+	fBefore     fact = 1 << iota // "trước": the strict reading may apply
+	fInclusive                   // "chậm nhất", "hạn chót", "đến hết": no effect on the date
+	fContinuous                  // "thường xuyên", "liên tục", "hằng ngày"
+	fOnDemand                    // "khi có yêu cầu", "đột xuất", "khi phát sinh"
+	fOnNeed                      // "theo nhu cầu": a modifier, or on-demand when alone
+	fRecur                       // "hằng năm", "định kỳ hằng quý", "định kỳ 6 tháng"
+	fWithin                      // "trong năm" without a year
+	fShift                       // "của năm trước", "năm sau"
+	fYear                        // a year: "năm 2021", "/2021", "2021"
+	fSpan                        // "giai đoạn 2021 – 2025", "Năm 2024-2025"
+	fDates                       // "31/12", "ngày 10 tháng 3", "10/11/2021"
+	fDay                         // "ngày 15" with no month
+	fRel                         // "tháng sau", "tháng cuối quý"
+	fQuarters                    // "Quý I", "Quý II, III"
+	fMonths                      // "Tháng 6"
+	fHalf                        // "6 tháng đầu năm"
+	fPoint                       // "đầu/giữa/cuối năm|quý|tháng"
+	fWeekday                     // "thứ Sáu", "Chủ nhật"
+	fLunar                       // "âm lịch"
+	fLeap                        // "nhuận"
+	fSolar                       // "dương lịch"
+	fQuota                       // "ít nhất 03 cuộc/năm"
+)
+
+type dayMonth struct{ d, m int }
+
+// facts is what the clauses of one expression say.
+type facts struct {
+	has       fact
+	recur     unit
+	within    unit
+	shift     int // years between the period and its due date: −1, +1
+	year      int
+	span      [2]int
+	dates     []dayMonth
+	day       int
+	rel       relMonth
+	quarters  []int
+	months    []int
+	half      int  // 1 or 2
+	point     int  // 1 đầu, 2 giữa, 3 cuối
+	pointUnit unit // of the point
+	weekday   int  // ISO: 1 Monday … 7 Sunday
+	quota     int
+	quotaUnit unit
+	quotaNoun string // "cuộc", "lần" … for the reading
+}
+
+const tEOF tokKind = 255
+
+// parser walks the tokens once; each clause method reports whether it
+// matched at p.i and, if so, advances past it.
+type parser struct {
+	toks     []token
+	i        int
+	f        facts
+	fail     string // the unresolved reason, once a clause found a definite problem
+	expr     string
+	dashed   bool // a dash came right before the current clause
+	lastItem bool // the clause before named a date or a period
+}
+
+func (p *parser) tok(k int) token {
+	if k < len(p.toks) {
+		return p.toks[k]
+	}
+	return token{kind: tEOF}
+}
+
+func (p *parser) word(k int, w string) bool {
+	t := p.tok(k)
+	return t.kind == tWord && t.text == w
+}
+
+// seq reports whether the words ws follow one another from k.
+func (p *parser) seq(k int, ws ...string) bool {
+	for j, w := range ws {
+		if !p.word(k+j, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// isSix reports whether token k is the number six, as digits or as "sáu".
+// Without diacritics "sau" could be "after"; the callers only ask where six is
+// the one sense that fits ("định kỳ sáu tháng").
+func (p *parser) isSix(k int) bool {
+	t := p.tok(k)
+	return (t.kind == tNum && t.num == 6) || (t.kind == tWord && t.text == "sau")
+}
+
+// isAfter reports whether token k is "sau" meaning after, not "sáu" (six):
+// "tháng sau" is next month, "tháng sáu" is June.
+func (p *parser) isAfter(k int) bool {
+	t := p.tok(k)
+	return t.kind == tWord && t.text == "sau" && !isSixSpelling(t.raw)
+}
+
+func isSixSpelling(raw string) bool {
+	// raw may be NFC or NFD; "sau" with any mark on the a is not "after".
+	return len(raw) > 3
+}
+
+func (p *parser) num(k int) (int, bool) {
+	t := p.tok(k)
+	return t.num, t.kind == tNum
+}
+
+func (p *parser) setFail(reason string) bool {
+	if p.fail == "" {
+		p.fail = reason
+	}
+	return true
+}
+
+func (p *parser) conflict() bool {
+	return p.setFail(reasonConflict(p.expr))
+}
+
+// run applies the clauses until the tokens are used up or one fails.
+func (p *parser) run() {
+	for p.i < len(p.toks) && p.fail == "" {
+		switch t := p.toks[p.i]; t.kind {
+		case tSep:
+			p.i++
+			continue
+		case tDash:
+			p.dashed = true
+			p.i++
+			continue
+		case tSlash, tOther:
+			p.setFail(reasonUnknown(p.expr, t.raw))
+			return
+		}
+		if p.filler() {
+			continue
+		}
+		start := p.i
+		item := p.itemClause()
+		if !item && !p.otherClause() {
+			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
+			return
+		}
+		if p.i == start && p.fail == "" {
+			// A clause that matched nothing would loop for ever: never
+			// happens, but a reminder daemon must not hang on a bad cell.
+			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
+			return
+		}
+		p.dashed, p.lastItem = false, item
+	}
+}
+
+// itemClause tries the clauses that name a date or a period. Two of them
+// joined by a dash ("Quý IV/2021 - Quý I/2022") are a range whose deadline
+// the text does not state; build never sees them.
+func (p *parser) itemClause() bool {
+	ranged := p.dashed && p.lastItem
+	if !(p.halfPeriod() || p.date() || p.month() || p.quarter() || p.point() || p.year()) {
+		return false
+	}
+	if ranged {
+		p.fail = reasonRange(p.expr) // the range, not what its second half says
+	}
+	return true
+}
+
+func (p *parser) otherClause() bool {
+	return p.halfRecur() || p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
+		p.within() || p.yearRef() || p.relMonth() || p.prefix() || p.weekday() || p.calendar()
+}
+
+// filler skips words that change nothing: "thực hiện", "hoàn thành", "vào",
+// "của", "là", "và", "định kỳ" (when no "6 tháng" follows: "định kỳ hằng quý").
+func (p *parser) filler() bool {
+	switch {
+	case p.seq(p.i, "thuc", "hien"), p.seq(p.i, "hoan", "thanh"):
+		p.i += 2
+	case p.seq(p.i, "dinh", "ky") && !p.isSix(p.i+2):
+		p.i += 2
+	case p.word(p.i, "vao"), p.word(p.i, "cua"), p.word(p.i, "la"), p.word(p.i, "va"):
+		p.i++
+	default:
+		return false
+	}
+	return true
+}
+
+func (p *parser) mark(f fact) { p.f.has |= f }
+
+func (p *parser) setRecur(u unit) {
+	if p.f.has&fRecur != 0 && p.f.recur != u {
+		p.conflict()
+		return
+	}
+	p.mark(fRecur)
+	p.f.recur = u
+}
+
+func (p *parser) setYear(y int) {
+	if y < minYear || y > maxYear {
+		p.setFail(reasonYearRange(p.expr, y))
+		return
+	}
+	if p.f.has&fYear != 0 && p.f.year != y {
+		p.setFail(reasonManyYears(p.expr))
+		return
+	}
+	p.mark(fYear)
+	p.f.year = y
+}
+
+// The years a text may name. Outside them a number is a typo ("năm 1021").
+const (
+	minYear = 1900
+	maxYear = 2200
+)
+
+// yearAt reads a four-digit year at k.
+func (p *parser) yearAt(k int) (int, bool) {
+	t := p.tok(k)
+	return t.num, t.kind == tNum && t.width == 4
+}
+
+// slashYear reads an optional "/2021" at p.i, as in "Quý IV/2021".
+func (p *parser) slashYear() {
+	if p.tok(p.i).kind != tSlash || p.tok(p.i+1).kind != tNum {
+		return
+	}
+	y, ok := p.yearAt(p.i + 1)
+	p.i += 2
+	if !ok {
+		p.setFail(reasonShortYear(p.expr, p.tok(p.i-1).raw))
+		return
+	}
+	p.setYear(y)
+}
+
+// skipOnce is the optional "một lần" of "mỗi năm một lần".
+func (p *parser) skipOnce() {
+	if (p.word(p.i, "mot") || (p.tok(p.i).kind == tNum && p.tok(p.i).num == 1)) && p.word(p.i+1, "lan") {
+		p.i += 2
+	}
+}
+
+func unitWord(w string) unit {
+	switch w {
+	case "nam":
+		return uYear
+	case "quy":
+		return uQuarter
+	case "thang":
+		return uMonth
+	case "tuan":
+		return uWeek
+	}
+	return uNone
+}

@@ -1,0 +1,344 @@
+package schedule
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// exprCase is one fact about reading an expression: for period year year,
+// Parse gives kind and Occurrences gives these due dates and periods. When n
+// is set, due and periods are only the first of n occurrences.
+type exprCase struct {
+	expr    string
+	year    int
+	kind    Kind
+	due     []string
+	periods []string
+	n       int
+}
+
+func ds(s ...string) []string { return s }
+
+// seedCases are the time expressions of Quyết định 681/QĐ-UBND (appendix
+// and body), as DOMAIN.md §1 reads them.
+var seedCases = []exprCase{
+	{"Trước 31/12 hàng năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"Theo quy định của Bộ Nội vụ", 2027, KindUnresolved, nil, nil, 0},
+	{"Quý I hàng năm", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{"Thường xuyên trong năm", 2027, KindContinuous, nil, nil, 0},
+	{"Quý IV/2021", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"Theo Kế hoạch hàng năm", 2027, KindUnresolved, nil, nil, 0},
+	{"Quý IV hàng năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"Quý I - theo nhu cầu hàng năm", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{"Theo Kế hoạch - lộ trình của Chính phủ", 2027, KindUnresolved, nil, nil, 0},
+	{"Thường xuyên - theo nhu cầu hàng năm", 2027, KindContinuous, nil, nil, 0},
+	{"Thường xuyên hàng năm", 2027, KindContinuous, nil, nil, 0},
+	{"Theo lộ trình hàng năm", 2027, KindUnresolved, nil, nil, 0},
+	{"Theo kế hoạch hàng năm", 2027, KindUnresolved, nil, nil, 0},
+	{"Quý IV năm 2021", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"Năm 2023", 2027, KindOneOff, ds("2023-12-31"), ds("2023"), 0},
+	{"trước ngày 10/11/2021", 2027, KindOneOff, ds("2021-11-10"), ds("2021-11-10"), 0},
+	{"trước ngày 10/12 của năm trước liền kề năm kế hoạch", 2027, KindAnnual, ds("2026-12-10"), ds("2027"), 0},
+	{"hàng năm (trước ngày 10/12 của năm trước liền kề năm kế hoạch)", 2022, KindAnnual, ds("2021-12-10"), ds("2022"), 0},
+	{"ít nhất 03 cuộc/năm", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
+	{"Hằng năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"Đảm bảo thực hiện theo quy định", 2027, KindUnresolved, nil, nil, 0},
+}
+
+var monthEnds2027 = ds("2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30",
+	"2027-07-31", "2027-08-31", "2027-09-30", "2027-10-31", "2027-11-30", "2027-12-31")
+
+var months2027 = ds("2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06",
+	"2027-07", "2027-08", "2027-09", "2027-10", "2027-11", "2027-12")
+
+var quarters2027 = ds("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4")
+
+var halves2027 = ds("2027-H1", "2027-H2")
+
+// formCases are other forms officials write, with the spellings they use.
+var formCases = []exprCase{
+	// Periods named without a day are due on their last day.
+	{"Quý III/2027", 2020, KindOneOff, ds("2027-09-30"), ds("2027-Q3"), 0},
+	{"Năm 2026", 2027, KindOneOff, ds("2026-12-31"), ds("2026"), 0},
+	{"giai đoạn 2026 – 2030", 2027, KindOneOff, ds("2030-12-31"), ds("2026-2030"), 0},
+	{"Giai đoạn 2021-2025", 2027, KindOneOff, ds("2025-12-31"), ds("2021-2025"), 0},
+	{"Năm 2024-2025", 2027, KindOneOff, ds("2025-12-31"), ds("2024-2025"), 0},
+	{"2021 — 2025", 2027, KindOneOff, ds("2025-12-31"), ds("2021-2025"), 0},
+	{"Thực hiện trong năm 2022", 2027, KindOneOff, ds("2022-12-31"), ds("2022"), 0},
+	{"Hoàn thành trong Quý IV/2021", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"Tháng 6/2026", 2027, KindOneOff, ds("2026-06-30"), ds("2026-06"), 0},
+	{"Tháng 6 năm 2026", 2027, KindOneOff, ds("2026-06-30"), ds("2026-06"), 0},
+	{"trong tháng 02/2024", 2027, KindOneOff, ds("2024-02-29"), ds("2024-02"), 0},
+	{"Quý II, III/2022", 2027, KindOneOff, ds("2022-06-30", "2022-09-30"), ds("2022-Q2", "2022-Q3"), 0},
+	{"Quý II và III năm 2022", 2027, KindOneOff, ds("2022-06-30", "2022-09-30"), ds("2022-Q2", "2022-Q3"), 0},
+	{"Quý II và Quý III/2022", 2027, KindOneOff, ds("2022-06-30", "2022-09-30"), ds("2022-Q2", "2022-Q3"), 0},
+	{"Q1/2027", 2027, KindOneOff, ds("2027-03-31"), ds("2027-Q1"), 0},
+	{"quý 1 năm 2027", 2027, KindOneOff, ds("2027-03-31"), ds("2027-Q1"), 0},
+	// Recurring periods.
+	{"hằng tháng", 2027, KindMonthly, monthEnds2027, months2027, 0},
+	{"Hàng tháng", 2024, KindMonthly, ds("2024-01-31", "2024-02-29"), ds("2024-01", "2024-02"), 12},
+	{"hằng quý", 2027, KindQuarterly, ds("2027-03-31", "2027-06-30", "2027-09-30", "2027-12-31"), quarters2027, 0},
+	{"định kỳ hằng quý", 2027, KindQuarterly, ds("2027-03-31", "2027-06-30", "2027-09-30", "2027-12-31"), quarters2027, 0},
+	{"Hằng năm.", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"mỗi năm một lần", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"Định kỳ hằng năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"định kỳ 6 tháng", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"hằng 6 tháng", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"6 tháng một lần", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"06 tháng/lần", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"Định kỳ sáu tháng", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"6 tháng đầu năm", 2027, KindAnnual, ds("2027-06-30"), ds("2027-H1"), 0},
+	{"6 tháng cuối năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027-H2"), 0},
+	{"06 tháng đầu năm 2022", 2027, KindOneOff, ds("2022-06-30"), ds("2022-H1"), 0},
+	{"nửa đầu năm 2023", 2027, KindOneOff, ds("2023-06-30"), ds("2023-H1"), 0},
+	// Điều 146: đầu, giữa, cuối.
+	{"đầu năm", 2027, KindAnnual, ds("2027-01-01"), ds("2027"), 0},
+	{"giữa năm", 2027, KindAnnual, ds("2027-06-30"), ds("2027"), 0},
+	{"cuối năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"cuối năm 2025", 2027, KindOneOff, ds("2025-12-31"), ds("2025"), 0},
+	{"cuối tháng 6/2026", 2027, KindOneOff, ds("2026-06-30"), ds("2026-06"), 0},
+	{"đầu tháng 6/2026", 2027, KindOneOff, ds("2026-06-01"), ds("2026-06"), 0},
+	{"giữa tháng 6/2026", 2027, KindOneOff, ds("2026-06-15"), ds("2026-06"), 0},
+	{"cuối quý I/2022", 2027, KindOneOff, ds("2022-03-31"), ds("2022-Q1"), 0},
+	{"đầu quý II/2022", 2027, KindOneOff, ds("2022-04-01"), ds("2022-Q2"), 0},
+	{"hằng tháng, đầu tháng", 2027, KindMonthly, ds("2027-01-01", "2027-02-01"), ds("2027-01", "2027-02"), 12},
+	{"giữa tháng hằng tháng", 2027, KindMonthly, ds("2027-01-15", "2027-02-15"), ds("2027-01", "2027-02"), 12},
+	{"hằng quý, đầu quý", 2027, KindQuarterly, ds("2027-01-01", "2027-04-01", "2027-07-01", "2027-10-01"), quarters2027, 0},
+	{"cuối tháng 6 hằng năm", 2027, KindAnnual, ds("2027-06-30"), ds("2027"), 0},
+	// Days.
+	{"trước ngày 15 hằng tháng", 2027, KindMonthly, ds("2027-01-15", "2027-02-15"), ds("2027-01", "2027-02"), 12},
+	{"trước ngày 05 của tháng sau", 2027, KindMonthly, ds("2027-02-05", "2027-03-05"), ds("2027-01", "2027-02"), 12},
+	{"Hằng tháng, trước ngày 05 tháng sau", 2027, KindMonthly, ds("2027-02-05"), ds("2027-01"), 12},
+	{"ngay 15 thang sau", 2027, KindMonthly, ds("2027-02-15"), ds("2027-01"), 12},
+	{"chậm nhất vào ngày 20 tháng cuối quý", 2027, KindQuarterly, ds("2027-03-20", "2027-06-20", "2027-09-20", "2027-12-20"), quarters2027, 0},
+	{"hằng quý, chậm nhất ngày 20 của tháng cuối quý", 2027, KindQuarterly, ds("2027-03-20", "2027-06-20", "2027-09-20", "2027-12-20"), quarters2027, 0},
+	{"trước ngày 15 tháng đầu quý sau", 2027, KindQuarterly, ds("2027-04-15", "2027-07-15", "2027-10-15", "2028-01-15"), quarters2027, 0},
+	{"trước ngày 10 tháng đầu quý", 2027, KindQuarterly, ds("2027-01-10", "2027-04-10", "2027-07-10", "2027-10-10"), quarters2027, 0},
+	{"trước ngày 20/6 và 20/12 hằng năm", 2027, KindSemiannual, ds("2027-06-20", "2027-12-20"), halves2027, 0},
+	{"ngày 15/01 và ngày 15/7 hằng năm", 2027, KindSemiannual, ds("2027-01-15", "2027-07-15"), halves2027, 0},
+	{"định kỳ 6 tháng, trước ngày 20/6 và 20/12", 2027, KindSemiannual, ds("2027-06-20", "2027-12-20"), halves2027, 0},
+	{"trước ngày 20/3, 20/6, 20/9 và 20/12 hằng năm", 2027, KindQuarterly, ds("2027-03-20", "2027-06-20", "2027-09-20", "2027-12-20"), quarters2027, 0},
+	{"ngày 10/1, 10/2 hằng năm", 2027, KindAnnual, ds("2027-01-10", "2027-02-10"), ds("2027-01", "2027-02"), 0},
+	{"Quý I, II hằng năm", 2027, KindQuarterly, ds("2027-03-31", "2027-06-30"), ds("2027-Q1", "2027-Q2"), 0},
+	{"tháng 6 và tháng 12 hằng năm", 2027, KindAnnual, ds("2027-06-30", "2027-12-31"), ds("2027-06", "2027-12"), 0},
+	{"Trước ngày 06/6/2026", 2027, KindOneOff, ds("2026-06-06"), ds("2026-06-06"), 0},
+	{"hạn chót ngày 15/3/2026", 2027, KindOneOff, ds("2026-03-15"), ds("2026-03-15"), 0},
+	{"chậm nhất là ngày 30/6/2026", 2027, KindOneOff, ds("2026-06-30"), ds("2026-06-30"), 0},
+	{"đến hết ngày 31/12/2025", 2027, KindOneOff, ds("2025-12-31"), ds("2025-12-31"), 0},
+	{"ngày 15 tháng 3 năm 2026", 2027, KindOneOff, ds("2026-03-15"), ds("2026-03-15"), 0},
+	{"29/2/2024", 2027, KindOneOff, ds("2024-02-29"), ds("2024-02-29"), 0},
+	{"trước ngày 20/6/2022 và 20/12/2022", 2027, KindOneOff, ds("2022-06-20", "2022-12-20"), ds("2022-06-20", "2022-12-20"), 0},
+	// Years before and after the period.
+	{"truoc ngay 10/12 cua nam truoc", 2027, KindAnnual, ds("2026-12-10"), ds("2027"), 0},
+	{"Trước ngày 10/12 năm trước năm kế hoạch", 2030, KindAnnual, ds("2029-12-10"), ds("2030"), 0},
+	{"Quý I năm sau", 2027, KindAnnual, ds("2028-03-31"), ds("2027"), 0},
+	{"trước ngày 31/3 của năm sau", 2027, KindAnnual, ds("2028-03-31"), ds("2027"), 0},
+	{"trước ngày 31/01 của năm liền kề năm báo cáo", 2027, KindAnnual, ds("2028-01-31"), ds("2027"), 0},
+	{"trước ngày 15/01 năm tiếp theo", 2027, KindAnnual, ds("2028-01-15"), ds("2027"), 0},
+	// A span bounds a recurring rule.
+	{"Quý I hằng năm giai đoạn 2021 - 2025", 2023, KindAnnual, ds("2023-03-31"), ds("2023"), 0},
+	{"Quý I hằng năm giai đoạn 2021 - 2025", 2027, KindAnnual, nil, nil, 0},
+	// Weeks.
+	{"hằng tuần", 2027, KindWeekly, ds("2027-01-10", "2027-01-17"), ds("2027-W01", "2027-W02"), 52},
+	{"hằng tuần", 2026, KindWeekly, ds("2026-01-04"), ds("2026-W01"), 53},
+	{"thứ Sáu hằng tuần", 2027, KindWeekly, ds("2027-01-08"), ds("2027-W01"), 52},
+	{"vào thứ 2 hằng tuần", 2027, KindWeekly, ds("2027-01-04"), ds("2027-W01"), 52},
+	{"Chủ nhật hàng tuần", 2027, KindWeekly, ds("2027-01-10"), ds("2027-W01"), 52},
+	// Lunar dates (Vietnamese calendar, UTC+7).
+	{"ngày 10 tháng 3 âm lịch", 2026, KindAnnual, ds("2026-04-26"), ds("2026"), 0},
+	{"ngày 10 tháng 3 âm lịch", 2024, KindAnnual, ds("2024-04-18"), ds("2024"), 0},
+	{"ngày 10 tháng 3 âm lịch hằng năm", 2026, KindAnnual, ds("2026-04-26"), ds("2026"), 0},
+	{"hằng năm vào ngày 10/3 âm lịch", 2027, KindAnnual, ds("2027-04-16"), ds("2027"), 0},
+	{"10/3 âm lịch", 2024, KindAnnual, ds("2024-04-18"), ds("2024"), 0},
+	{"mùng 10 tháng 3 âm lịch", 2026, KindAnnual, ds("2026-04-26"), ds("2026"), 0},
+	{"Mồng 10/3 (âm lịch)", 2026, KindAnnual, ds("2026-04-26"), ds("2026"), 0},
+	{"ngay 10 thang 3 am lich", 2026, KindAnnual, ds("2026-04-26"), ds("2026"), 0},
+	{"ngày 30 tháng 2 âm lịch", 2026, KindAnnual, nil, nil, 0}, // lunar 2/2026 has 29 days
+	{"ngày 30 tháng 2 âm lịch", 2027, KindAnnual, ds("2027-04-06"), ds("2027"), 0},
+	{"ngày 10 tháng 3 âm lịch năm 2026", 2030, KindOneOff, ds("2026-04-26"), ds("2026-04-26"), 0},
+	{"ngày 10 tháng 6 nhuận âm lịch năm 2025", 2030, KindOneOff, ds("2025-08-03"), ds("2025-08-03"), 0},
+	// Quotas.
+	{"03 cuộc mỗi năm", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
+	{"tối thiểu 2 lần/quý", 2027, KindQuota, ds("2027-03-31", "2027-06-30", "2027-09-30", "2027-12-31"), quarters2027, 0},
+	{"ít nhất 01 lần/tháng", 2027, KindQuota, monthEnds2027, months2027, 0},
+	{"ít nhất 1 lần trong năm", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
+	{"Hằng năm, ít nhất 3 cuộc", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
+	{"ít nhất 2 đợt/6 tháng", 2027, KindQuota, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"ít nhất một lần mỗi tuần", 2027, KindQuota, ds("2027-01-10"), ds("2027-W01"), 52},
+	// No due date.
+	{"Thường xuyên", 2027, KindContinuous, nil, nil, 0},
+	{"Liên tục", 2027, KindContinuous, nil, nil, 0},
+	{"Hằng ngày", 2027, KindContinuous, nil, nil, 0},
+	{"Thường xuyên, liên tục", 2027, KindContinuous, nil, nil, 0},
+	{"Khi có yêu cầu", 2027, KindOnDemand, nil, nil, 0},
+	{"Theo yêu cầu", 2027, KindOnDemand, nil, nil, 0},
+	{"Đột xuất", 2027, KindOnDemand, nil, nil, 0},
+	{"Khi phát sinh", 2027, KindOnDemand, nil, nil, 0},
+	{"Theo nhu cầu", 2027, KindOnDemand, nil, nil, 0},
+	// Spelling: case, diacritics, Unicode forms, spaces, dashes, punctuation.
+	{"quy I hang nam", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{"QUÝ I HẰNG NĂM", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{"quý 1 hằng năm", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{"QI hàng năm", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{norm.NFD.String("Quý I hàng năm"), 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{norm.NFD.String("trước ngày 10/12 của năm trước liền kề năm kế hoạch"), 2027, KindAnnual, ds("2026-12-10"), ds("2027"), 0},
+	{"Quý\u00a0IV/2021", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"  Quý   IV / 2021 . ", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"Quý IV/2021./.", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"“Quý IV năm 2021”", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
+	{"Quý I – theo nhu cầu hằng năm", 2027, KindAnnual, ds("2027-03-31"), ds("2027"), 0},
+	{"thuong xuyen trong nam", 2027, KindContinuous, nil, nil, 0},
+	{"TRƯỚC 31/12 HÀNG NĂM", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"Trước\u202f31/12\u00a0hàng\tnăm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
+	{"it nhat 03 cuoc/nam", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
+}
+
+// unresolvedCases must never produce a date.
+var unresolvedCases = []struct{ expr, reason string }{
+	{"", "Không có biểu thức"},
+	{"   ", "Không có biểu thức"},
+	{"theo quy định", "không nêu thời hạn cụ thể"},
+	{"Theo hướng dẫn, trước ngày 15/12 hằng năm", "không nêu thời hạn cụ thể"},
+	{"abc xyz", "Không hiểu từ \"abc\""},
+	{"Định kỳ", "không nêu thời hạn cụ thể"},
+	{"31/02", "Ngày 31/02 không tồn tại"},
+	{"31/02 hằng năm", "Ngày 31/02 không tồn tại"},
+	{"32/12/2021", "Ngày 32/12 không tồn tại"},
+	{"30/2/2024", "Ngày 30/02/2024 không tồn tại"},
+	{"29/2/2023", "Ngày 29/02/2023 không tồn tại"},
+	{"ngày 29/02 hằng năm", "năm nhuận"},
+	{"31/4 hằng năm", "Ngày 31/04 không tồn tại"},
+	{"Quý V/2021", "Quý V không tồn tại"},
+	{"Quý 0/2021", "Quý 0 không tồn tại"},
+	{"Quý v hằng năm", "Quý V không tồn tại"},
+	{"Tháng 13/2021", "Tháng 13 không tồn tại"},
+	{"Quý I", "Thiếu năm"},
+	{"Quý I - theo nhu cầu", "Thiếu năm"},
+	{"Tháng 6", "Thiếu năm"},
+	{"Trước 31/12", "Thiếu năm"},
+	{"trước ngày 15", "Thiếu tháng"},
+	{"ngày 20 hằng quý", "Thiếu tháng"},
+	{"ngày 31 hằng tháng", "không có trong mọi tháng"},
+	{"ngày 31 tháng cuối quý", "không có trong mọi tháng"},
+	{"cuối tháng", "Thiếu chu kỳ"},
+	{"thứ Sáu", "Thiếu chu kỳ"},
+	{"thứ 8 hằng tuần", "thứ 8"},
+	{"giữa quý", "Điều 146"},
+	{"cuối tuần", "Điều 146"},
+	{"Quý IV/2021 - Quý I/2022", "khoảng thời gian"},
+	{"20/6 - 20/12/2022", "khoảng thời gian"},
+	{"Quý I - II/2022", "khoảng thời gian"},
+	{"Quý IV/21", "bốn chữ số"},
+	{"năm 3021", "ngoài khoảng"},
+	{"giai đoạn 2025 - 2021", "năm đầu nhỏ hơn năm cuối"},
+	{"Quý I/2022 và Quý I/2023", "nhiều năm"},
+	{"trước năm 2025", "\"Trước\" một kỳ"},
+	{"trước Quý I/2022", "\"Trước\" một kỳ"},
+	{"hằng tháng hằng năm", "mâu thuẫn"},
+	{"Quý I hằng quý", "mâu thuẫn"},
+	{"Thường xuyên, trước 31/12", "mâu thuẫn"},
+	{"Định kỳ hằng năm và đột xuất", "mâu thuẫn"},
+	{"Quý I hoặc Quý II/2022", "Không hiểu từ \"hoặc\""},
+	{"ngày 15 tháng sáu", "Không hiểu từ \"tháng\""},
+	{"ngày 10/1 và 20/1 hằng năm", "chu kỳ rõ ràng"},
+	{"ít nhất 3 cuộc", "Thiếu kỳ"},
+	{"ít nhất 0 lần/năm", "Số lần"},
+	{"ngày 31 tháng 2 âm lịch", "âm lịch"},
+	{"ngày 10 tháng 2 nhuận âm lịch năm 2024", "âm lịch"},
+	{"ngày 10 tháng 3 nhuận âm lịch", "Tháng nhuận"},
+	{"6 tháng", "Không hiểu từ \"6\""},
+	{"Báo cáo quý I/2022", "Không hiểu từ \"Báo\""},
+	{"Quý I/2022 tại Sở Nội vụ", "Không hiểu từ \"tại\""},
+	{"2021/12/31", "bốn chữ số"},
+	{"ít nhất 80%", "Không hiểu từ"},
+	{strings.Repeat("Quý I hằng năm ", 40), "quá dài"},
+}
+
+func TestParseSeed(t *testing.T)  { runCases(t, seedCases) }
+func TestParseForms(t *testing.T) { runCases(t, formCases) }
+
+func runCases(t *testing.T, cases []exprCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.expr, func(t *testing.T) {
+			r := Parse(tc.expr, Options{})
+			if r.Kind != tc.kind {
+				t.Fatalf("Kind = %s (%s), want %s", r.Kind, r.Reason, tc.kind)
+			}
+			if r.Expr != tc.expr {
+				t.Errorf("Expr = %q, want it verbatim", r.Expr)
+			}
+			if r.Reason == "" {
+				t.Error("Reason is empty")
+			}
+			occ := r.Occurrences(tc.year)
+			n := tc.n
+			if n == 0 {
+				n = len(tc.due)
+			}
+			if len(occ) != n {
+				t.Fatalf("Occurrences(%d) = %v, want %d of them", tc.year, occ, n)
+			}
+			for i, want := range tc.due {
+				if got := occ[i].Due.String(); got != want {
+					t.Errorf("occurrence %d due %s, want %s", i, got, want)
+				}
+				if got := occ[i].Period; got != tc.periods[i] {
+					t.Errorf("occurrence %d period %s, want %s", i, got, tc.periods[i])
+				}
+			}
+			if tc.kind == KindQuota {
+				for _, o := range occ {
+					if o.Quota != r.Quota || o.Quota < 1 {
+						t.Errorf("occurrence %v quota, rule quota %d", o, r.Quota)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestParseUnresolved(t *testing.T) {
+	for _, tc := range unresolvedCases {
+		name := tc.expr
+		if len(name) > 40 {
+			name = name[:40]
+		}
+		t.Run(name, func(t *testing.T) {
+			r := Parse(tc.expr, Options{})
+			if r.Kind != KindUnresolved {
+				t.Fatalf("Kind = %s (%s), want unresolved", r.Kind, r.Reason)
+			}
+			if !strings.Contains(r.Reason, tc.reason) {
+				t.Errorf("Reason = %q, want it to mention %q", r.Reason, tc.reason)
+			}
+			if !strings.HasSuffix(r.Reason, ".") {
+				t.Errorf("Reason = %q, want a sentence", r.Reason)
+			}
+			if occ := r.Occurrences(2022); occ != nil {
+				t.Errorf("Occurrences = %v, want none", occ)
+			}
+			if occ := r.Between(NewDate(2000, 1, 1), NewDate(2100, 1, 1)); occ != nil {
+				t.Errorf("Between = %v, want none", occ)
+			}
+		})
+	}
+}
+
+// The reason an admin reads for an appendix row that defers to another text.
+func TestReasonWording(t *testing.T) {
+	r := Parse("Theo quy định của Bộ Nội vụ", Options{})
+	want := "Văn bản không nêu thời hạn cụ thể (\"Theo quy định của Bộ Nội vụ\"): cần quản trị viên bổ sung quy tắc."
+	if r.Reason != want {
+		t.Errorf("Reason = %q\nwant %q", r.Reason, want)
+	}
+	if r := Parse("Trước 31/12 hàng năm", Options{}); r.Reason != "Hằng năm, hạn cuối ngày 31/12." {
+		t.Errorf("Reason = %q", r.Reason)
+	}
+	// Messages quote the text in NFC whatever form it came in.
+	if r := Parse(norm.NFD.String("Quý Năm"), Options{}); !strings.Contains(r.Reason, "Quý Năm") || !norm.NFC.IsNormalString(r.Reason) {
+		t.Errorf("Reason = %q, want NFC", r.Reason)
+	}
+}
