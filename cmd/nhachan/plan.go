@@ -27,14 +27,14 @@ type planRow struct {
 	Reason       string   `json:"reason,omitempty"`
 }
 
-func toRow(o model.Occurrence) planRow {
+func toRow(dir *model.Directory, o model.Occurrence) planRow {
 	r := planRow{
 		Task: o.Task.ID, Period: o.Period, Due: o.Due.String(), EffectiveDue: o.EffectiveDue.String(),
-		Role: string(o.Role), Quota: o.Quota, To: []string{},
+		Role: o.Role.String(), Quota: int(o.Quota), To: []string{},
 	}
 	if o.Assignee.Unassigned() {
 		r.Agency, r.AgencyName = o.Assignee.Named.ID, o.Assignee.Named.Name
-		r.Unassigned, r.Reason = true, o.Assignee.Reason
+		r.Unassigned, r.Reason = true, dir.WhyUnassigned(o.Assignee.Named, o.EffectiveDue)
 		return r
 	}
 	r.Agency, r.AgencyName = o.Assignee.Agency.ID, o.Assignee.Agency.Name
@@ -92,11 +92,11 @@ func cmdPlan(e env, args []string) error {
 	occ := cfg.Planner().Plan(from, to, model.Filter{Agency: *agency, Task: *task, LeadOnly: *leadOnly})
 	switch *format {
 	case "json":
-		return writePlanJSON(e.stdout, occ)
+		return writePlanJSON(e.stdout, cfg.Directory, occ)
 	case "csv":
-		return writePlanCSV(e.stdout, occ)
+		return writePlanCSV(e.stdout, cfg.Directory, occ)
 	}
-	return writePlanTable(e.stdout, occ)
+	return writePlanTable(e.stdout, cfg.Directory, occ)
 }
 
 func hasTask(ss []*model.Schedule, id string) bool {
@@ -110,10 +110,10 @@ func hasTask(ss []*model.Schedule, id string) bool {
 	return false
 }
 
-func writePlanJSON(w io.Writer, occ []model.Occurrence) error {
+func writePlanJSON(w io.Writer, dir *model.Directory, occ []model.Occurrence) error {
 	rows := make([]planRow, 0, len(occ))
 	for _, o := range occ {
-		rows = append(rows, toRow(o))
+		rows = append(rows, toRow(dir, o))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -121,11 +121,11 @@ func writePlanJSON(w io.Writer, occ []model.Occurrence) error {
 	return enc.Encode(rows)
 }
 
-func writePlanCSV(w io.Writer, occ []model.Occurrence) error {
+func writePlanCSV(w io.Writer, dir *model.Directory, occ []model.Occurrence) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"task", "period", "due", "effective_due", "agency", "agency_name", "role", "to", "quota", "unassigned", "reason"})
 	for _, o := range occ {
-		r := toRow(o)
+		r := toRow(dir, o)
 		quota := ""
 		if r.Quota > 0 {
 			quota = fmt.Sprint(r.Quota)
@@ -150,11 +150,11 @@ func csvSafe(s string) string {
 	return s
 }
 
-func writePlanTable(w io.Writer, occ []model.Occurrence) error {
+func writePlanTable(w io.Writer, dir *model.Directory, occ []model.Occurrence) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tHẠN\tHẠN THỰC TẾ\tVAI TRÒ\tCƠ QUAN")
 	for _, o := range occ {
-		r := toRow(o)
+		r := toRow(dir, o)
 		role := "chủ trì"
 		if o.Role == model.RoleCoordinating {
 			role = "phối hợp"

@@ -66,7 +66,7 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 		if t.WorkingDaysBefore < 0 || t.WorkingDaysBefore > maxWorkingDaysBefore {
 			r.errorf(t.At.Key("working_days_before"), "task %s: working_days_before must be between 0 and %d", t.ID, maxWorkingDaysBefore)
 		}
-		task := &model.Task{
+		task := &model.Task{Schedule: s,
 			ID: t.ID, Section: t.Section, Text: t.Task, Product: t.Product, Time: t.Time,
 			Rule: t.Rule, RuleSource: t.RuleSource, LeadText: t.LeadText, Lead: t.Lead,
 			CoordText: t.CoordinatingText, Coordinating: t.Coordinating, Note: t.Note,

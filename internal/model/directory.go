@@ -98,8 +98,6 @@ type Assignee struct {
 	Agency *Agency
 	// Named is the agency the schedule named (before routing).
 	Named *Agency
-	// Reason says why the duty is unassigned (Vietnamese, for officials).
-	Reason string
 }
 
 // Unassigned reports whether nobody answers for the duty.
@@ -148,24 +146,45 @@ func (d *Directory) Resolve(ids []string, on schedule.Date) []Assignee {
 	return out
 }
 
-// route follows successors from a until an agency alive on day on.
+// route follows successors from named until an agency alive on day on;
+// the Assignee is unassigned when the chain ends first.
 func (d *Directory) route(named *Agency, on schedule.Date) Assignee {
+	a, ok := d.walk(named, on)
+	if !ok {
+		return Assignee{Named: named}
+	}
+	return Assignee{Agency: a, Named: named}
+}
+
+// walk follows the successor chain; it returns the last agency reached and
+// whether that agency is alive on day on.
+func (d *Directory) walk(named *Agency, on schedule.Date) (*Agency, bool) {
 	a := named
 	for hops := 0; hops <= len(d.agencies); hops++ {
-		switch {
-		case on < a.ValidFrom:
-			return Assignee{Named: named, Reason: "Cơ quan " + a.Name + " chưa được thành lập vào ngày " + on.VN() + "."}
-		case on <= a.ValidUntil:
-			return Assignee{Agency: a, Named: named}
-		case len(a.Successors) == 0:
-			return Assignee{Named: named, Reason: "Cơ quan " + a.Name + " đã chấm dứt hoạt động từ ngày " +
-				a.ValidUntil.AddDays(1).VN() + " và không có cơ quan kế thừa trong danh bạ."}
+		if on < a.ValidFrom || on <= a.ValidUntil || len(a.Successors) == 0 {
+			return a, a.AliveOn(on)
 		}
 		next, ok := d.agencies[a.Successors[0]]
 		if !ok {
-			break
+			return a, false
 		}
 		a = next
 	}
-	return Assignee{Named: named, Reason: "Không xác định được cơ quan kế thừa của " + named.Name + "."}
+	return a, false // a cycle: config rejects these
+}
+
+// WhyUnassigned explains, in Vietnamese for officials, why nobody answers
+// on day on for a duty named to the agency; "" when somebody does.
+func (d *Directory) WhyUnassigned(named *Agency, on schedule.Date) string {
+	a, ok := d.walk(named, on)
+	switch {
+	case ok:
+		return ""
+	case on < a.ValidFrom:
+		return "Cơ quan " + a.Name + " chưa được thành lập vào ngày " + on.VN() + "."
+	case len(a.Successors) == 0:
+		return "Cơ quan " + a.Name + " đã chấm dứt hoạt động từ ngày " + a.ValidUntil.AddDays(1).VN() +
+			" và không có cơ quan kế thừa trong danh bạ."
+	}
+	return "Không xác định được cơ quan kế thừa của " + named.Name + "."
 }

@@ -1,35 +1,44 @@
 package model
 
 import (
-	"sort"
-
 	"github.com/ninhthuan/nhachan/internal/calendar"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
 // Role is an agency's part in a task.
-type Role string
+type Role uint8
 
 // The roles, as the decision's columns name them.
 const (
-	RoleLead         Role = "lead"         // cơ quan chủ trì
-	RoleCoordinating Role = "coordinating" // cơ quan phối hợp
+	RoleLead         Role = iota // cơ quan chủ trì
+	RoleCoordinating             // cơ quan phối hợp
 )
 
+// String returns the stable name of the role: "lead" or "coordinating".
+func (r Role) String() string {
+	if r == RoleCoordinating {
+		return "coordinating"
+	}
+	return "lead"
+}
+
 // Occurrence is one duty of one agency: a task, a period (kỳ), the due
-// dates and who answers for it.
+// dates and who answers for it. It is kept small (56 bytes): a national
+// plan holds about a million of them.
 type Occurrence struct {
-	Schedule *Schedule
-	Task     *Task
-	Period   string
+	Task   *Task
+	Period string
 	// Due is the nominal due date the text gives (after any
 	// working_days_before shift); EffectiveDue is Due rolled forward to a
 	// working day (Bộ luật Dân sự 2015, Điều 148 khoản 5).
 	Due, EffectiveDue schedule.Date
-	Quota             int
+	Quota             int32
 	Role              Role
 	Assignee          Assignee
 }
+
+// Schedule returns the schedule the occurrence's task belongs to.
+func (o *Occurrence) Schedule() *Schedule { return o.Task.Schedule }
 
 // Filter narrows a plan. Empty fields match everything.
 type Filter struct {
@@ -48,53 +57,81 @@ type Planner struct {
 }
 
 // Plan returns every occurrence whose nominal due date lies in [from, to],
-// sorted by effective due date, then schedule and task order, then role and
-// directory order.
+// ordered by effective due date, then schedule and task order, period,
+// role (lead first) and directory order.
 func (p *Planner) Plan(from, to schedule.Date, f Filter) []Occurrence {
-	var out []Occurrence
+	out := make([]Occurrence, 0, p.estimate(from, to, f))
 	for _, s := range p.Schedules {
 		for _, t := range s.Tasks {
-			if f.Task != "" && t.ID != f.Task {
+			if f.Task != "" && t.ID != f.Task || !t.Parsed.Kind.HasDueDates() {
 				continue
 			}
-			if !t.Parsed.Kind.HasDueDates() {
-				continue
-			}
-			out = p.appendTask(out, s, t, from, to, f)
+			out = p.appendTask(out, t, from, to, f)
 		}
 	}
-	order := p.taskOrder()
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.EffectiveDue != b.EffectiveDue {
-			return a.EffectiveDue < b.EffectiveDue
-		}
-		if oa, ob := order[a.Task], order[b.Task]; oa != ob {
-			return oa < ob
-		}
-		if a.Period != b.Period {
-			return a.Period < b.Period
-		}
-		// Lead rows first; within a role, Resolve already gave directory order.
-		return a.Role == RoleLead && b.Role != RoleLead
-	})
-	return out
+	return sortByEffectiveDue(out)
 }
 
-func (p *Planner) taskOrder() map[*Task]int {
-	m := make(map[*Task]int)
+// estimate sizes the result so that a national plan is allocated once
+// rather than grown by doubling (which would hold two copies at the peak).
+func (p *Planner) estimate(from, to schedule.Date, f Filter) int {
 	n := 0
 	for _, s := range p.Schedules {
 		for _, t := range s.Tasks {
-			m[t] = n
-			n++
+			if f.Task != "" && t.ID != f.Task || !t.Parsed.Kind.HasDueDates() {
+				continue
+			}
+			k := len(t.Parsed.Between(from, to))
+			if k == 0 {
+				continue
+			}
+			per := len(p.Directory.Resolve(t.Lead, from))
+			if !f.LeadOnly {
+				per += len(p.Directory.Resolve(t.Coordinating, from))
+			}
+			n += k * per
 		}
 	}
-	return m
+	if f.Agency != "" {
+		return n / 8
+	}
+	return n
+}
+
+// sortByEffectiveDue is a stable counting sort on the effective due date.
+// Rows are generated in schedule, task, period, role and directory order, so
+// a stable sort on the date alone gives the documented order, in linear
+// time and one extra buffer.
+func sortByEffectiveDue(in []Occurrence) []Occurrence {
+	if len(in) < 2 {
+		return in
+	}
+	lo, hi := in[0].EffectiveDue, in[0].EffectiveDue
+	for i := range in {
+		lo, hi = min(lo, in[i].EffectiveDue), max(hi, in[i].EffectiveDue)
+	}
+	if int64(hi)-int64(lo) > 1<<22 { // absurd span: no bucket array that large
+		return in
+	}
+	pos := make([]int, int(hi-lo)+2)
+	for i := range in {
+		pos[in[i].EffectiveDue-lo+1]++
+	}
+	for i := 1; i < len(pos); i++ {
+		pos[i] += pos[i-1]
+	}
+	out := make([]Occurrence, len(in))
+	for i := range in {
+		k := in[i].EffectiveDue - lo
+		out[pos[k]] = in[i]
+		pos[k]++
+	}
+	return out
 }
 
 // appendTask adds the occurrences of one task to out.
-func (p *Planner) appendTask(out []Occurrence, s *Schedule, t *Task, from, to schedule.Date, f Filter) []Occurrence {
+func (p *Planner) appendTask(out []Occurrence, t *Task, from, to schedule.Date, f Filter) []Occurrence {
+	s := t.Schedule
 	// A working_days_before shift moves dates earlier, so widen the window
 	// the rule is asked for and filter on the shifted date.
 	margin := 0
@@ -102,7 +139,7 @@ func (p *Planner) appendTask(out []Occurrence, s *Schedule, t *Task, from, to sc
 		margin = t.WorkingDaysBefore*3 + 30
 	}
 	for _, o := range t.Parsed.Between(from, to.AddDays(margin)) {
-		if !inPlanPeriod(s, o) {
+		if s != nil && !inPlanPeriod(s, o) {
 			continue
 		}
 		due := o.Due
@@ -113,12 +150,12 @@ func (p *Planner) appendTask(out []Occurrence, s *Schedule, t *Task, from, to sc
 			continue
 		}
 		eff := p.Calendar.Effective(due)
-		base := Occurrence{Schedule: s, Task: t, Period: o.Period, Due: due, EffectiveDue: eff, Quota: o.Quota}
+		base := Occurrence{Task: t, Period: o.Period, Due: due, EffectiveDue: eff, Quota: int32(o.Quota)}
 		// Route on the effective due date: that is the day the duty is owed.
 		leads := p.Directory.Resolve(t.Lead, eff)
-		out = p.appendRole(out, base, RoleLead, leads, nil, f)
+		out = appendRole(out, base, RoleLead, leads, nil, f)
 		if !f.LeadOnly && len(t.Coordinating) > 0 {
-			out = p.appendRole(out, base, RoleCoordinating, p.Directory.Resolve(t.Coordinating, eff), leads, f)
+			out = appendRole(out, base, RoleCoordinating, p.Directory.Resolve(t.Coordinating, eff), leads, f)
 		}
 	}
 	return out
@@ -127,7 +164,7 @@ func (p *Planner) appendTask(out []Occurrence, s *Schedule, t *Task, from, to sc
 // appendRole adds one row per assignee, leaving out those in except: an
 // agency that leads a task is not also its coordinator, even when a group
 // in the coordinating column ("Các Sở, ban, ngành") includes it.
-func (p *Planner) appendRole(out []Occurrence, base Occurrence, role Role, assignees, except []Assignee, f Filter) []Occurrence {
+func appendRole(out []Occurrence, base Occurrence, role Role, assignees, except []Assignee, f Filter) []Occurrence {
 next:
 	for _, as := range assignees {
 		if f.Agency != "" && as.ID() != f.Agency && as.Named.ID != f.Agency {

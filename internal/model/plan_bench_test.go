@@ -52,7 +52,7 @@ func nationalPlanner(b *testing.B) *Planner {
 		}
 		s := &Schedule{ID: g, From: d("2021-01-01"), Until: d("2030-12-31"), CarryUntil: d("2030-12-31")}
 		for i, e := range nationalExprs {
-			t := &Task{ID: fmt.Sprintf("%s-t%02d", g, i), Time: e, Lead: []string{g}}
+			t := &Task{ID: fmt.Sprintf("%s-t%02d", g, i), Time: e, Lead: []string{g}, Schedule: s}
 			t.Parsed = schedule.Parse(e, schedule.Options{})
 			s.Tasks = append(s.Tasks, t)
 		}

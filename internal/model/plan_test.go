@@ -64,7 +64,7 @@ func TestResolveRoutesThroughSuccessors(t *testing.T) {
 			for _, a := range got {
 				if a.Unassigned() {
 					ids = append(ids, "?"+a.Named.ID)
-					if a.Reason == "" {
+					if dir.WhyUnassigned(a.Named, d(tc.on)) == "" {
 						t.Errorf("unassigned %s has no reason", a.Named.ID)
 					}
 					continue
@@ -91,6 +91,7 @@ func testPlanner(t *testing.T, tasks ...*Task) *Planner {
 	}
 	s := &Schedule{ID: "p", From: d("2021-10-27"), Until: d("2025-12-31"), CarryUntil: d("2025-12-31")}
 	for _, tk := range tasks {
+		tk.Schedule = s
 		tk.Parsed = schedule.Parse(tk.Expression(), schedule.Options{})
 		s.Tasks = append(s.Tasks, tk)
 	}

@@ -42,6 +42,8 @@ type Task struct {
 	LegalBasis        string
 	WorkingDaysBefore int
 
+	// Schedule is the schedule the task belongs to.
+	Schedule *Schedule
 	// Parsed is the rule the dates come from: Rule when given, else Time.
 	Parsed schedule.Rule
 	// Line is where the task starts in its file, for messages.
