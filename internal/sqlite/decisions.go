@@ -1,0 +1,190 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// Via is how a submission reached nhachan.
+type Via string
+
+// The channels a submission can be recorded through.
+const (
+	ViaCLI    Via = "cli"
+	ViaWeb    Via = "web"
+	ViaLink   Via = "link"
+	ViaImport Via = "import"
+)
+
+// Submission records that an agency sent what an occurrence asked for.
+type Submission struct {
+	OccurrenceID int64
+	Ref          string // số ký hiệu of the document sent
+	SubmittedOn  schedule.Date
+	Note         string
+	RecordedBy   string
+	Via          Via
+}
+
+// ErrAlreadyRecorded is returned (wrapped) by RecordSubmission when the
+// occurrence already has a submission. Nothing is written: the first record
+// stands. Callers that only need "it is recorded" (an official clicking the
+// confirmation link twice) treat it as success.
+var ErrAlreadyRecorded = errors.New("submission already recorded")
+
+// ErrNotOpen is returned (wrapped) by Waive and Extend for an occurrence
+// that is no longer owed (submitted, waived or history).
+var ErrNotOpen = errors.New("occurrence is not open")
+
+// ErrNotLater is returned (wrapped) by Extend when the new date does not
+// move the deadline later: an extension that shortens a deadline would make
+// agencies late retroactively.
+var ErrNotLater = errors.New("extension is not later than the current deadline")
+
+// RecordSubmission marks the occurrence submitted, which stops every later
+// reminder and escalation and cancels notifications not yet claimed.
+// Any state but submitted accepts a submission: an import of past reports
+// completes history rows, and an agency may submit a waived duty anyway.
+func (db *DB) RecordSubmission(ctx context.Context, s Submission) error {
+	now := db.stamp()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := occurrenceState(ctx, tx, s.OccurrenceID)
+		if err != nil {
+			return err
+		}
+		if st == StateSubmitted {
+			return ErrAlreadyRecorded
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO submissions
+			(occurrence_id, ref, submitted_on, note, recorded_by, via, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			s.OccurrenceID, s.Ref, s.SubmittedOn.String(), s.Note, s.RecordedBy, string(s.Via), now); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		if err := setState(ctx, tx, s.OccurrenceID, StateSubmitted, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, s.RecordedBy, "occurrence.submitted", occObject(s.OccurrenceID), map[string]string{
+			"ref": s.Ref, "submitted_on": s.SubmittedOn.String(), "via": string(s.Via), "note": s.Note, "previous_state": string(st),
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("record submission for occurrence %d: %w", s.OccurrenceID, err)
+	}
+	return nil
+}
+
+// Waive excuses an open (or unassigned) occurrence: nothing more is sent.
+func (db *DB) Waive(ctx context.Context, occurrenceID int64, reason, actor string) error {
+	now := db.stamp()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := occurrenceState(ctx, tx, occurrenceID)
+		if err != nil {
+			return err
+		}
+		if st != StateOpen && st != StateUnassigned {
+			return fmt.Errorf("%w (%s)", ErrNotOpen, st)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO waivers (occurrence_id, reason, actor, at) VALUES (?, ?, ?, ?)`,
+			occurrenceID, reason, actor, now); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		if err := setState(ctx, tx, occurrenceID, StateWaived, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, actor, "occurrence.waived", occObject(occurrenceID), map[string]string{"reason": reason})
+	})
+	if err != nil {
+		return fmt.Errorf("waive occurrence %d: %w", occurrenceID, err)
+	}
+	return nil
+}
+
+// Extend grants a new deadline to an open occurrence. Notifications not yet
+// claimed are cancelled, since they were computed for the old deadline; the
+// engine enqueues the right ones on its next tick.
+func (db *DB) Extend(ctx context.Context, occurrenceID int64, newDue schedule.Date, reason, actor string) error {
+	now := db.stamp()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var st, deadline string
+		err := tx.QueryRowContext(ctx, `SELECT state, deadline FROM occurrences WHERE id = ?`, occurrenceID).Scan(&st, &deadline)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read occurrence: %w", err)
+		}
+		if State(st) != StateOpen && State(st) != StateUnassigned {
+			return fmt.Errorf("%w (%s)", ErrNotOpen, st)
+		}
+		if newDue.String() <= deadline {
+			return fmt.Errorf("%w: %s is not after %s", ErrNotLater, newDue, deadline)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO extensions (occurrence_id, previous_due, new_due, reason, actor, at)
+			VALUES (?, ?, ?, ?, ?, ?)`, occurrenceID, deadline, newDue.String(), reason, actor, now); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET extended_due = ?, updated_at = ? WHERE id = ?`,
+			newDue.String(), now, occurrenceID); err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
+		if err := cancelPending(ctx, tx, occurrenceID, "extended", now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, actor, "occurrence.extended", occObject(occurrenceID), map[string]string{
+			"previous_due": deadline, "new_due": newDue.String(), "reason": reason,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("extend occurrence %d: %w", occurrenceID, err)
+	}
+	return nil
+}
+
+func occurrenceState(ctx context.Context, tx *sql.Tx, id int64) (State, error) {
+	var st string
+	err := tx.QueryRowContext(ctx, `SELECT state FROM occurrences WHERE id = ?`, id).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("read state: %w", err)
+	}
+	return State(st), nil
+}
+
+// setState moves an occurrence to a closed state and cancels its pending
+// notifications in the same transaction, so a reminder can never be claimed
+// after the submission that makes it wrong has committed.
+func setState(ctx context.Context, tx *sql.Tx, id int64, st State, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET state = ?, updated_at = ? WHERE id = ?`, string(st), now, id); err != nil {
+		return fmt.Errorf("set state %s: %w", st, err)
+	}
+	return cancelPending(ctx, tx, id, string(st), now)
+}
+
+func cancelPending(ctx context.Context, tx *sql.Tx, occurrenceID int64, why, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'cancelled', last_error = ?
+		WHERE occurrence_id = ? AND state = 'pending'`, "occurrence "+why+" at "+now, occurrenceID); err != nil {
+		return fmt.Errorf("cancel pending notifications: %w", err)
+	}
+	return nil
+}
+
+// audit appends one row to the audit log inside the caller's transaction,
+// so the log can never disagree with what was committed.
+func audit(ctx context.Context, tx *sql.Tx, at, actor, action, object string, detail any) error {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)`,
+		at, actor, action, object, string(b)); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}

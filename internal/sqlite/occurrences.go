@@ -1,0 +1,190 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ninhthuan/nhachan/internal/model"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// State is where an occurrence stands.
+type State string
+
+// The occurrence states.
+const (
+	StateOpen       State = "open"       // owed; reminders and escalations apply
+	StateSubmitted  State = "submitted"  // done; nothing more is sent
+	StateWaived     State = "waived"     // excused; nothing more is sent
+	StateHistory    State = "history"    // due before tracking started; never reminded
+	StateUnassigned State = "unassigned" // nobody answers (ended agency, no successor)
+)
+
+// OccurrenceRow is a stored occurrence. Its identity is (ScheduleID,
+// TaskID, Period, and AgencyID or, when that is empty, NamedAgencyID).
+type OccurrenceRow struct {
+	ID            int64
+	ScheduleID    string
+	TaskID        string
+	Period        string
+	AgencyID      string // "" when unassigned
+	NamedAgencyID string
+	Role          model.Role
+	Due           schedule.Date // nominal
+	EffectiveDue  schedule.Date // rolled forward to a working day
+	// ExtendedDue is the latest granted extension; 0 means none. It is read
+	// back, never written by UpsertOccurrences.
+	ExtendedDue schedule.Date
+	// Deadline is the day the duty is owed (the later of EffectiveDue and
+	// ExtendedDue); read back only.
+	Deadline schedule.Date
+	State    State
+}
+
+// ErrNotFound is returned (wrapped) when an occurrence or notification id
+// does not exist.
+var ErrNotFound = errors.New("not found")
+
+// UpsertOccurrences stores the planner's occurrences and returns how many
+// were new. It is idempotent: an occurrence already stored keeps its id and
+// state, and only its due dates follow the schedule (the config was edited),
+// with an audit row for each change. New rows start in rows[i].State, or
+// open (unassigned without an agency) when that is empty. It sets rows[i].ID.
+func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inserted int, err error) {
+	now := db.stamp()
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO occurrences
+			(schedule_id, task_id, period, agency_id, named_agency_id, role, due, effective_due, state, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING
+			RETURNING id`)
+		if err != nil {
+			return fmt.Errorf("prepare insert: %w", err)
+		}
+		defer ins.Close()
+		get, err := tx.PrepareContext(ctx, `SELECT id, due, effective_due FROM occurrences
+			WHERE schedule_id = ? AND task_id = ? AND period = ?
+			  AND assignee = CASE WHEN ? <> '' THEN ? ELSE '?' || ? END`)
+		if err != nil {
+			return fmt.Errorf("prepare lookup: %w", err)
+		}
+		defer get.Close()
+		for i := range rows {
+			r := &rows[i]
+			state := r.State
+			if state == "" {
+				state = StateOpen
+			}
+			if r.AgencyID == "" && state == StateOpen {
+				state = StateUnassigned
+			}
+			err := ins.QueryRowContext(ctx, r.ScheduleID, r.TaskID, r.Period, r.AgencyID, r.NamedAgencyID,
+				r.Role.String(), r.Due.String(), r.EffectiveDue.String(), string(state), now, now).Scan(&r.ID)
+			if err == nil {
+				inserted++
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("insert occurrence %s/%s/%s: %w", r.TaskID, r.Period, r.AgencyID, err)
+			}
+			var due, eff string
+			if err := get.QueryRowContext(ctx, r.ScheduleID, r.TaskID, r.Period, r.AgencyID, r.AgencyID, r.NamedAgencyID).
+				Scan(&r.ID, &due, &eff); err != nil {
+				return fmt.Errorf("look up occurrence %s/%s/%s: %w", r.TaskID, r.Period, r.AgencyID, err)
+			}
+			if due == r.Due.String() && eff == r.EffectiveDue.String() {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET due = ?, effective_due = ?, updated_at = ? WHERE id = ?`,
+				r.Due.String(), r.EffectiveDue.String(), now, r.ID); err != nil {
+				return fmt.Errorf("update due of occurrence %d: %w", r.ID, err)
+			}
+			if err := audit(ctx, tx, now, "nhachan", "occurrence.due_changed", occObject(r.ID), map[string]string{
+				"old_due": due, "old_effective_due": eff,
+				"new_due": r.Due.String(), "new_effective_due": r.EffectiveDue.String(),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("upsert occurrences: %w", err)
+	}
+	return inserted, nil
+}
+
+const occColumns = `id, schedule_id, task_id, period, agency_id, named_agency_id, role,
+	due, effective_due, coalesce(extended_due, ''), deadline, state`
+
+// OpenOccurrences returns the open occurrences owed on or before until
+// (overdue ones included: escalation needs them), by deadline then id.
+// The partial index on open deadlines makes its cost depend on the rows
+// returned, not on the size of the table.
+func (db *DB) OpenOccurrences(ctx context.Context, until schedule.Date) ([]OccurrenceRow, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+occColumns+` FROM occurrences
+		WHERE state = 'open' AND deadline <= ? ORDER BY deadline, id`, until.String())
+	if err != nil {
+		return nil, fmt.Errorf("open occurrences: %w", err)
+	}
+	defer rows.Close()
+	var out []OccurrenceRow
+	for rows.Next() {
+		o, err := scanOccurrence(rows)
+		if err != nil {
+			return nil, fmt.Errorf("open occurrences: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open occurrences: %w", err)
+	}
+	return out, nil
+}
+
+// Occurrence returns the occurrence with the given id.
+func (db *DB) Occurrence(ctx context.Context, id int64) (OccurrenceRow, error) {
+	o, err := scanOccurrence(db.r.QueryRowContext(ctx, `SELECT `+occColumns+` FROM occurrences WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return OccurrenceRow{}, fmt.Errorf("occurrence %d: %w", id, err)
+	}
+	return o, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanOccurrence(s scanner) (OccurrenceRow, error) {
+	var o OccurrenceRow
+	var role, due, eff, ext, deadline, state string
+	if err := s.Scan(&o.ID, &o.ScheduleID, &o.TaskID, &o.Period, &o.AgencyID, &o.NamedAgencyID, &role,
+		&due, &eff, &ext, &deadline, &state); err != nil {
+		return o, err
+	}
+	if role == "coordinating" {
+		o.Role = model.RoleCoordinating
+	}
+	o.State = State(state)
+	var err error
+	if o.Due, err = schedule.ParseDate(due); err != nil {
+		return o, fmt.Errorf("occurrence %d: %w", o.ID, err)
+	}
+	if o.EffectiveDue, err = schedule.ParseDate(eff); err != nil {
+		return o, fmt.Errorf("occurrence %d: %w", o.ID, err)
+	}
+	if o.Deadline, err = schedule.ParseDate(deadline); err != nil {
+		return o, fmt.Errorf("occurrence %d: %w", o.ID, err)
+	}
+	if ext != "" {
+		if o.ExtendedDue, err = schedule.ParseDate(ext); err != nil {
+			return o, fmt.Errorf("occurrence %d: %w", o.ID, err)
+		}
+	}
+	return o, nil
+}
+
+func occObject(id int64) string { return fmt.Sprintf("occurrence/%d", id) }
