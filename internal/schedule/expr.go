@@ -58,7 +58,9 @@ func Parse(expr string, opt Options) Rule {
 // so whatever else the expression holds. "theo nhu cầu", "theo yêu cầu",
 // "theo âm lịch" and "tiếp theo" are not references.
 func refersElsewhere(toks []token) bool {
-	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	w := func(k int, s string) bool {
+		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
+	}
 	for k := range toks {
 		if !w(k, "theo") || w(k-1, "tiep") {
 			continue

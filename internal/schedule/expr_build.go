@@ -286,10 +286,7 @@ func (b *builder) quota() bool {
 		b.kind, b.reason = KindQuota, reading
 		return b.limits()
 	}
-	if !b.recur(KindQuota, unitSlots(u), reading) {
-		return false
-	}
-	return true
+	return b.recur(KindQuota, unitSlots(u), reading)
 }
 
 // weekly: "hằng tuần", "thứ Sáu hằng tuần", "trước thứ Sáu hằng tuần".

@@ -53,7 +53,12 @@ func (b *builder) dates() bool {
 			return b.fail(reasonConflict(b.expr))
 		}
 	}
-	recurring := b.has(fRecur) || b.has(fShift) || b.has(fSpan)
+	// A span alone does not make dates recur: "trước 31/12 giai đoạn
+	// 2021 – 2025" may mean once, at the end.
+	recurring := b.has(fRecur) || b.has(fShift)
+	if b.has(fSpan) && !recurring {
+		return b.fail(reasonRange(b.expr))
+	}
 	if b.has(fYear) && !recurring {
 		b.use(fYear)
 		occ := make([]Occurrence, len(ds))
@@ -256,7 +261,13 @@ func (b *builder) periods() bool {
 		}
 	}
 	slices.SortFunc(slots, func(x, y slot) int { return int(x.off) - int(y.off) })
-	annual := b.has(fRecur) || b.has(fShift) || b.has(fSpan)
+	annual := b.has(fRecur) || b.has(fShift)
+	// The half-years and points of a year recur in report wording without
+	// "hằng năm"; a span then bounds them.
+	implied := b.has(fHalf) || (b.has(fPoint) && f.pointUnit == uYear)
+	if b.has(fSpan) && !annual && !implied {
+		return b.fail(reasonRange(b.expr))
+	}
 	if b.has(fYear) && !annual {
 		b.use(fYear)
 		occ := make([]Occurrence, len(slots))
@@ -269,9 +280,8 @@ func (b *builder) periods() bool {
 	switch {
 	case b.has(fRecur) && f.recur != uYear:
 		return b.fail(reasonConflict(b.expr))
-	case !annual && !b.has(fHalf) && !(b.has(fPoint) && f.pointUnit == uYear):
-		// "Quý I", "Tháng 6": which year? Only the half-years and points of
-		// a year are said without one, in report wording that recurs.
+	case !annual && !implied:
+		// "Quý I", "Tháng 6": which year?
 		return b.fail(reasonMissingYear(b.expr))
 	case b.has(fShift) && len(slots) > 1:
 		return b.fail(reasonConflict(b.expr))

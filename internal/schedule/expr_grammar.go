@@ -94,8 +94,11 @@ type parser struct {
 	f        facts
 	fail     string // the unresolved reason, once a clause found a definite problem
 	expr     string
-	dashed   bool // a dash came right before the current clause
-	lastItem bool // the clause before named a date or a period
+	dashed   bool    // a dash came right before the current clause
+	lastItem bool    // the clause before named a date or a period
+	listed   bool    // a comma or "và" came since the clause before
+	cat      itemCat // what the last item clause named
+	lastCat  itemCat // what the item clause before it named
 }
 
 func (p *parser) tok(k int) token {
@@ -158,25 +161,38 @@ func (p *parser) conflict() bool {
 
 // run applies the clauses until the tokens are used up or one fails.
 func (p *parser) run() {
+	// A symbol or a foreign letter is never understood; naming it beats
+	// naming the word before it that could not be completed.
+	for _, t := range p.toks {
+		if t.kind == tOther {
+			p.setFail(reasonUnknown(p.expr, t.raw))
+			return
+		}
+	}
 	for p.i < len(p.toks) && p.fail == "" {
 		switch t := p.toks[p.i]; t.kind {
 		case tSep:
+			p.listed = true
 			p.i++
 			continue
 		case tDash:
 			p.dashed = true
 			p.i++
 			continue
-		case tSlash, tOther:
+		case tSlash:
 			p.setFail(reasonUnknown(p.expr, t.raw))
 			return
 		}
 		if p.filler() {
 			continue
 		}
-		start := p.i
-		item := p.itemClause()
-		if !item && !p.otherClause() {
+		start, item := p.i, false
+		switch {
+		case p.halfRecur(): // before dates: "6 tháng 1 lần" is not 6 January
+		case p.itemClause():
+			item = true
+		case p.otherClause():
+		default:
 			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
 			return
 		}
@@ -186,26 +202,44 @@ func (p *parser) run() {
 			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
 			return
 		}
-		p.dashed, p.lastItem = false, item
+		p.dashed, p.lastItem, p.listed = false, item, false
 	}
 }
+
+// itemCat tells apart the item clauses that can be listed: two of the same
+// kind in a row need a comma or "và" between them ("20/6 và 20/12"); without
+// one ("1/2 2/1") the text is garbled, not a list.
+type itemCat uint8
+
+const (
+	catNone itemCat = iota
+	catDate
+	catMonth
+	catQuarter
+	catYear
+)
 
 // itemClause tries the clauses that name a date or a period. Two of them
 // joined by a dash ("Quý IV/2021 - Quý I/2022") are a range whose deadline
 // the text does not state; build never sees them.
 func (p *parser) itemClause() bool {
 	ranged := p.dashed && p.lastItem
+	p.lastCat, p.cat = p.cat, catNone
 	if !(p.halfPeriod() || p.date() || p.month() || p.quarter() || p.point() || p.year()) {
+		p.cat = p.lastCat
 		return false
 	}
-	if ranged {
+	switch {
+	case ranged:
 		p.fail = reasonRange(p.expr) // the range, not what its second half says
+	case p.cat != catNone && p.cat == p.lastCat && !p.listed:
+		p.setFail(reasonConflict(p.expr))
 	}
 	return true
 }
 
 func (p *parser) otherClause() bool {
-	return p.halfRecur() || p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
+	return p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
 		p.within() || p.yearRef() || p.relMonth() || p.prefix() || p.weekday() || p.calendar()
 }
 
@@ -217,7 +251,10 @@ func (p *parser) filler() bool {
 		p.i += 2
 	case p.seq(p.i, "dinh", "ky") && !p.isSix(p.i+2):
 		p.i += 2
-	case p.word(p.i, "vao"), p.word(p.i, "cua"), p.word(p.i, "la"), p.word(p.i, "va"):
+	case p.word(p.i, "va"):
+		p.listed = true
+		p.i++
+	case p.word(p.i, "vao"), p.word(p.i, "cua"), p.word(p.i, "la"):
 		p.i++
 	default:
 		return false

@@ -22,11 +22,13 @@ func (p *parser) date() bool {
 		p.i = k + 3
 		p.slashYear()
 		p.addDate(d, m)
+		p.cat = catDate
 	case p.word(k+1, "thang") && p.tok(k+2).kind == tNum:
 		m := p.tok(k + 2).num
 		p.i = k + 3
 		p.slashYear()
 		p.addDate(d, m)
+		p.cat = catDate
 	case lead:
 		p.i = k + 1
 		if p.f.has&fDay != 0 {
@@ -58,6 +60,7 @@ func (p *parser) month() bool {
 	p.slashYear()
 	p.mark(fMonths)
 	p.f.months = append(p.f.months, t.num)
+	p.cat = catMonth
 	return true
 }
 
@@ -148,6 +151,7 @@ func (p *parser) quarter() bool {
 	p.slashYear()
 	p.mark(fQuarters)
 	p.f.quarters = append(p.f.quarters, vals[:n]...)
+	p.cat = catQuarter
 	return true
 }
 
@@ -241,6 +245,7 @@ func (p *parser) year() bool {
 		if !ok {
 			return p.setFail(reasonShortYear(p.expr, p.tok(k+1).raw))
 		}
+		p.cat = catYear
 		return p.setSpan(y1, y2)
 	}
 	p.i = k
@@ -248,6 +253,7 @@ func (p *parser) year() bool {
 		return p.setFail(reasonSpan(p.expr))
 	}
 	p.setYear(y1)
+	p.cat = catYear
 	return true
 }
 

@@ -38,7 +38,7 @@ type token struct {
 	kind  tokKind
 	text  string // folded text: "quy", "2021", "/"
 	raw   string // the text as written, for messages
-	num   int    // tNum: the value, or -1 when too long to be a day, month or year
+	num   int    // tNum: the value
 	width int    // tNum: the number of digits, so "2021" is a year and "21" is not
 }
 
@@ -183,12 +183,14 @@ func tokenize(expr string) ([]token, bool) {
 			t.text = "-"
 		case tNum:
 			t.width = len(t.text)
-			t.num = -1
-			if t.width <= 6 {
-				t.num = 0
-				for k := 0; k < len(t.text); k++ {
-					t.num = t.num*10 + int(t.text[k]-'0')
-				}
+			if t.width > 6 {
+				// No day, month, year or count is that long: a pasted
+				// document number, never understood.
+				t.kind = tOther
+				break
+			}
+			for k := 0; k < len(t.text); k++ {
+				t.num = t.num*10 + int(t.text[k]-'0')
 			}
 		}
 		toks[j] = t

@@ -11,6 +11,13 @@ import (
 // allocates, and gives all the period labels of one call a single backing
 // string: two allocations for a non-empty answer, none for an empty one.
 
+// genFrom and genTo bound every date generated, with slack for due dates
+// that lie a year before or after their period.
+var (
+	genFrom = NewDate(firstGenYear-1, time.January, 1)
+	genTo   = NewDate(lastGenYear+1, time.December, 31)
+)
+
 func floorDiv(a, b int) int {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
@@ -75,11 +82,16 @@ func mondayOf(d Date) Date {
 // fills. emit is called in period order.
 type occSink struct {
 	from, to Date
+	fm, tm   int // the months of from and to, counted from year 0
 	quota    int
-	n        int
-	out      []Occurrence
-	labels   strings.Builder
-	fill     bool
+	lunar    [4]struct { // genLunar: what the counting pass found
+		due  Date
+		year int
+	}
+	n      int
+	out    []Occurrence
+	labels strings.Builder
+	fill   bool
 }
 
 func (s *occSink) emit(due Date, l labelKind, y, idx int) {
@@ -112,12 +124,15 @@ func (r Rule) Occurrences(y int) []Occurrence {
 	if y < p.firstY || y > p.lastY {
 		return nil
 	}
-	first, last := NewDate(y-1, time.January, 1), NewDate(y+2, time.December, 31)
-	return p.collect(first, last, y, y)
+	// Due dates lie at most a year (and a strict day) before or after
+	// their period.
+	first, last := NewDate(y-2, time.January, 1), NewDate(y+2, time.December, 31)
+	return p.collect(first, last, (y-2)*12, (y+2)*12+11, y, y)
 }
 
 // Between returns every occurrence whose nominal due date lies in [from,
-// to], inclusive, sorted by due date then period.
+// to], inclusive, sorted by due date then period. MinDate and MaxDate may
+// stand for an open bound. It allocates only its result.
 func (r Rule) Between(from, to Date) []Occurrence {
 	p := r.plan
 	if p == nil || from > to {
@@ -136,11 +151,13 @@ func (r Rule) Between(from, to Date) []Occurrence {
 	}
 	// Period years whose dates can reach [from, to]: a due date lies within
 	// a few years of its period, so clamping the range loses nothing.
-	fy, ty := from.Year(), to.Year()
+	from, to = max(from, genFrom), min(to, genTo)
+	fy, fmo, _ := from.Civil()
+	ty, tmo, _ := to.Civil()
+	fm, tm := fy*12+int(fmo)-1, ty*12+int(tmo)-1
 	var ylo, yhi int
 	switch p.gen {
 	case genSlots:
-		fm, tm := fy*12+int(from.Month())-1, ty*12+int(to.Month())-1
 		// One month of slack on each side covers the strict shift.
 		ylo, yhi = floorDiv(fm-1-p.maxOff, 12), floorDiv(tm+1-p.minOff, 12)
 	case genWeekly:
@@ -148,16 +165,17 @@ func (r Rule) Between(from, to Date) []Occurrence {
 	case genLunar:
 		ylo, yhi = fy-1, ty
 	}
-	return p.collect(from, to, max(ylo, p.firstY), min(yhi, p.lastY))
+	return p.collect(from, to, fm, tm, max(ylo, p.firstY), min(yhi, p.lastY))
 }
 
-// collect returns the occurrences of period years [ylo, yhi] due in [from, to].
-func (p *plan) collect(from, to Date, ylo, yhi int) []Occurrence {
+// collect returns the occurrences of period years [ylo, yhi] due in [from,
+// to]; fm and tm are the months of from and to, counted from year 0.
+func (p *plan) collect(from, to Date, fm, tm, ylo, yhi int) []Occurrence {
 	ylo, yhi = max(ylo, firstGenYear), min(yhi, lastGenYear)
-	if ylo > yhi {
+	if ylo > yhi || from > to {
 		return nil
 	}
-	s := occSink{from: from, to: to, quota: p.quota}
+	s := occSink{from: from, to: to, fm: fm, tm: tm, quota: p.quota}
 	p.generate(&s, ylo, yhi)
 	if s.n == 0 {
 		return nil
@@ -192,40 +210,53 @@ func (p *plan) generate(s *occSink, ylo, yhi int) {
 	shift := Date(p.shift)
 	switch p.gen {
 	case genSlots:
-		fm := s.from.Year()*12 + int(s.from.Month()) - 1
-		tm := s.to.Year()*12 + int(s.to.Month()) - 1
 		for y := ylo; y <= yhi; y++ {
 			for _, sl := range p.slots {
 				// Skip by month before computing a date: most slots are far.
-				if mi := y*12 + int(sl.off); mi < fm-1 || mi > tm+1 {
+				if mi := y*12 + int(sl.off); mi < s.fm-1 || mi > s.tm+1 {
 					continue
 				}
 				s.emit(dueOf(y, sl)+shift, sl.label, y, int(sl.idx))
 			}
 		}
 	case genWeekly:
-		// ISO week 1 of year y holds 4 January.
+		// ISO week 1 of a year is the week holding 4 January.
 		mon := mondayOf(NewDate(ylo, time.January, 4))
-		if first := mondayOf(s.from) - 14; first > mon {
+		end := mondayOf(NewDate(yhi+1, time.January, 4)) // week 1 of the next year
+		if first := mondayOf(s.from) - 7; first > mon {
 			mon = first
 		}
-		for ; ; mon += 7 {
-			y, w := isoWeek(mon)
-			if y > yhi {
-				return
-			}
+		for ; mon < end; mon += 7 {
 			due := mon + Date(p.weekday) + shift
 			if due > s.to {
 				return
 			}
+			if due < s.from {
+				continue
+			}
+			if !s.fill {
+				s.n++
+				continue
+			}
+			y, w := isoWeek(mon)
 			s.emit(due, lblWeek, y, w)
 		}
 	case genLunar:
+		if s.fill && s.n <= len(s.lunar) {
+			// The conversion is costly: reuse what the counting pass found.
+			for _, f := range s.lunar[:s.n] {
+				s.emit(f.due, lblYear, f.year, 0)
+			}
+			return
+		}
 		for y := ylo; y <= yhi; y++ {
 			if !lunarMayFall(y, p.lunarM, p.lunarD, s.from-shift, s.to-shift) {
 				continue
 			}
 			if d, ok := FromLunar(LunarDate{Year: y, Month: p.lunarM, Day: p.lunarD}); ok {
+				if due := d + shift; !s.fill && due >= s.from && due <= s.to && s.n < len(s.lunar) {
+					s.lunar[s.n].due, s.lunar[s.n].year = due, y
+				}
 				s.emit(d+shift, lblYear, y, 0)
 			}
 		}

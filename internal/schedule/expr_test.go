@@ -87,6 +87,7 @@ var formCases = []exprCase{
 	{"định kỳ 6 tháng", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
 	{"hằng 6 tháng", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
 	{"6 tháng một lần", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
+	{"6 tháng 1 lần", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
 	{"06 tháng/lần", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
 	{"Định kỳ sáu tháng", 2027, KindSemiannual, ds("2027-06-30", "2027-12-31"), halves2027, 0},
 	{"6 tháng đầu năm", 2027, KindAnnual, ds("2027-06-30"), ds("2027-H1"), 0},
@@ -140,6 +141,10 @@ var formCases = []exprCase{
 	// A span bounds a recurring rule.
 	{"Quý I hằng năm giai đoạn 2021 - 2025", 2023, KindAnnual, ds("2023-03-31"), ds("2023"), 0},
 	{"Quý I hằng năm giai đoạn 2021 - 2025", 2027, KindAnnual, nil, nil, 0},
+	{"6 tháng đầu năm, giai đoạn 2021-2025", 2025, KindAnnual, ds("2025-06-30"), ds("2025-H1"), 0},
+	{"6 tháng đầu năm, giai đoạn 2021-2025", 2026, KindAnnual, nil, nil, 0},
+	{"hằng quý năm 2022", 2022, KindQuarterly, ds("2022-03-31", "2022-06-30", "2022-09-30", "2022-12-31"), ds("2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"), 0},
+	{"hằng quý năm 2022", 2023, KindQuarterly, nil, nil, 0},
 	// Weeks.
 	{"hằng tuần", 2027, KindWeekly, ds("2027-01-10", "2027-01-17"), ds("2027-W01", "2027-W02"), 52},
 	{"hằng tuần", 2026, KindWeekly, ds("2026-01-04"), ds("2026-W01"), 53},
@@ -159,6 +164,7 @@ var formCases = []exprCase{
 	{"ngày 30 tháng 2 âm lịch", 2027, KindAnnual, ds("2027-04-06"), ds("2027"), 0},
 	{"ngày 10 tháng 3 âm lịch năm 2026", 2030, KindOneOff, ds("2026-04-26"), ds("2026-04-26"), 0},
 	{"ngày 10 tháng 6 nhuận âm lịch năm 2025", 2030, KindOneOff, ds("2025-08-03"), ds("2025-08-03"), 0},
+	{"ngày 10 tháng 2 nhuận âm lịch năm 2023", 2030, KindOneOff, ds("2023-03-31"), ds("2023-03-31"), 0},
 	// Quotas.
 	{"03 cuộc mỗi năm", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
 	{"tối thiểu 2 lần/quý", 2027, KindQuota, ds("2027-03-31", "2027-06-30", "2027-09-30", "2027-12-31"), quarters2027, 0},
@@ -253,6 +259,11 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Quý I/2022 tại Sở Nội vụ", "Không hiểu từ \"tại\""},
 	{"2021/12/31", "bốn chữ số"},
 	{"ít nhất 80%", "Không hiểu từ"},
+	{"1/2 2/1/2022", "mâu thuẫn"},
+	{"ngày 1234567/2", "Không hiểu từ \"1234567\""},
+	{"Quý I Quý II/2022", "mâu thuẫn"},
+	{"Quý I giai đoạn 2021-2025", "khoảng thời gian"},
+	{"trước 31/12 giai đoạn 2021-2025", "khoảng thời gian"},
 	{strings.Repeat("Quý I hằng năm ", 40), "quá dài"},
 }
 
