@@ -30,7 +30,14 @@ Usage:
   nhachan check [--config FILE]
   nhachan plan --from D --to D [--agency ID] [--task ID] [--lead-only] [--format table|json|csv] [--config FILE]
   nhachan calendar --year Y [--json] [--config FILE]
-  nhachan serve [--config FILE]
+  nhachan serve [--config FILE] [--db PATH] [--smtp URL]
+  nhachan simulate --from D --to D [--db PATH] [--smtp URL] [--public-url URL] [--config FILE]
+  nhachan submit --task ID --agency ID --period P [--ref SỐ-KÝ-HIỆU] [--date D] [--note T] [--db PATH]
+  nhachan waive --task ID --agency ID --period P --reason T [--db PATH]
+  nhachan extend --task ID --agency ID --period P --until D --reason T [--db PATH]
+  nhachan status [--year Y] [--agency ID] [--db PATH]
+  nhachan import-submissions [--db PATH] FILE.csv
+  nhachan send-test --to ADDR [--smtp URL]
   nhachan version
 
 Dates are YYYY-MM-DD. --config defaults to config/nhachan.yaml.
@@ -67,6 +74,20 @@ func run(e env, args []string) int {
 		err = cmdCalendar(e, rest)
 	case "serve":
 		err = cmdServe(e, rest)
+	case "simulate":
+		err = cmdSimulate(e, rest)
+	case "submit":
+		err = cmdSubmit(e, rest)
+	case "waive":
+		err = cmdWaive(e, rest)
+	case "extend":
+		err = cmdExtend(e, rest)
+	case "status":
+		err = cmdStatus(e, rest)
+	case "import-submissions":
+		err = cmdImport(e, rest)
+	case "send-test":
+		err = cmdSendTest(e, rest)
 	case "version":
 		fmt.Fprintln(e.stdout, "nhachan", version)
 	case "help", "-h", "--help":

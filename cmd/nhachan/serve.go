@@ -1,19 +1,175 @@
 package main
 
-import "flag"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
-// cmdServe will run the daemon. Until the daemon lands (the store, the
-// engine and mail), it validates the configuration and says so plainly
-// rather than pretending to run.
+	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/config"
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// cmdServe runs the daemon: a cron tick wakes the engine; SIGHUP or a
+// changed file reloads the configuration; SIGINT/SIGTERM stop it.
 func cmdServe(e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
+	dbPath := fs.String("db", "", "SQLite database (default: the configuration's)")
+	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (overrides the configuration)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := loadConfig(e, *cfgFile, true); err != nil {
+	log := newLogger(e)
+	cfg, err := loadConfig(e, *cfgFile, true)
+	if err != nil {
 		return err
 	}
-	return exitError{code: exitFail, msg: "nhachan serve: the configuration is valid, but the daemon (store, reminders, mail) is not built yet; " +
-		"it comes with the daemon issue. Use `nhachan plan` and `nhachan check` meanwhile."}
+	if *dbPath == "" {
+		*dbPath = cfg.Daemon.Database
+	}
+	// The lock comes before the database is opened: a second daemon must
+	// write nothing, not even a migration.
+	if err := ensureDir(*dbPath); err != nil {
+		return err
+	}
+	release, err := sqlite.LockDaemon(*dbPath)
+	if err != nil {
+		return exitError{code: exitFail, msg: "nhachan serve: " + err.Error()}
+	}
+	defer release()
+	store, err := openStore(*dbPath, e.now)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	today := schedule.DateOf(e.now().In(cfg.Location))
+	setup, err := buildSetup(ctx, cfg, store, today, "")
+	if err != nil {
+		return err
+	}
+	sender, via, err := buildSender(cfg, *smtpURL)
+	if err != nil {
+		return err
+	}
+	eng := notify.New(store, sender, setup, e.now, log.With().Str("component", "engine").Logger())
+	log.Info().Str("config", cfg.File).Str("db", *dbPath).Str("mail", via).Str("tick", cfg.Daemon.Tick).
+		Str("tracking_start", setup.TrackingStart.String()).Msg("nhachan serve started")
+
+	wake := make(chan struct{}, 1)
+	poke := func() {
+		select { // a tick that finds one pending coalesces with it
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	c := cron.New(cron.WithLocation(cfg.Location))
+	if _, err := c.AddFunc(cfg.Daemon.Tick, poke); err != nil {
+		return fmt.Errorf("tick %q: %w", cfg.Daemon.Tick, err)
+	}
+	c.Start()
+	defer c.Stop()
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	changed := watchFiles(ctx, cfg.Files, 2*time.Second)
+
+	reload := func(why string) {
+		next, diags := config.Load(*cfgFile)
+		if diags.HasErrors() {
+			for _, d := range diags.Errors() {
+				log.Error().Str("reload", why).Msg(d.String())
+			}
+			log.Error().Str("reload", why).Msg("configuration not reloaded: the previous one stays in force")
+			return
+		}
+		s, err := buildSetup(ctx, next, store, schedule.DateOf(e.now().In(next.Location)), "")
+		if err != nil {
+			log.Error().Err(err).Str("reload", why).Msg("configuration not reloaded")
+			return
+		}
+		eng.Swap(s)
+		log.Info().Str("reload", why).Int("warnings", len(diags.Warnings())).Msg("configuration reloaded")
+		poke()
+	}
+
+	poke() // the first tick at once, not a minute later
+	for {
+		select {
+		case <-ctx.Done():
+			log.Info().Msg("nhachan serve stopping")
+			return nil
+		case <-hup:
+			reload("SIGHUP")
+		case <-changed:
+			reload("file change")
+		case <-wake:
+			runTick(ctx, eng, log)
+		}
+	}
+}
+
+func runTick(ctx context.Context, eng *notify.Engine, log zerolog.Logger) {
+	rep, err := eng.Tick(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		log.Error().Err(err).Msg("tick failed")
+		return
+	}
+	for _, m := range rep.Sent {
+		log.Info().Str("to", m.To).Str("subject", m.Subject).Str("message_id", m.MessageID).Strs("steps", m.Steps).Msg("sent")
+	}
+	if rep.Inserted > 0 || rep.Enqueued > 0 || rep.Failed > 0 {
+		log.Info().Int("occurrences_new", rep.Inserted).Int("enqueued", rep.Enqueued).
+			Int("sent", len(rep.Sent)).Int("failed", rep.Failed).Msg("tick")
+	}
+}
+
+// watchFiles reports, on the returned channel, when any of the files
+// changes (size or modification time). Polling needs no extra dependency
+// and works on every filesystem, including bind mounts.
+func watchFiles(ctx context.Context, files []string, every time.Duration) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	stamp := func() string {
+		s := ""
+		for _, f := range files {
+			if st, err := os.Stat(f); err == nil {
+				s += fmt.Sprintf("%s:%d:%d;", f, st.Size(), st.ModTime().UnixNano())
+			} else {
+				s += f + ":missing;"
+			}
+		}
+		return s
+	}
+	go func() {
+		last := stamp()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if s := stamp(); s != last {
+					last = s
+					select {
+					case out <- struct{}{}:
+					default:
+					}
+				}
+			}
+		}
+	}()
+	return out
 }

@@ -7,11 +7,63 @@ import "github.com/ninhthuan/nhachan/internal/schedule"
 
 // mainFile is config/nhachan.yaml.
 type mainFile struct {
-	At        at            `yaml:"-"`
-	Timezone  string        `yaml:"timezone"`
-	Directory string        `yaml:"directory" req:"true"`
-	Holidays  string        `yaml:"holidays"`
-	Schedules []scheduleRef `yaml:"schedules" req:"true"`
+	At            at             `yaml:"-"`
+	Timezone      string         `yaml:"timezone"`
+	Directory     string         `yaml:"directory" req:"true"`
+	Holidays      string         `yaml:"holidays"`
+	Schedules     []scheduleRef  `yaml:"schedules" req:"true"`
+	Database      string         `yaml:"database"`
+	TrackingStart *schedule.Date `yaml:"tracking_start"`
+	Tick          string         `yaml:"tick"`
+	PublicURL     string         `yaml:"public_url"`
+	Mail          *mailRaw       `yaml:"mail"`
+	Policy        *policyRaw     `yaml:"policy"`
+	Recipients    *recipientsRaw `yaml:"recipients"`
+}
+
+type mailRaw struct {
+	At           at       `yaml:"-"`
+	From         *fromRaw `yaml:"from"`
+	OutboxDir    string   `yaml:"outbox_dir"`
+	SMTP         *smtpRaw `yaml:"smtp"`
+	TemplatesDir string   `yaml:"templates_dir"`
+}
+
+type fromRaw struct {
+	At   at     `yaml:"-"`
+	Name string `yaml:"name"`
+	Addr string `yaml:"addr" req:"true"`
+}
+
+type smtpRaw struct {
+	At           at     `yaml:"-"`
+	URL          string `yaml:"url" req:"true"`
+	Username     string `yaml:"username"`
+	PasswordFile string `yaml:"password_file"`
+	PasswordEnv  string `yaml:"password_env"`
+}
+
+type policyRaw struct {
+	At                 at    `yaml:"-"`
+	ReminderDays       []int `yaml:"reminder_days"`
+	Level2AfterDays    *int  `yaml:"level2_after_days"`
+	RepeatEveryDays    *int  `yaml:"repeat_every_days"`
+	MaxRepeats         *int  `yaml:"max_repeats"`
+	SendHour           *int  `yaml:"send_hour"`
+	CopyFollowUp       *bool `yaml:"copy_follow_up"`
+	DailyDigest        *bool `yaml:"daily_digest"`
+	RemindCoordinating *bool `yaml:"remind_coordinating"`
+	// AnyTime opens the send window on every day at every hour. For demos
+	// only: production keeps working days and hours.
+	AnyTime bool `yaml:"any_time"`
+}
+
+type recipientsRaw struct {
+	At                   at       `yaml:"-"`
+	FollowUp             string   `yaml:"follow_up"`
+	FollowUpLeadership   []string `yaml:"follow_up_leadership"`
+	ProvincialOffice     string   `yaml:"provincial_office"`
+	ProvincialLeadership []string `yaml:"provincial_leadership"`
 }
 
 type scheduleRef struct {
@@ -97,6 +149,7 @@ type taskRaw struct {
 	Note              string   `yaml:"note"`
 	LegalBasis        string   `yaml:"legal_basis"`
 	WorkingDaysBefore int      `yaml:"working_days_before"`
+	ReminderDays      []int    `yaml:"reminder_days"`
 }
 
 // holidayFile is one year of non-working days, config/holidays/YYYY.yaml.

@@ -27,8 +27,9 @@ type Config struct {
 	Calendar  *calendar.Calendar
 	Notices   []calendar.YearNotice
 	Schedules []*model.Schedule
-	// Files lists every file read, as displayed, for change watching.
-	Files []string
+	// Files lists every file read, as OS paths, for change watching.
+	Files  []string
+	Daemon Daemon
 }
 
 // Planner returns a planner over the configuration.
@@ -52,7 +53,8 @@ func Load(file string) (*Config, Diagnostics) {
 		}
 		return p
 	}
-	return LoadFS(os.DirFS("/"), strings.TrimPrefix(filepath.ToSlash(abs), "/"), display)
+	l := &loader{fsys: os.DirFS("/"), display: display, toOS: func(name string) string { return "/" + name }}
+	return l.run(strings.TrimPrefix(filepath.ToSlash(abs), "/"))
 }
 
 // LoadFS reads the configuration from fsys, starting at name. display turns
@@ -61,7 +63,11 @@ func LoadFS(fsys fs.FS, name string, display func(string) string) (*Config, Diag
 	if display == nil {
 		display = func(s string) string { return s }
 	}
-	l := &loader{fsys: fsys, display: display}
+	l := &loader{fsys: fsys, display: display, toOS: func(name string) string { return name }}
+	return l.run(name)
+}
+
+func (l *loader) run(name string) (*Config, Diagnostics) {
 	cfg := l.load(name)
 	l.diags.Sort()
 	if l.diags.HasErrors() {
@@ -73,6 +79,7 @@ func LoadFS(fsys fs.FS, name string, display func(string) string) (*Config, Diag
 type loader struct {
 	fsys    fs.FS
 	display func(string) string
+	toOS    func(string) string // a name of fsys as an OS path
 	diags   Diagnostics
 	files   []string
 }
@@ -89,7 +96,7 @@ func (l *loader) read(name string, v any, from reporter, at Pos) bool {
 		from.errorf(at, "cannot read %s: %v", l.display(name), unwrapPathError(err))
 		return false
 	}
-	l.files = append(l.files, l.display(name))
+	l.files = append(l.files, l.toOS(name))
 	return decodeFile(l.reporter(name), data, v)
 }
 
@@ -108,7 +115,7 @@ func (l *loader) load(name string) *Config {
 		main.errorf(Pos{1, 1}, "cannot read configuration: %v", unwrapPathError(err))
 		return nil
 	}
-	l.files = append(l.files, l.display(name))
+	l.files = append(l.files, l.toOS(name))
 	if !decodeFile(main, data, &mf) {
 		return nil
 	}
@@ -156,6 +163,19 @@ func (l *loader) load(name string) *Config {
 	if len(mf.Schedules) == 0 {
 		main.errorf(mf.At.Key("schedules"), "no schedules: list at least one schedule file")
 	}
+	cfg.Daemon = l.loadDaemon(mf, dir, main, cfg)
+	for _, s := range cfg.Schedules {
+		for _, t := range s.Tasks {
+			if t.ReminderDays == nil {
+				continue
+			}
+			pol := cfg.Daemon.Policy
+			pol.ReminderDays = t.ReminderDays
+			if err := pol.Validate(); err != nil {
+				reporter{file: s.File, diags: &l.diags}.errorf(Pos{t.Line, t.Col}, "task %s: reminder_days: %v", t.ID, err)
+			}
+		}
+	}
 	cfg.Files = l.files
 	return cfg
 }
@@ -171,6 +191,7 @@ func (l *loader) loadHolidays(mf mainFile, dir string, main reporter) []calendar
 		main.errorf(mf.At.Key("holidays"), "cannot read holidays folder %s: %v", l.display(hdir), unwrapPathError(err))
 		return nil
 	}
+	l.files = append(l.files, l.toOS(hdir)) // a new year's file changes the folder
 	var notices []calendar.YearNotice
 	for _, e := range entries {
 		n := e.Name()

@@ -70,7 +70,7 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 			ID: t.ID, Section: t.Section, Text: t.Task, Product: t.Product, Time: t.Time,
 			Rule: t.Rule, RuleSource: t.RuleSource, LeadText: t.LeadText, Lead: t.Lead,
 			CoordText: t.CoordinatingText, Coordinating: t.Coordinating, Note: t.Note,
-			LegalBasis: t.LegalBasis, WorkingDaysBefore: t.WorkingDaysBefore,
+			LegalBasis: t.LegalBasis, WorkingDaysBefore: t.WorkingDaysBefore, ReminderDays: t.ReminderDays,
 			Line: t.At.Line, Col: t.At.Col,
 		}
 		if t.Time == "" && t.At.Has("time") {

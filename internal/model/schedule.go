@@ -41,6 +41,9 @@ type Task struct {
 	Note              string
 	LegalBasis        string
 	WorkingDaysBefore int
+	// ReminderDays overrides the policy's reminder days for this task (nil:
+	// the policy's).
+	ReminderDays []int
 
 	// Schedule is the schedule the task belongs to.
 	Schedule *Schedule

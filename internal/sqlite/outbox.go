@@ -51,11 +51,13 @@ func (db *DB) Enqueue(ctx context.Context, ns []Notification) (inserted int, err
 			if n.OccurrenceID != 0 {
 				occ = n.OccurrenceID
 			}
-			ready := now
+			// Ready now means claimable by the same tick: round now down, as
+			// Claim does. Only a future "not before" rounds up.
+			ready := formatInstant(now)
 			if n.NotBefore.After(now) {
-				ready = n.NotBefore
+				ready = formatDeadline(n.NotBefore)
 			}
-			res, err := st.ExecContext(ctx, n.Key, occ, n.Step, n.Recipient, n.Kind, formatDeadline(ready), formatInstant(now))
+			res, err := st.ExecContext(ctx, n.Key, occ, n.Step, n.Recipient, n.Kind, ready, formatInstant(now))
 			if err != nil {
 				return fmt.Errorf("insert %q: %w", n.Key, err)
 			}

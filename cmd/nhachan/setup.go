@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/config"
+	"github.com/ninhthuan/nhachan/internal/email"
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// daemonFlags are the flags serve and simulate share.
+type daemonFlags struct {
+	config, db, smtp, publicURL *string
+}
+
+// buildSetup turns a loaded configuration into the engine's setup. The
+// tracking start is the configuration's, or else the day the database first
+// saw the daemon (kept in the database, so a restart does not move it).
+func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, firstDay schedule.Date, publicURL string) (notify.Setup, error) {
+	d := cfg.Daemon
+	tpl, err := email.LoadTemplates(d.TemplatesDir)
+	if err != nil {
+		return notify.Setup{}, fmt.Errorf("templates: %w", err)
+	}
+	start := d.TrackingStart
+	if start == 0 {
+		v, err := store.InitMeta(ctx, "tracking_start", firstDay.String())
+		if err != nil {
+			return notify.Setup{}, err
+		}
+		if start, err = schedule.ParseDate(v); err != nil {
+			return notify.Setup{}, fmt.Errorf("tracking_start in the database: %w", err)
+		}
+	}
+	if publicURL == "" {
+		publicURL = d.PublicURL
+	}
+	domain := d.FromAddr[strings.LastIndexByte(d.FromAddr, '@')+1:]
+	return notify.Setup{
+		Planner: cfg.Planner(), Policy: d.Policy, AnyTime: d.AnyTime, TrackingStart: start,
+		Location: cfg.Location, From: email.Recipient{Addr: d.FromAddr, Name: d.FromName}, Domain: domain,
+		PublicURL: publicURL, Templates: tpl,
+		FollowUp: d.FollowUp, FollowUpLeadership: d.FollowUpLeadership,
+		ProvincialOffice: d.ProvincialOffice, ProvincialLeadership: d.ProvincialLeadership,
+	}, nil
+}
+
+// buildSender returns the SMTP sender when a server is configured (or given
+// with --smtp), else the outbox folder writer.
+func buildSender(cfg *config.Config, smtpURL string) (email.Sender, string, error) {
+	d := cfg.Daemon
+	if smtpURL != "" {
+		srv, err := email.ParseSMTPURL(smtpURL)
+		if err != nil {
+			return nil, "", usageError("--smtp: %v", err)
+		}
+		if d.SMTP != nil {
+			srv.Username = d.SMTP.Server.Username
+			pw, err := email.PasswordFrom(d.SMTP.PasswordFile, d.SMTP.PasswordEnv)
+			if err != nil {
+				return nil, "", err
+			}
+			srv.Password = pw
+		}
+		return email.NewSMTPSender(srv), "smtp " + srv.Host, nil
+	}
+	if d.SMTP != nil {
+		srv := d.SMTP.Server
+		if srv.Username != "" {
+			pw, err := email.PasswordFrom(d.SMTP.PasswordFile, d.SMTP.PasswordEnv)
+			if err != nil {
+				return nil, "", err
+			}
+			srv.Password = pw
+		}
+		return email.NewSMTPSender(srv), "smtp " + srv.Host, nil
+	}
+	if err := os.MkdirAll(d.OutboxDir, 0o750); err != nil {
+		return nil, "", fmt.Errorf("outbox folder: %w", err)
+	}
+	return email.NewDirSender(d.OutboxDir), "outbox " + d.OutboxDir, nil
+}
+
+// openStore opens the database, creating its folder.
+func openStore(path string, now func() time.Time) (*sqlite.DB, error) {
+	if err := ensureDir(path); err != nil {
+		return nil, err
+	}
+	return sqlite.Open(path, sqlite.Options{Now: now})
+}
+
+// ensureDir creates the folder of a file path.
+func ensureDir(path string) error {
+	if i := strings.LastIndexByte(path, '/'); i > 0 {
+		if err := os.MkdirAll(path[:i], 0o750); err != nil {
+			return fmt.Errorf("database folder: %w", err)
+		}
+	}
+	return nil
+}
+
+func newLogger(e env) zerolog.Logger {
+	return zerolog.New(e.stderr).With().Timestamp().Logger()
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// simulateDB is simulate's default database: never the daemon's own.
+const simulateDB = "var/simulate.db"
+
+// cmdSimulate runs the real engine and the real mail transport on a virtual
+// clock, day by day, and prints what was sent. Each day ticks at the send
+// hour and twice later (when retries of a failed send fall due).
+func cmdSimulate(e env, args []string) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	cfgFile := configFlag(fs)
+	fromS := fs.String("from", "", "first simulated day YYYY-MM-DD (required)")
+	toS := fs.String("to", "", "last simulated day YYYY-MM-DD (required)")
+	dbPath := fs.String("db", simulateDB, "SQLite database of the simulation")
+	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (default: the configuration's, else its outbox folder)")
+	publicURL := fs.String("public-url", "", "base URL of links in mail (default: the configuration's)")
+	quiet := fs.Bool("quiet", false, "print only the summary")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("nhachan simulate: unexpected argument %q", pos[0])
+	}
+	if *fromS == "" || *toS == "" {
+		return usageError("usage: nhachan simulate --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH] [--smtp URL] [--config FILE]")
+	}
+	from, err := parseDateFlag("from", *fromS)
+	if err != nil {
+		return err
+	}
+	to, err := parseDateFlag("to", *toS)
+	if err != nil {
+		return err
+	}
+	if to < from {
+		return usageError("--to %s is before --from %s", to, from)
+	}
+	cfg, err := loadConfig(e, *cfgFile, true)
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location
+	var virtual time.Time
+	clock := func() time.Time { return virtual }
+	virtual = from.In(loc)
+	store, err := openStore(*dbPath, clock)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ctx := context.Background()
+	// Continue where an earlier run on this database stopped.
+	if v, ok, err := store.Meta(ctx, "simulated_until"); err != nil {
+		return err
+	} else if ok {
+		last, err := schedule.ParseDate(v)
+		if err != nil {
+			return fmt.Errorf("simulated_until in the database: %w", err)
+		}
+		if last >= from {
+			fmt.Fprintf(e.stdout, "Cơ sở dữ liệu đã mô phỏng đến hết ngày %s: tiếp tục từ ngày %s.\n", last.VN(), last.AddDays(1).VN())
+			from = last.AddDays(1)
+		}
+	}
+	setup, err := buildSetup(ctx, cfg, store, from, *publicURL)
+	if err != nil {
+		return err
+	}
+	sender, via, err := buildSender(cfg, *smtpURL)
+	if err != nil {
+		return err
+	}
+	eng := notify.New(store, sender, setup, clock, zerolog.Nop())
+	fmt.Fprintf(e.stdout, "Mô phỏng %s – %s, theo dõi từ %s, gửi qua %s\n", from.VN(), to.VN(), setup.TrackingStart.VN(), via)
+	total, failed := 0, 0
+	hours := []int{setup.Policy.SendHour, setup.Policy.SendHour + 2, setup.Policy.SendHour + 6}
+	for day := from; day <= to; day = day.AddDays(1) {
+		var sent []notify.SentMessage
+		for _, h := range hours {
+			virtual = day.In(loc).Add(time.Duration(h)*time.Hour + time.Minute)
+			rep, err := eng.Tick(ctx)
+			if err != nil {
+				return fmt.Errorf("%s: %w", day, err)
+			}
+			sent = append(sent, rep.Sent...)
+			failed += rep.Failed
+		}
+		total += len(sent)
+		if len(sent) > 0 && !*quiet {
+			fmt.Fprintf(e.stdout, "%s %s: %d thư\n", day, day.WeekdayVN(), len(sent))
+			for _, m := range sent {
+				fmt.Fprintf(e.stdout, "  → %s  %s  %v\n", m.To, m.Subject, m.Steps)
+			}
+		}
+		if err := store.SetMeta(ctx, "simulated_until", day.String()); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "Tổng cộng: %d thư đã gửi, %d lượt gửi lỗi.\n", total, failed)
+	return nil
+}

@@ -1,0 +1,184 @@
+package config
+
+import (
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/ninhthuan/nhachan/internal/email"
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// Daemon is what `nhachan serve` and `simulate` need beyond the schedules.
+type Daemon struct {
+	// Database is the SQLite file (OS path). Default var/nhachan.db under
+	// the working directory.
+	Database string
+	// TrackingStart: occurrences due before it are history, never
+	// reminded. Zero: the day the database was created.
+	TrackingStart schedule.Date
+	// Tick is the cron spec that wakes the engine (default every minute).
+	Tick string
+	// PublicURL is the base of links in mail ("" until the web issue).
+	PublicURL string
+	// FromName and FromAddr sign every message.
+	FromName, FromAddr string
+	// OutboxDir receives .eml files when no SMTP server is configured.
+	OutboxDir string
+	// SMTP is nil when mail goes to OutboxDir.
+	SMTP *SMTP
+	// TemplatesDir holds admins' template overrides ("" for none).
+	TemplatesDir string
+	Policy       notify.Policy
+	// AnyTime opens the send window every day at every hour (demos only).
+	AnyTime bool
+	// Recipients beyond the agencies themselves.
+	FollowUp             string // agency id (Sở Nội vụ)
+	FollowUpLeadership   []string
+	ProvincialOffice     string // agency id (Văn phòng UBND tỉnh)
+	ProvincialLeadership []string
+}
+
+// SMTP is the mail server. The password is never in the configuration:
+// it comes from PasswordFile or the environment variable PasswordEnv.
+type SMTP struct {
+	Server       email.SMTPConfig
+	URL          string
+	PasswordFile string
+	PasswordEnv  string
+}
+
+const (
+	defaultTick     = "@every 1m"
+	defaultDatabase = "var/nhachan.db"
+	defaultOutbox   = "var/outbox"
+)
+
+func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Daemon {
+	d := Daemon{
+		Database: defaultDatabase, Tick: defaultTick, OutboxDir: defaultOutbox,
+		Policy: notify.DefaultPolicy(), FromName: "Hệ thống nhắc hạn", FromAddr: "nhachan@localhost.localdomain",
+		FollowUp: "so-noi-vu", ProvincialOffice: "van-phong-ubnd-tinh",
+	}
+	rel := func(p string) string {
+		if p == "" || strings.HasPrefix(p, "/") {
+			return p
+		}
+		return l.toOS(path.Join(dir, p))
+	}
+	if mf.Database != "" {
+		d.Database = rel(mf.Database)
+	}
+	if mf.TrackingStart != nil {
+		d.TrackingStart = *mf.TrackingStart
+	}
+	if mf.Tick != "" {
+		if _, err := cron.ParseStandard(mf.Tick); err != nil {
+			r.errorf(mf.At.Key("tick"), "tick %q is not a cron schedule: %v", mf.Tick, err)
+		}
+		d.Tick = mf.Tick
+	}
+	if mf.PublicURL != "" {
+		u, err := url.Parse(mf.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.errorf(mf.At.Key("public_url"), "public_url %q: want an absolute http(s) URL", mf.PublicURL)
+		}
+		d.PublicURL = strings.TrimSuffix(mf.PublicURL, "/")
+	}
+	if m := mf.Mail; m != nil {
+		if m.From != nil {
+			checkEmail(r, m.From.At.Key("addr"), "mail.from.addr", m.From.Addr)
+			d.FromAddr = m.From.Addr
+			if m.From.Name != "" {
+				if strings.ContainsAny(m.From.Name, "\r\n") {
+					r.errorf(m.From.At.Key("name"), "mail.from.name must be one line")
+				}
+				d.FromName = m.From.Name
+			}
+		}
+		if m.OutboxDir != "" {
+			d.OutboxDir = rel(m.OutboxDir)
+		}
+		if m.TemplatesDir != "" {
+			d.TemplatesDir = rel(m.TemplatesDir)
+		}
+		if s := m.SMTP; s != nil {
+			srv, err := email.ParseSMTPURL(s.URL)
+			if err != nil {
+				r.errorf(s.At.Key("url"), "mail.smtp.url: %v", err)
+			}
+			srv.Username = s.Username
+			if s.Username != "" && s.PasswordFile == "" && s.PasswordEnv == "" {
+				r.errorf(s.At.Key("username"), "mail.smtp: a username needs password_file or password_env (the password is never written in this file)")
+			}
+			d.SMTP = &SMTP{Server: srv, URL: s.URL, PasswordFile: rel(s.PasswordFile), PasswordEnv: s.PasswordEnv}
+		}
+	}
+	if p := mf.Policy; p != nil {
+		pol := d.Policy
+		if p.ReminderDays != nil {
+			pol.ReminderDays = p.ReminderDays
+		}
+		setInt := func(dst *int, v *int) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		setBool := func(dst *bool, v *bool) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		setInt(&pol.Level2AfterDays, p.Level2AfterDays)
+		setInt(&pol.RepeatEveryDays, p.RepeatEveryDays)
+		setInt(&pol.MaxRepeats, p.MaxRepeats)
+		setInt(&pol.SendHour, p.SendHour)
+		setBool(&pol.CopyFollowUp, p.CopyFollowUp)
+		setBool(&pol.DailyDigest, p.DailyDigest)
+		setBool(&pol.RemindCoordinating, p.RemindCoordinating)
+		if err := pol.Validate(); err != nil {
+			r.errorf(p.At.Pos, "policy: %v", err)
+		}
+		d.Policy = pol
+		d.AnyTime = p.AnyTime
+	}
+	if rc := mf.Recipients; rc != nil {
+		if rc.FollowUp != "" {
+			d.FollowUp = rc.FollowUp
+		}
+		if rc.ProvincialOffice != "" {
+			d.ProvincialOffice = rc.ProvincialOffice
+		}
+		for i, a := range rc.FollowUpLeadership {
+			checkEmail(r, rc.At.Key("follow_up_leadership"), "recipients.follow_up_leadership["+itoa(i+1)+"]", a)
+		}
+		for i, a := range rc.ProvincialLeadership {
+			checkEmail(r, rc.At.Key("provincial_leadership"), "recipients.provincial_leadership["+itoa(i+1)+"]", a)
+		}
+		d.FollowUpLeadership, d.ProvincialLeadership = rc.FollowUpLeadership, rc.ProvincialLeadership
+	}
+	if cfg.Directory != nil {
+		for _, key := range []string{"follow_up", "provincial_office"} {
+			id := map[string]string{"follow_up": d.FollowUp, "provincial_office": d.ProvincialOffice}[key]
+			if _, ok := cfg.Directory.Agency(id); ok {
+				continue
+			}
+			if mf.Recipients != nil && mf.Recipients.At.Has(key) {
+				r.errorf(mf.Recipients.At.Key(key), "recipients.%s: unknown agency %q", key, id)
+				continue
+			}
+			// The default id is not in this directory: say so, but a
+			// configuration used only for planning need not name it.
+			r.warnf(mf.At.Pos, "recipients.%s is not set and the directory has no agency %q: the daemon will send no mail for it", key, id)
+			if key == "follow_up" {
+				d.FollowUp = ""
+			} else {
+				d.ProvincialOffice = ""
+			}
+		}
+	}
+	return d
+}

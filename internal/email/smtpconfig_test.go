@@ -1,0 +1,83 @@
+package email
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseSMTPURL(t *testing.T) {
+	cases := []struct {
+		in      string
+		want    SMTPConfig
+		wantErr string
+	}{
+		{"smtp://mail.example:587", SMTPConfig{Host: "mail.example", Port: 587, TLS: TLSStartTLS}, ""},
+		{"smtp://mail.example", SMTPConfig{Host: "mail.example", TLS: TLSStartTLS}, ""},
+		{"smtp://127.0.0.1:1025?tls=none", SMTPConfig{Host: "127.0.0.1", Port: 1025, TLS: TLSNone}, ""},
+		{"smtp://mail.example:465?tls=tls", SMTPConfig{Host: "mail.example", Port: 465, TLS: TLSImplicit}, ""},
+		{"smtp://[::1]:25?tls=starttls", SMTPConfig{Host: "::1", Port: 25, TLS: TLSStartTLS}, ""},
+		{"smtp://user:secret@mail.example:587", SMTPConfig{}, "not allowed in the URL"},
+		{"smtp://user@mail.example", SMTPConfig{}, "not allowed in the URL"},
+		{"smtps://mail.example", SMTPConfig{}, "scheme must be smtp"},
+		{"smtp://mail.example?tls=maybe", SMTPConfig{}, "want starttls, tls or none"},
+		{"smtp://mail.example?tsl=none", SMTPConfig{}, "unknown parameter"},
+		{"smtp://mail.example:99999", SMTPConfig{}, "invalid port"},
+		{"smtp://:25", SMTPConfig{}, "no host"},
+		{"smtp://mail.example/path", SMTPConfig{}, "want smtp://host:port"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			got, err := ParseSMTPURL(c.in)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err %v, want %q", err, c.wantErr)
+				}
+				if strings.Contains(err.Error(), "secret") {
+					t.Errorf("password echoed: %v", err)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Fatalf("got %+v, %v; want %+v", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestSMTPConfigString(t *testing.T) {
+	c := SMTPConfig{Host: "mail.example", Username: "u", Password: "bí-mật"}
+	if s := c.String(); s != "smtp://mail.example:587?tls=starttls" {
+		t.Errorf("String() = %q", s)
+	}
+}
+
+func TestPasswordFrom(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "pw")
+	if err := os.WriteFile(f, []byte("bí mật \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if pw, err := PasswordFrom(f, "IGNORED"); err != nil || pw != "bí mật " {
+		t.Errorf("file: %q, %v", pw, err)
+	}
+	t.Setenv("NHACHAN_TEST_PW", "từ-môi-trường")
+	if pw, err := PasswordFrom("", "NHACHAN_TEST_PW"); err != nil || pw != "từ-môi-trường" {
+		t.Errorf("env: %q, %v", pw, err)
+	}
+	for _, c := range []struct{ file, env string }{
+		{filepath.Join(dir, "missing"), ""}, {"", "NHACHAN_TEST_UNSET"}, {"", ""},
+	} {
+		if _, err := PasswordFrom(c.file, c.env); err == nil {
+			t.Errorf("PasswordFrom(%q, %q) succeeded", c.file, c.env)
+		}
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PasswordFrom(empty, ""); err == nil {
+		t.Error("empty password file accepted")
+	}
+}

@@ -1,0 +1,545 @@
+package notify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/email"
+	"github.com/ninhthuan/nhachan/internal/model"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// Setup is everything the engine reads from the configuration. It is
+// immutable; a reload swaps a whole new Setup in.
+type Setup struct {
+	Planner              *model.Planner
+	Policy               Policy
+	AnyTime              bool // send window open every day at every hour (demos)
+	TrackingStart        schedule.Date
+	Location             *time.Location
+	From                 email.Recipient
+	Domain               string // of Message-IDs
+	PublicURL            string
+	Templates            *email.Templates
+	FollowUp             string // agency id (Sở Nội vụ), routed by date like any agency
+	FollowUpLeadership   []string
+	ProvincialOffice     string
+	ProvincialLeadership []string
+}
+
+// Engine decides what is due from the database and the clock, and sends
+// it. A tick missed, doubled or delayed changes nothing: every decision is
+// recomputed from state, and the outbox's unique keys make enqueueing
+// idempotent.
+type Engine struct {
+	Store  *sqlite.DB
+	Sender email.Sender
+	Now    func() time.Time
+	Log    zerolog.Logger
+	Worker string
+
+	mu          sync.Mutex // one tick at a time
+	setup       Setup
+	materalised schedule.Date // the day the window was last materialised for this setup
+	lastTick    time.Time
+}
+
+// New returns an engine over setup.
+func New(store *sqlite.DB, sender email.Sender, setup Setup, now func() time.Time, log zerolog.Logger) *Engine {
+	return &Engine{Store: store, Sender: sender, Now: now, Log: log, Worker: "nhachan", setup: setup}
+}
+
+// Swap installs a new setup (a reload). Nothing is re-sent: the outbox keys
+// of what was sent are still there.
+func (e *Engine) Swap(s Setup) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.setup = s
+	e.materalised = 0
+}
+
+// LastTick returns when the last tick finished.
+func (e *Engine) LastTick() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.lastTick
+}
+
+// TickReport says what one tick did.
+type TickReport struct {
+	Today      schedule.Date
+	Inserted   int // new occurrences
+	Enqueued   int // new notification rows
+	Superseded int
+	Sent       []SentMessage
+	Failed     int
+}
+
+// SentMessage is one message delivered by a tick.
+type SentMessage struct {
+	To        string
+	Subject   string
+	MessageID string
+	Kind      email.Kind
+	Steps     []string // "I.3/2027:R7"
+}
+
+// Tick runs one round: materialise, decide, enqueue, deliver.
+func (e *Engine) Tick(ctx context.Context) (TickReport, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.setup
+	now := e.Now()
+	today := schedule.DateOf(now.In(s.Location))
+	rep := TickReport{Today: today}
+	if err := e.materialise(ctx, s, today, &rep); err != nil {
+		return rep, err
+	}
+	if e.windowOpen(s, now, today) {
+		if err := e.decide(ctx, s, today, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if err := e.deliver(ctx, s, now, today, &rep); err != nil {
+		return rep, err
+	}
+	e.lastTick = now
+	return rep, nil
+}
+
+// windowOpen: mail goes out on working days from the send hour, unless the
+// configuration opens the window for a demo.
+func (e *Engine) windowOpen(s Setup, now time.Time, today schedule.Date) bool {
+	if s.AnyTime {
+		return true
+	}
+	return s.Planner.Calendar.IsWorkingDay(today) && now.In(s.Location).Hour() >= s.Policy.SendHour
+}
+
+// horizon is how far ahead reminders reach.
+func horizon(s Setup) int {
+	n := 0
+	for _, d := range s.Policy.ReminderDays {
+		n = max(n, d)
+	}
+	for _, sc := range s.Planner.Schedules {
+		for _, t := range sc.Tasks {
+			for _, d := range t.ReminderDays {
+				n = max(n, d)
+			}
+		}
+	}
+	return n + 7
+}
+
+// materialise stores the lead occurrences of the window once a day (and
+// after every reload): from the tracking start's lookback to the horizon.
+func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, rep *TickReport) error {
+	if e.materalised == today {
+		return nil
+	}
+	back := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 30
+	from := today.AddDays(-back)
+	to := today.AddDays(horizon(s))
+	occ := s.Planner.Plan(from, to, model.Filter{LeadOnly: true})
+	rows := make([]sqlite.OccurrenceRow, 0, len(occ))
+	for _, o := range occ {
+		r := sqlite.OccurrenceRow{
+			ScheduleID: o.Task.Schedule.ID, TaskID: o.Task.ID, Period: o.Period,
+			NamedAgencyID: o.Assignee.Named.ID, Role: o.Role, Due: o.Due, EffectiveDue: o.EffectiveDue,
+			State: sqlite.StateOpen,
+		}
+		if o.Assignee.Agency != nil {
+			r.AgencyID = o.Assignee.Agency.ID
+		} else {
+			r.State = sqlite.StateUnassigned
+		}
+		if o.EffectiveDue < s.TrackingStart {
+			r.State = sqlite.StateHistory
+		}
+		rows = append(rows, r)
+	}
+	n, err := e.Store.UpsertOccurrences(ctx, rows)
+	if err != nil {
+		return fmt.Errorf("materialise: %w", err)
+	}
+	rep.Inserted = n
+	e.materalised = today
+	return nil
+}
+
+// decide enqueues the step each open occurrence has reached today.
+func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *TickReport) error {
+	cal := s.Planner.Calendar
+	span := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 14
+	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(horizon(s)))
+	if err != nil {
+		return err
+	}
+	stepDay := today
+	if s.AnyTime && !cal.IsWorkingDay(today) {
+		stepDay = cal.PrevWorkingDay(today) // steps fall on working days
+	}
+	dir := s.Planner.Directory
+	base := Recipients{FollowUpLeadership: s.FollowUpLeadership, ProvincialLeadership: s.ProvincialLeadership}
+	if a, ok := dir.Agency(s.FollowUp); ok {
+		base.FollowUp = a
+	}
+	if a, ok := dir.Agency(s.ProvincialOffice); ok {
+		base.ProvincialOffice = a
+	}
+	var batch []sqlite.Notification
+	for _, o := range open {
+		t := findTask(s, o.ScheduleID, o.TaskID)
+		if t == nil {
+			continue // the task left the schedule: keep the row, send nothing
+		}
+		pol := s.Policy
+		if t.ReminderDays != nil {
+			pol.ReminderDays = t.ReminderDays
+		}
+		pl, reason, ok := Reached(o.Deadline, stepDay, cal, pol)
+		if !ok {
+			e.Log.Debug().Int64("occurrence", o.ID).Str("reason", string(reason)).Msg("nothing to send")
+			continue
+		}
+		agency, _ := dir.Agency(o.AgencyID)
+		var coord []*model.Agency
+		if pol.RemindCoordinating {
+			for _, a := range dir.Resolve(t.Coordinating, o.Deadline) {
+				if a.Agency != nil {
+					coord = append(coord, a.Agency)
+				}
+			}
+		}
+		kind := string(email.KindReminder)
+		if pl.Step.Kind == Escalation {
+			kind = string(email.KindEscalation)
+		}
+		// Route Sở Nội vụ and the provincial office on the day the duty is
+		// owed, like the agency itself: across a merger both sides agree.
+		rcpt := base.On(dir, o.Deadline)
+		for _, tg := range rcpt.For(agency, coord, pl.Step, pol) {
+			batch = append(batch, sqlite.Notification{
+				Key:          fmt.Sprintf("occ/%d/%s/%s", o.ID, pl.Step.Key(), strings.ToLower(tg.Addr)),
+				OccurrenceID: o.ID, Step: pl.Step.Key(), Recipient: tg.Addr, Kind: kindFor(kind, tg),
+			})
+		}
+		n, err := e.Store.SupersedePending(ctx, o.ID, pl.Step.Key())
+		if err != nil {
+			return err
+		}
+		rep.Superseded += n
+	}
+	if s.Policy.DailyDigest && len(batch) > 0 {
+		if fu := base.On(dir, today).FollowUp; fu != nil {
+			for _, addr := range fu.Email {
+				batch = append(batch, sqlite.Notification{
+					Key: "digest/" + today.String() + "/" + strings.ToLower(addr), Step: "digest/" + today.String(),
+					Recipient: addr, Kind: string(email.KindDigest),
+				})
+			}
+		}
+	}
+	n, err := e.Store.Enqueue(ctx, batch)
+	if err != nil {
+		return err
+	}
+	rep.Enqueued = n
+	return nil
+}
+
+// kindFor marks Sở Nội vụ's copies, so that their message says so.
+func kindFor(kind string, tg Target) string {
+	if tg.Copy {
+		return kind + "-copy"
+	}
+	return kind
+}
+
+func findTask(s Setup, scheduleID, taskID string) *model.Task {
+	for _, sc := range s.Planner.Schedules {
+		if sc.ID != scheduleID {
+			continue
+		}
+		for _, t := range sc.Tasks {
+			if t.ID == taskID {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// leaseFor is how long a claim holds: long enough for one batch over a slow
+// server, short enough that a crashed daemon's claims come back soon.
+const leaseFor = 5 * time.Minute
+
+// deliver claims ready notifications and sends them, one message per
+// recipient, over one connection per batch.
+func (e *Engine) deliver(ctx context.Context, s Setup, now time.Time, today schedule.Date, rep *TickReport) error {
+	for round := 0; round < 100; round++ {
+		claimed, err := e.Store.Claim(ctx, e.Worker, leaseFor, 50)
+		if err != nil {
+			return err
+		}
+		if len(claimed) == 0 {
+			return nil
+		}
+		groups := groupByRecipient(claimed)
+		var msgs []*gomail.Msg
+		var built [][]sqlite.Notification
+		var infos []SentMessage
+		for _, g := range groups {
+			m, info, err := e.compose(ctx, s, now, today, g)
+			if err != nil {
+				// A message that cannot be built (a hostile address, a broken
+				// template) is a permanent failure of its rows, reported.
+				e.Log.Error().Err(err).Str("to", g[0].Recipient).Msg("cannot build message")
+				if err := e.Store.MarkFailed(ctx, err.Error(), true, time.Time{}, ids(g)...); err != nil {
+					return err
+				}
+				rep.Failed += len(g)
+				continue
+			}
+			if m == nil {
+				// Nothing left to say (every occurrence closed meanwhile).
+				if err := e.Store.MarkFailed(ctx, "nothing to send: occurrences closed", true, time.Time{}, ids(g)...); err != nil {
+					return err
+				}
+				continue
+			}
+			msgs = append(msgs, m)
+			built = append(built, g)
+			infos = append(infos, info)
+		}
+		if len(msgs) == 0 {
+			continue
+		}
+		results := e.Sender.Send(ctx, msgs)
+		stop := false
+		for i, res := range results {
+			g := built[i]
+			switch res.Class {
+			case email.OK:
+				if err := e.Store.MarkSent(ctx, infos[i].MessageID, res.Response, ids(g)...); err != nil {
+					return err
+				}
+				rep.Sent = append(rep.Sent, infos[i])
+			case email.Permanent:
+				e.Log.Error().Err(res.Err).Str("to", g[0].Recipient).Msg("permanent delivery failure")
+				if err := e.Store.MarkFailed(ctx, errText(res), true, time.Time{}, ids(g)...); err != nil {
+					return err
+				}
+				rep.Failed += len(g)
+			default: // temporary or configuration: retry later, with capped backoff
+				retry := now.Add(backoff(g[0].Attempts, res.Class))
+				if err := e.Store.MarkFailed(ctx, errText(res), false, retry, ids(g)...); err != nil {
+					return err
+				}
+				rep.Failed += len(g)
+				stop = true
+			}
+		}
+		if stop {
+			// The server is down or refuses us: do not hammer it this tick.
+			return nil
+		}
+	}
+	return nil
+}
+
+func errText(r email.Result) string {
+	if r.Err != nil {
+		return r.Err.Error()
+	}
+	return r.Response
+}
+
+// backoff doubles from one minute to an hour for temporary failures; a
+// configuration error (auth, TLS) waits the cap at once: it needs a person.
+func backoff(attempts int, class email.Class) time.Duration {
+	if class == email.Config {
+		return time.Hour
+	}
+	d := time.Minute << min(attempts, 6)
+	return min(d, time.Hour)
+}
+
+func ids(ns []sqlite.Notification) []int64 {
+	out := make([]int64, len(ns))
+	for i, n := range ns {
+		out[i] = n.ID
+	}
+	return out
+}
+
+// groupByRecipient puts each recipient's rows together: one message each.
+func groupByRecipient(ns []sqlite.Notification) [][]sqlite.Notification {
+	by := map[string][]sqlite.Notification{}
+	var order []string
+	for _, n := range ns {
+		k := strings.ToLower(n.Recipient)
+		if _, ok := by[k]; !ok {
+			order = append(order, k)
+		}
+		by[k] = append(by[k], n)
+	}
+	sort.Strings(order)
+	out := make([][]sqlite.Notification, 0, len(order))
+	for _, k := range order {
+		out = append(out, by[k])
+	}
+	return out
+}
+
+// messageKey is deterministic for a set of outbox rows, so that a message
+// re-sent after a crash carries the same Message-ID.
+func messageKey(g []sqlite.Notification) string {
+	keys := make([]string, len(g))
+	for i, n := range g {
+		keys[i] = n.Key
+	}
+	sort.Strings(keys)
+	h := sha256.Sum256([]byte(strings.Join(keys, "\n")))
+	return hex.EncodeToString(h[:])
+}
+
+// compose builds the message for one recipient's rows.
+func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []sqlite.Notification) (*gomail.Msg, SentMessage, error) {
+	dir := s.Planner.Directory
+	to := email.Recipient{Addr: g[0].Recipient}
+	if a := agencyByAddr(dir, to.Addr); a != nil {
+		to.Name = a.Name
+	}
+	m := email.Message{Key: messageKey(g), From: s.From, To: to, Kind: email.KindReminder, Date: now, Copy: true}
+	info := SentMessage{To: to.Addr}
+	for _, n := range g {
+		if strings.HasPrefix(n.Kind, string(email.KindDigest)) {
+			items, err := e.digestItems(ctx, s, today)
+			if err != nil {
+				return nil, info, err
+			}
+			m.Kind, m.Copy = email.KindDigest, false
+			m.Items = append(m.Items, items...)
+			info.Steps = append(info.Steps, n.Step)
+			continue
+		}
+		o, err := e.Store.Occurrence(ctx, n.OccurrenceID)
+		if err != nil {
+			return nil, info, err
+		}
+		if o.State != sqlite.StateOpen {
+			continue
+		}
+		it, ok := itemFor(s, o, n.Step, today)
+		if !ok {
+			continue
+		}
+		if it.Escalation && m.Kind != email.KindDigest {
+			m.Kind = email.KindEscalation
+		}
+		if !strings.HasSuffix(n.Kind, "-copy") {
+			m.Copy = false
+		}
+		m.Items = append(m.Items, it)
+		info.Steps = append(info.Steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, n.Step))
+	}
+	if len(m.Items) == 0 {
+		return nil, info, nil
+	}
+	r, err := s.Templates.Render(m)
+	if err != nil {
+		return nil, info, err
+	}
+	msg, err := email.Build(m, r, s.Domain)
+	if err != nil {
+		return nil, info, err
+	}
+	info.Subject, info.Kind, info.MessageID = r.Subject, m.Kind, email.MessageID(m.Key, s.Domain)
+	return msg, info, nil
+}
+
+func agencyByAddr(dir *model.Directory, addr string) *model.Agency {
+	for _, a := range dir.Agencies() {
+		for _, e := range a.Email {
+			if strings.EqualFold(e, addr) {
+				return a
+			}
+		}
+	}
+	for _, a := range dir.Agencies() {
+		if strings.EqualFold(a.Head.Email, addr) {
+			return a
+		}
+	}
+	return nil
+}
+
+// itemFor describes an occurrence in a message.
+func itemFor(s Setup, o sqlite.OccurrenceRow, step string, today schedule.Date) (email.Item, bool) {
+	t := findTask(s, o.ScheduleID, o.TaskID)
+	if t == nil {
+		return email.Item{}, false
+	}
+	dir := s.Planner.Directory
+	it := email.Item{
+		Key:  fmt.Sprintf("%s/%s/%s/%s", o.ScheduleID, o.TaskID, o.Period, o.NamedAgencyID),
+		Step: step, Escalation: strings.HasPrefix(step, "E"),
+		TaskID: t.ID, TaskText: t.Text, Product: t.Product, Period: o.Period,
+		Due: o.Due, EffectiveDue: o.Deadline, DaysLeft: int(o.Deadline - today),
+		LegalBasis: t.LegalBasis,
+	}
+	if a, ok := dir.Agency(o.AgencyID); ok {
+		it.Agency = a.Name
+	} else if a, ok := dir.Agency(o.NamedAgencyID); ok {
+		it.Agency = a.Name
+		it.Unassigned = dir.WhyUnassigned(a, o.Deadline)
+	}
+	for _, a := range dir.Resolve(t.Lead, o.Deadline) {
+		if a.Agency != nil {
+			it.Lead = append(it.Lead, a.Agency.Name)
+		}
+	}
+	for _, a := range dir.Resolve(t.Coordinating, o.Deadline) {
+		if a.Agency != nil {
+			it.Coordinating = append(it.Coordinating, a.Agency.Name)
+		}
+	}
+	return it, true
+}
+
+// digestItems lists what was queued today for the agencies, for Sở Nội
+// vụ's daily digest.
+func (e *Engine) digestItems(ctx context.Context, s Setup, today schedule.Date) ([]email.Item, error) {
+	queued, err := e.Store.EnqueuedSince(ctx, today.In(s.Location))
+	if err != nil {
+		return nil, err
+	}
+	var out []email.Item
+	seen := map[int64]bool{}
+	for _, n := range queued {
+		if seen[n.OccurrenceID] {
+			continue
+		}
+		seen[n.OccurrenceID] = true
+		o, err := e.Store.Occurrence(ctx, n.OccurrenceID)
+		if err != nil {
+			return nil, err
+		}
+		if it, ok := itemFor(s, o, n.Step, today); ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,290 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/mail"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/calendar"
+	"github.com/ninhthuan/nhachan/internal/email"
+	"github.com/ninhthuan/nhachan/internal/model"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// captureSender is a hand-written fake transport: it renders every message
+// to bytes (so that Build's output is exercised) and parses it back.
+type captureSender struct {
+	got []sentMail
+}
+
+type sentMail struct {
+	date    time.Time
+	to      string
+	subject string
+	tasks   string
+	header  mail.Header
+	body    string
+}
+
+func (c *captureSender) Send(_ context.Context, msgs []*gomail.Msg) []email.Result {
+	out := make([]email.Result, len(msgs))
+	for i, m := range msgs {
+		var buf bytes.Buffer
+		if _, err := m.WriteTo(&buf); err != nil {
+			out[i] = email.Result{Class: email.Permanent, Err: err}
+			continue
+		}
+		pm, err := mail.ReadMessage(&buf)
+		if err != nil {
+			out[i] = email.Result{Class: email.Permanent, Err: err}
+			continue
+		}
+		d, _ := pm.Header.Date()
+		subj, _ := new(mime.WordDecoder).DecodeHeader(pm.Header.Get("Subject"))
+		c.got = append(c.got, sentMail{date: d, to: pm.Header.Get("To"), subject: subj,
+			tasks: pm.Header.Get("X-Nhachan-Tasks"), header: pm.Header})
+		out[i] = email.Result{Class: email.OK, Response: "250 ok"}
+	}
+	return out
+}
+
+func d(s string) schedule.Date {
+	v, err := schedule.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func agency(id string, groups ...string) *model.Agency {
+	return &model.Agency{ID: id, Name: "Cơ quan " + id, Groups: groups, Email: []string{id + "@t.example"},
+		Head:      model.Head{Title: "Thủ trưởng", Email: "head-" + id + "@t.example"},
+		ValidFrom: schedule.MinDate, ValidUntil: schedule.MaxDate}
+}
+
+// testSetup: Sở Nội vụ (snv) follows up; agency a owes T1 and T3 on
+// 20/6 each year; snv itself owes T2 in Quý I.
+func testSetup(t *testing.T) Setup {
+	t.Helper()
+	cal, err := calendar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory([]*model.Agency{agency("snv"), agency("a"), agency("vp")}, nil)
+	s := &model.Schedule{ID: "p", From: d("2021-01-01"), Until: d("2030-12-31"), CarryUntil: d("2030-12-31")}
+	for _, tk := range []*model.Task{
+		{ID: "T1", Text: "Báo cáo một", Time: "trước ngày 20/6 hằng năm", Lead: []string{"a"}, Coordinating: []string{"vp"}},
+		{ID: "T2", Text: "Kế hoạch hai", Time: "Quý I hàng năm", Lead: []string{"snv"}},
+		{ID: "T3", Text: "Báo cáo ba", Time: "trước ngày 20/6 hằng năm", Lead: []string{"a"}},
+	} {
+		tk.Schedule = s
+		tk.Parsed = schedule.Parse(tk.Time, schedule.Options{})
+		s.Tasks = append(s.Tasks, tk)
+	}
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	tpl, err := email.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := DefaultPolicy()
+	pol.MaxRepeats = 2
+	return Setup{
+		Planner: &model.Planner{Directory: dir, Calendar: cal, Schedules: []*model.Schedule{s}},
+		Policy:  pol, TrackingStart: d("2027-01-01"), Location: loc,
+		From: email.Recipient{Addr: "nhachan@t.example", Name: "Hệ thống nhắc hạn"}, Domain: "t.example",
+		Templates: tpl, FollowUp: "snv", FollowUpLeadership: []string{"lanhdao-snv@t.example"},
+		ProvincialOffice: "vp", ProvincialLeadership: []string{"lanhdao-ubnd@t.example"},
+	}
+}
+
+type harness struct {
+	t      *testing.T
+	eng    *Engine
+	store  *sqlite.DB
+	sender *captureSender
+	now    time.Time
+	loc    *time.Location
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{t: t, sender: &captureSender{}}
+	s := testSetup(t)
+	h.loc = s.Location
+	var err error
+	h.store, err = sqlite.Open(filepath.Join(t.TempDir(), "n.db"), sqlite.Options{Now: func() time.Time { return h.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.store.Close() })
+	h.eng = New(h.store, h.sender, s, func() time.Time { return h.now }, zerolog.Nop())
+	return h
+}
+
+// run ticks every day of [from, to] at 07:00 (window closed), 09:00 and
+// 09:00 again (a doubled tick), 15:00.
+func (h *harness) run(from, to string) {
+	for day := d(from); day <= d(to); day = day.AddDays(1) {
+		for _, hm := range []time.Duration{7 * time.Hour, 9 * time.Hour, 9 * time.Hour, 15 * time.Hour} {
+			h.now = day.In(h.loc).Add(hm)
+			if _, err := h.eng.Tick(context.Background()); err != nil {
+				h.t.Fatalf("%s: %v", day, err)
+			}
+		}
+	}
+}
+
+func (h *harness) submit(task, period, on string) {
+	rows, err := h.store.FindOccurrences(context.Background(), task, map[string]string{"T1": "a", "T2": "snv", "T3": "a"}[task], period)
+	if err != nil || len(rows) != 1 {
+		h.t.Fatalf("find %s %s: %v %v", task, period, rows, err)
+	}
+	if err := h.store.RecordSubmission(context.Background(), sqlite.Submission{OccurrenceID: rows[0].ID, SubmittedOn: d(on), RecordedBy: "test", Via: sqlite.ViaCLI}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// log renders what was sent as "date to kind tasks" lines, sorted.
+func (h *harness) log() []string {
+	var out []string
+	for _, m := range h.sender.got {
+		kind := "?"
+		switch {
+		case strings.HasPrefix(m.subject, "[Nhắc hạn]"):
+			kind = "nhac"
+		case strings.HasPrefix(m.subject, "[Quá hạn]"):
+			kind = "qua"
+		}
+		out = append(out, fmt.Sprintf("%s %s %s %s", m.date.In(h.loc).Format("2006-01-02"), addrOnly(m.to), kind, m.tasks))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func addrOnly(s string) string {
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return s
+	}
+	return a.Address
+}
+
+func TestYearSendsExactlyTheExpectedMail(t *testing.T) {
+	h := newHarness(t)
+	h.run("2027-01-01", "2027-06-09")
+	h.submit("T3", "2027", "2027-06-10") // before its due date: stops every later mail
+	h.run("2027-06-10", "2027-06-29")
+	h.submit("T1", "2027", "2027-06-30")
+	h.run("2027-06-30", "2027-12-31")
+	want := []string{
+		// T2, led by Sở Nội vụ itself: no copies; level 2 goes to the provincial leadership.
+		"2027-03-17 snv@t.example nhac T2",
+		"2027-03-24 snv@t.example nhac T2",
+		"2027-03-26 snv@t.example nhac T2", // R3 falls on Sunday 28/3: the working day before
+		"2027-03-30 snv@t.example nhac T2",
+		"2027-03-31 snv@t.example nhac T2",
+		"2027-04-01 head-snv@t.example qua T2",
+		"2027-04-01 snv@t.example qua T2",
+		"2027-04-07 head-snv@t.example qua T2",
+		"2027-04-07 lanhdao-ubnd@t.example qua T2",
+		"2027-04-07 vp@t.example qua T2",
+		"2027-04-14 head-snv@t.example qua T2",
+		"2027-04-14 lanhdao-ubnd@t.example qua T2",
+		"2027-04-14 vp@t.example qua T2",
+		"2027-04-21 head-snv@t.example qua T2",
+		"2027-04-21 lanhdao-ubnd@t.example qua T2",
+		"2027-04-21 vp@t.example qua T2",
+		// T1 and T3 of agency a, due Sunday 20/6/2027, effective Monday 21/6: one
+		// message a day to a, with Sở Nội vụ's copy.
+		"2027-06-07 a@t.example nhac T1, T3",
+		"2027-06-07 snv@t.example nhac T1, T3",
+		"2027-06-14 a@t.example nhac T1",
+		"2027-06-14 snv@t.example nhac T1",
+		"2027-06-18 a@t.example nhac T1", // R3 (18/6) and R1 (Sunday 20/6 → Friday 18/6) merge
+		"2027-06-18 snv@t.example nhac T1",
+		"2027-06-21 a@t.example nhac T1",
+		"2027-06-21 snv@t.example nhac T1",
+		"2027-06-22 a@t.example qua T1",
+		"2027-06-22 head-a@t.example qua T1",
+		"2027-06-22 snv@t.example qua T1",
+		"2027-06-28 head-a@t.example qua T1",
+		"2027-06-28 lanhdao-snv@t.example qua T1",
+		"2027-06-28 snv@t.example qua T1",
+		"2027-06-28 vp@t.example qua T1",
+	}
+	got := h.log()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sent mail differs.\ngot:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	cal := testSetup(t).Planner.Calendar
+	seen := map[string]bool{}
+	for _, m := range h.sender.got {
+		day := schedule.DateOf(m.date.In(h.loc))
+		if !cal.IsWorkingDay(day) {
+			t.Errorf("mail sent on a non-working day %s", day)
+		}
+		if h := m.date.In(h.loc).Hour(); h < 8 {
+			t.Errorf("mail sent at %d:00, before the send hour", h)
+		}
+		key := day.String() + " " + m.to
+		if seen[key] {
+			t.Errorf("two messages to %s on %s", m.to, day)
+		}
+		seen[key] = true
+		id := m.header.Get("Message-Id")
+		if seen[id] {
+			t.Errorf("Message-ID %s used twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestDowntimeSendsOnlyTheStepReached(t *testing.T) {
+	h := newHarness(t)
+	h.run("2027-06-01", "2027-06-06")
+	// Down from 6/6 to 6/16: R14 (7/6) and R7 (14/6) were missed.
+	h.run("2027-06-16", "2027-06-16")
+	// Down again from 6/19 to 6/29: R1/R3, R0, E1 and E2 (28/6) were missed.
+	h.run("2027-06-30", "2027-06-30")
+	want := []string{
+		"2027-06-16 a@t.example nhac T1, T3",
+		"2027-06-16 snv@t.example nhac T1, T3",
+		"2027-06-30 head-a@t.example qua T1, T3",
+		"2027-06-30 lanhdao-snv@t.example qua T1, T3",
+		"2027-06-30 snv@t.example qua T1, T3",
+		"2027-06-30 vp@t.example qua T1, T3",
+	}
+	if got := h.log(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("catch-up differs.\ngot:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The catch-up mail says what is true now: overdue, not "còn 7 ngày".
+	for _, m := range h.sender.got {
+		if m.date.In(h.loc).Day() == 16 && !strings.Contains(m.subject, "còn") {
+			t.Errorf("16/6 subject %q should say days left", m.subject)
+		}
+	}
+}
+
+func TestRestartAndReloadSendNothingTwice(t *testing.T) {
+	h := newHarness(t)
+	h.run("2027-06-07", "2027-06-07")
+	n := len(h.sender.got)
+	// A new engine on the same database (a restart) and a swapped setup (a
+	// reload) on the same day send nothing more.
+	h.eng = New(h.store, h.sender, testSetup(t), func() time.Time { return h.now }, zerolog.Nop())
+	h.eng.Swap(testSetup(t))
+	h.run("2027-06-07", "2027-06-07")
+	if len(h.sender.got) != n {
+		t.Fatalf("restart re-sent: %d → %d messages", n, len(h.sender.got))
+	}
+}

@@ -1,0 +1,90 @@
+package notify
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestValidate(t *testing.T) {
+	if err := DefaultPolicy().Validate(); err != nil {
+		t.Fatalf("default policy: %v", err)
+	}
+	edit := func(f func(*Policy)) Policy { p := DefaultPolicy(); f(&p); return p }
+	tests := []struct {
+		name string
+		p    Policy
+		want []string // each a whole FieldError message, in order
+	}{
+		{"no reminders is allowed", edit(func(p *Policy) { p.ReminderDays = nil }), nil},
+		{"unsorted reminders are allowed", edit(func(p *Policy) { p.ReminderDays = []int{0, 7, 3} }), nil},
+		{"no repeats is allowed", edit(func(p *Policy) { p.MaxRepeats = 0 }), nil},
+		{"negative reminder", edit(func(p *Policy) { p.ReminderDays = []int{7, -1} }),
+			[]string{"reminder_days: -1 is outside 0–120 days before the due date"}},
+		{"reminder too far", edit(func(p *Policy) { p.ReminderDays = []int{365} }),
+			[]string{"reminder_days: 365 is outside 0–120 days before the due date"}},
+		{"duplicate reminder", edit(func(p *Policy) { p.ReminderDays = []int{7, 3, 7} }),
+			[]string{"reminder_days: 7 is listed twice"}},
+		{"level 2 on the due date", edit(func(p *Policy) { p.Level2AfterDays = 0 }),
+			[]string{"level2_after_days: 0 is outside 1–120"}},
+		{"repeat every 0 days", edit(func(p *Policy) { p.RepeatEveryDays = 0 }),
+			[]string{"repeat_every_days: 0 is outside 1–120"}},
+		{"negative cap", edit(func(p *Policy) { p.MaxRepeats = -1 }),
+			[]string{"max_repeats: -1 is outside 0–100"}},
+		{"send hour 24", edit(func(p *Policy) { p.SendHour = 24 }),
+			[]string{"send_hour: 24 is not an hour of the day (0–23)"}},
+		{"every problem reported", Policy{ReminderDays: []int{1, 1}, SendHour: -1},
+			[]string{
+				"reminder_days: 1 is listed twice",
+				"level2_after_days: 0 is outside 1–120",
+				"repeat_every_days: 0 is outside 1–120",
+				"send_hour: -1 is not an hour of the day (0–23)",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.p.Validate()
+			var got []string
+			if err != nil {
+				for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+					var fe *FieldError
+					if !errors.As(e, &fe) {
+						t.Fatalf("%T is not a *FieldError", e)
+					}
+					got = append(got, fe.Error())
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Validate()\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalized(t *testing.T) {
+	p := DefaultPolicy()
+	p.ReminderDays = []int{0, 14, 3, 3, 7}
+	got := p.Normalized()
+	if want := []int{14, 7, 3, 0}; !slices.Equal(got.ReminderDays, want) {
+		t.Errorf("Normalized().ReminderDays = %v, want %v", got.ReminderDays, want)
+	}
+	if want := []int{0, 14, 3, 3, 7}; !slices.Equal(p.ReminderDays, want) {
+		t.Errorf("Normalized changed its receiver: %v", p.ReminderDays)
+	}
+}
+
+func TestSendAt(t *testing.T) {
+	hcm, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	got := DefaultPolicy().SendAt(day(t, "2026-02-23"), hcm)
+	if want := "2026-02-23T01:00:00Z"; got.UTC().Format(time.RFC3339) != want {
+		t.Errorf("SendAt = %s, want %s", got.UTC().Format(time.RFC3339), want)
+	}
+	if !strings.HasPrefix(got.Format(time.RFC3339), "2026-02-23T08:00:00+07:00") {
+		t.Errorf("SendAt local = %s", got.Format(time.RFC3339))
+	}
+}
