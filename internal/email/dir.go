@@ -21,7 +21,13 @@ func NewDirSender(dir string) Sender { return &dirSender{dir: dir} }
 
 type dirSender struct{ dir string }
 
+// Send implements Sender.
 func (s *dirSender) Send(ctx context.Context, msgs []*mail.Msg) []Result {
+	return s.SendEach(ctx, msgs, nil)
+}
+
+// SendEach implements EachSender.
+func (s *dirSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(int, Result)) []Result {
 	res := make([]Result, len(msgs))
 	if err := os.MkdirAll(s.dir, 0o750); err != nil {
 		for i := range res {
@@ -37,6 +43,9 @@ func (s *dirSender) Send(ctx context.Context, msgs []*mail.Msg) []Result {
 			break
 		}
 		res[i] = s.write(m)
+		if each != nil {
+			each(i, res[i])
+		}
 	}
 	return res
 }

@@ -24,6 +24,15 @@ type Sender interface {
 	Send(ctx context.Context, msgs []*mail.Msg) []Result
 }
 
+// EachSender is a Sender that can report each message's result as soon as
+// it is known. The engine commits "sent" right after each server reply, so
+// that a crash can re-send at most the one message in flight, not the
+// whole batch.
+type EachSender interface {
+	Sender
+	SendEach(ctx context.Context, msgs []*mail.Msg, each func(i int, r Result)) []Result
+}
+
 // TLSMode is how the connection to the SMTP server is protected.
 type TLSMode string
 
@@ -171,7 +180,14 @@ func NewSMTPSender(cfg SMTPConfig) Sender { return &smtpSender{cfg: cfg} }
 
 type smtpSender struct{ cfg SMTPConfig }
 
+// Send implements Sender.
 func (s *smtpSender) Send(ctx context.Context, msgs []*mail.Msg) []Result {
+	return s.SendEach(ctx, msgs, nil)
+}
+
+// SendEach implements EachSender: each is called after every attempted
+// message, in order; messages never attempted are only in the result.
+func (s *smtpSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(int, Result)) []Result {
 	res := make([]Result, len(msgs))
 	if len(msgs) == 0 {
 		return res
@@ -217,6 +233,9 @@ func (s *smtpSender) Send(ctx context.Context, msgs []*mail.Msg) []Result {
 		}
 		r, lost := classifySend(m, client.SendWithSMTPClient(sc, m))
 		res[i] = r
+		if each != nil {
+			each(i, r)
+		}
 		if lost {
 			fail(i+1, Temporary, fmt.Errorf("not sent: connection lost: %w", r.Err))
 			break

@@ -326,30 +326,48 @@ func (e *Engine) deliver(ctx context.Context, s Setup, now time.Time, today sche
 		if len(msgs) == 0 {
 			continue
 		}
-		results := e.Sender.Send(ctx, msgs)
 		stop := false
-		for i, res := range results {
+		var markErr error
+		record := func(i int, res email.Result) {
+			if markErr != nil {
+				return
+			}
 			g := built[i]
 			switch res.Class {
 			case email.OK:
-				if err := e.Store.MarkSent(ctx, infos[i].MessageID, res.Response, ids(g)...); err != nil {
-					return err
-				}
+				markErr = e.Store.MarkSent(ctx, infos[i].MessageID, res.Response, ids(g)...)
 				rep.Sent = append(rep.Sent, infos[i])
 			case email.Permanent:
 				e.Log.Error().Err(res.Err).Str("to", g[0].Recipient).Msg("permanent delivery failure")
-				if err := e.Store.MarkFailed(ctx, errText(res), true, time.Time{}, ids(g)...); err != nil {
-					return err
-				}
+				markErr = e.Store.MarkFailed(ctx, errText(res), true, time.Time{}, ids(g)...)
 				rep.Failed += len(g)
 			default: // temporary or configuration: retry later, with capped backoff
-				retry := now.Add(backoff(g[0].Attempts, res.Class))
-				if err := e.Store.MarkFailed(ctx, errText(res), false, retry, ids(g)...); err != nil {
-					return err
+				if res.Class == email.Config {
+					e.Log.Error().Err(res.Err).Msg("mail configuration error: check the SMTP settings")
 				}
+				retry := now.Add(backoff(g[0].Attempts, res.Class))
+				markErr = e.Store.MarkFailed(ctx, errText(res), false, retry, ids(g)...)
 				rep.Failed += len(g)
 				stop = true
 			}
+		}
+		if es, ok := e.Sender.(email.EachSender); ok {
+			// Commit each "sent" as soon as the server said 250: a crash then
+			// re-sends at most the message in flight.
+			done := make([]bool, len(msgs))
+			results := es.SendEach(ctx, msgs, func(i int, r email.Result) { done[i] = true; record(i, r) })
+			for i, r := range results {
+				if !done[i] {
+					record(i, r)
+				}
+			}
+		} else {
+			for i, r := range e.Sender.Send(ctx, msgs) {
+				record(i, r)
+			}
+		}
+		if markErr != nil {
+			return markErr
 		}
 		if stop {
 			// The server is down or refuses us: do not hammer it this tick.
