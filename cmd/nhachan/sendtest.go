@@ -32,7 +32,7 @@ func cmdSendTest(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sender, via, err := buildSender(cfg, *smtpURL)
+	sender, via, err := buildSender(cfg, *smtpURL, "")
 	if err != nil {
 		return err
 	}

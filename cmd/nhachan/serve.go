@@ -59,7 +59,7 @@ func cmdServe(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sender, via, err := buildSender(cfg, *smtpURL)
+	sender, via, err := buildSender(cfg, *smtpURL, "")
 	if err != nil {
 		return err
 	}

@@ -54,8 +54,9 @@ func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, first
 }
 
 // buildSender returns the SMTP sender when a server is configured (or given
-// with --smtp), else the outbox folder writer.
-func buildSender(cfg *config.Config, smtpURL string) (email.Sender, string, error) {
+// with --smtp), else the outbox folder writer (outbox, or the configured
+// folder when outbox is "").
+func buildSender(cfg *config.Config, smtpURL, outbox string) (email.Sender, string, error) {
 	d := cfg.Daemon
 	if smtpURL != "" {
 		srv, err := email.ParseSMTPURL(smtpURL)
@@ -83,10 +84,13 @@ func buildSender(cfg *config.Config, smtpURL string) (email.Sender, string, erro
 		}
 		return email.NewSMTPSender(srv), "smtp " + srv.Host, nil
 	}
-	if err := os.MkdirAll(d.OutboxDir, 0o750); err != nil {
+	if outbox == "" {
+		outbox = d.OutboxDir
+	}
+	if err := os.MkdirAll(outbox, 0o750); err != nil {
 		return nil, "", fmt.Errorf("outbox folder: %w", err)
 	}
-	return email.NewDirSender(d.OutboxDir), "outbox " + d.OutboxDir, nil
+	return email.NewDirSender(outbox), "outbox " + outbox, nil
 }
 
 // openStore opens the database, creating its folder.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -24,7 +25,7 @@ func cmdSimulate(e env, args []string) error {
 	fromS := fs.String("from", "", "first simulated day YYYY-MM-DD (required)")
 	toS := fs.String("to", "", "last simulated day YYYY-MM-DD (required)")
 	dbPath := fs.String("db", simulateDB, "SQLite database of the simulation")
-	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (default: the configuration's, else its outbox folder)")
+	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (default: the configuration's, else simulate-outbox/ beside the database)")
 	publicURL := fs.String("public-url", "", "base URL of links in mail (default: the configuration's)")
 	quiet := fs.Bool("quiet", false, "print only the summary")
 	pos, err := parseFlags(fs, args)
@@ -79,7 +80,7 @@ func cmdSimulate(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sender, via, err := buildSender(cfg, *smtpURL)
+	sender, via, err := buildSender(cfg, *smtpURL, filepath.Join(filepath.Dir(*dbPath), "simulate-outbox"))
 	if err != nil {
 		return err
 	}
