@@ -288,3 +288,18 @@ func TestRestartAndReloadSendNothingTwice(t *testing.T) {
 		t.Fatalf("restart re-sent: %d → %d messages", n, len(h.sender.got))
 	}
 }
+
+func TestDutiesDueBeforeTrackingStartAreHistory(t *testing.T) {
+	h := newHarness(t)
+	s := testSetup(t)
+	s.TrackingStart = d("2027-06-25") // T1 and T3 were due (effectively) on 21/6
+	h.eng.Swap(s)
+	h.run("2027-06-25", "2027-07-10")
+	if got := h.log(); len(got) != 0 {
+		t.Fatalf("history was reminded:\n%s", strings.Join(got, "\n"))
+	}
+	rows, err := h.store.FindOccurrences(context.Background(), "T1", "a", "2027")
+	if err != nil || len(rows) != 1 || rows[0].State != sqlite.StateHistory {
+		t.Fatalf("T1 2027: %+v %v", rows, err)
+	}
+}
