@@ -303,3 +303,23 @@ func TestDutiesDueBeforeTrackingStartAreHistory(t *testing.T) {
 		t.Fatalf("T1 2027: %+v %v", rows, err)
 	}
 }
+
+func TestDailyDigestReplacesCopies(t *testing.T) {
+	h := newHarness(t)
+	s := testSetup(t)
+	s.Policy.DailyDigest = true
+	h.eng.Swap(s)
+	h.run("2027-06-07", "2027-06-08")
+	var lines []string
+	for _, m := range h.sender.got {
+		lines = append(lines, m.date.In(h.loc).Format("2006-01-02")+" "+addrOnly(m.to)+" "+strings.Fields(m.subject)[0]+" "+m.tasks)
+	}
+	sort.Strings(lines)
+	want := []string{
+		"2027-06-07 a@t.example [Nhắc T1, T3",
+		"2027-06-07 snv@t.example [Tổng T1, T3",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
