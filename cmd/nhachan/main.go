@@ -159,6 +159,26 @@ func vnLocation() *time.Location {
 // today is the current date in Vietnam.
 func today(e env) schedule.Date { return schedule.DateOf(e.now().In(vnLocation())) }
 
+// parseRange reads --from and --to: both required, valid, in order. usage
+// is the line shown when one is missing.
+func parseRange(fromS, toS, usage string) (schedule.Date, schedule.Date, error) {
+	if fromS == "" || toS == "" {
+		return 0, 0, usageError("%s", usage)
+	}
+	from, err := parseDateFlag("from", fromS)
+	if err != nil {
+		return 0, 0, err
+	}
+	to, err := parseDateFlag("to", toS)
+	if err != nil {
+		return 0, 0, err
+	}
+	if to < from {
+		return 0, 0, usageError("--to %s is before --from %s", to, from)
+	}
+	return from, to, nil
+}
+
 func parseDateFlag(name, v string) (schedule.Date, error) {
 	d, err := schedule.ParseDate(strings.TrimSpace(v))
 	if err != nil {

@@ -58,19 +58,9 @@ func cmdPlan(e env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("nhachan plan: unexpected argument %q", pos[0])
 	}
-	if *fromS == "" || *toS == "" {
-		return usageError("usage: nhachan plan --from YYYY-MM-DD --to YYYY-MM-DD [--agency ID] [--task ID] [--format table|json|csv]")
-	}
-	from, err := parseDateFlag("from", *fromS)
+	from, to, err := parseRange(*fromS, *toS, "usage: nhachan plan --from YYYY-MM-DD --to YYYY-MM-DD [--agency ID] [--task ID] [--format table|json|csv]")
 	if err != nil {
 		return err
-	}
-	to, err := parseDateFlag("to", *toS)
-	if err != nil {
-		return err
-	}
-	if to < from {
-		return usageError("--to %s is before --from %s", to, from)
 	}
 	switch *format {
 	case "table", "json", "csv":

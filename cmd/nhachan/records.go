@@ -112,9 +112,20 @@ func (r *recordCtx) materialise(ctx context.Context, task, period string) error 
 	return err
 }
 
+// occFlags registers --task, --agency and --period, which name one duty.
+type occFlags struct{ task, agency, period *string }
+
+func newOccFlags(fs *flag.FlagSet) occFlags {
+	return occFlags{fs.String("task", "", "task id"), fs.String("agency", "", "agency id"), fs.String("period", "", "period (kỳ)")}
+}
+
+func (r *recordCtx) findFlags(ctx context.Context, f occFlags) (sqlite.OccurrenceRow, error) {
+	return r.find(ctx, *f.task, *f.agency, *f.period)
+}
+
 func cmdSubmit(e env, args []string) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
-	task, agency, period := fs.String("task", "", "task id"), fs.String("agency", "", "agency id"), fs.String("period", "", "period (kỳ)")
+	of := newOccFlags(fs)
 	ref := fs.String("ref", "", "số ký hiệu of the document")
 	dateS := fs.String("date", "", "date submitted YYYY-MM-DD (default: today)")
 	note := fs.String("note", "", "note")
@@ -124,7 +135,7 @@ func cmdSubmit(e env, args []string) error {
 	}
 	defer r.store.Close()
 	ctx := context.Background()
-	o, err := r.find(ctx, *task, *agency, *period)
+	o, err := r.findFlags(ctx, of)
 	if err != nil {
 		return err
 	}
@@ -155,7 +166,7 @@ func cmdSubmit(e env, args []string) error {
 
 func cmdWaive(e env, args []string) error {
 	fs := flag.NewFlagSet("waive", flag.ContinueOnError)
-	task, agency, period := fs.String("task", "", "task id"), fs.String("agency", "", "agency id"), fs.String("period", "", "period (kỳ)")
+	of := newOccFlags(fs)
 	reason := fs.String("reason", "", "why (required)")
 	r, _, err := openRecords(e, fs, args)
 	if err != nil {
@@ -166,7 +177,7 @@ func cmdWaive(e env, args []string) error {
 		return usageError("--reason is required")
 	}
 	ctx := context.Background()
-	o, err := r.find(ctx, *task, *agency, *period)
+	o, err := r.findFlags(ctx, of)
 	if err != nil {
 		return err
 	}
@@ -179,7 +190,7 @@ func cmdWaive(e env, args []string) error {
 
 func cmdExtend(e env, args []string) error {
 	fs := flag.NewFlagSet("extend", flag.ContinueOnError)
-	task, agency, period := fs.String("task", "", "task id"), fs.String("agency", "", "agency id"), fs.String("period", "", "period (kỳ)")
+	of := newOccFlags(fs)
 	untilS := fs.String("until", "", "new due date YYYY-MM-DD (required)")
 	reason := fs.String("reason", "", "why (required)")
 	r, _, err := openRecords(e, fs, args)
@@ -195,7 +206,7 @@ func cmdExtend(e env, args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	o, err := r.find(ctx, *task, *agency, *period)
+	o, err := r.findFlags(ctx, of)
 	if err != nil {
 		return err
 	}

@@ -35,19 +35,9 @@ func cmdSimulate(e env, args []string) error {
 	if len(pos) > 0 {
 		return usageError("nhachan simulate: unexpected argument %q", pos[0])
 	}
-	if *fromS == "" || *toS == "" {
-		return usageError("usage: nhachan simulate --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH] [--smtp URL] [--config FILE]")
-	}
-	from, err := parseDateFlag("from", *fromS)
+	from, to, err := parseRange(*fromS, *toS, "usage: nhachan simulate --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH] [--smtp URL] [--config FILE]")
 	if err != nil {
 		return err
-	}
-	to, err := parseDateFlag("to", *toS)
-	if err != nil {
-		return err
-	}
-	if to < from {
-		return usageError("--to %s is before --from %s", to, from)
 	}
 	cfg, err := loadConfig(e, *cfgFile, true)
 	if err != nil {

@@ -124,24 +124,8 @@ const occColumns = `id, schedule_id, task_id, period, agency_id, named_agency_id
 // The partial index on open deadlines makes its cost depend on the rows
 // returned, not on the size of the table.
 func (db *DB) OpenOccurrences(ctx context.Context, until schedule.Date) ([]OccurrenceRow, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+occColumns+` FROM occurrences
+	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 		WHERE state = 'open' AND deadline <= ? ORDER BY deadline, id`, until.String())
-	if err != nil {
-		return nil, fmt.Errorf("open occurrences: %w", err)
-	}
-	defer rows.Close()
-	var out []OccurrenceRow
-	for rows.Next() {
-		o, err := scanOccurrence(rows)
-		if err != nil {
-			return nil, fmt.Errorf("open occurrences: %w", err)
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("open occurrences: %w", err)
-	}
-	return out, nil
 }
 
 // Occurrence returns the occurrence with the given id.
