@@ -19,8 +19,11 @@ run: build
 test: lint
 	$(GO) test -count=1 ./...
 
+# Benchmarks, then the physical limit of SMTP delivery on this machine:
+# Postfix's smtp-source against the same Mailpit (installs postfix if needed).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bash .ci/bench-smtp-source.sh
 
 # Fuzzes the expression parser; the corpus it finds is kept under
 # internal/schedule/testdata/fuzz.
