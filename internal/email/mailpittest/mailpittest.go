@@ -137,11 +137,14 @@ func start(t testing.TB, bin string, o options) (*Server, error) {
 
 // waitReady polls until both the API and the SMTP port answer.
 func (s *Server) waitReady(exited <-chan struct{}, waitErr *error) error {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	// A real process on the wall clock: a timer, not the injected clock.
+	timeout := time.After(20 * time.Second)
+	for {
 		select {
 		case <-exited:
 			return fmt.Errorf("mailpit exited early: %v", *waitErr)
+		case <-timeout:
+			return fmt.Errorf("mailpit did not answer on %s and %s within 20s", s.SMTPAddr, s.APIURL)
 		default:
 		}
 		resp, err := http.Get(s.APIURL + "/api/v1/info")
@@ -156,7 +159,6 @@ func (s *Server) waitReady(exited <-chan struct{}, waitErr *error) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("mailpit did not answer on %s and %s within 20s", s.SMTPAddr, s.APIURL)
 }
 
 // binary finds mailpit on PATH or in $(go env GOPATH)/bin, or fails the test
