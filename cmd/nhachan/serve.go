@@ -54,6 +54,12 @@ func cmdServe(e env, args []string) error {
 	defer store.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Holding the lock, every claim left in the outbox is a dead process's.
+	if n, err := store.ReleaseClaims(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn().Int("rows", n).Msg("released the claims of a daemon that stopped without finishing; their messages may be sent again")
+	}
 	today := schedule.DateOf(e.now().In(cfg.Location))
 	setup, err := buildSetup(ctx, cfg, store, today, "")
 	if err != nil {

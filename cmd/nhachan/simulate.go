@@ -66,6 +66,10 @@ func cmdSimulate(e env, args []string) error {
 			from = last.AddDays(1)
 		}
 	}
+	if from > to {
+		fmt.Fprintln(e.stdout, "Không còn ngày nào để mô phỏng.\nTổng cộng: 0 thư đã gửi, 0 lượt gửi lỗi.")
+		return nil
+	}
 	setup, err := buildSetup(ctx, cfg, store, from, *publicURL)
 	if err != nil {
 		return err
