@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,31 +49,36 @@ type Engine struct {
 	Log    zerolog.Logger
 	Worker string
 
-	mu          sync.Mutex // one tick at a time
-	setup       Setup
-	materalised schedule.Date // the day the window was last materialised for this setup
-	lastTick    time.Time
+	mu       sync.Mutex // one tick at a time
+	setup    atomic.Pointer[Setup]
+	lastTick atomic.Int64 // unix nanoseconds; read by /healthz without waiting for a tick
+
+	// Under mu: the setup and day the window was last materialised for.
+	matSetup *Setup
+	matDay   schedule.Date
 }
 
 // New returns an engine over setup.
 func New(store *sqlite.DB, sender email.Sender, setup Setup, now func() time.Time, log zerolog.Logger) *Engine {
-	return &Engine{Store: store, Sender: sender, Now: now, Log: log, Worker: "nhachan", setup: setup}
+	e := &Engine{Store: store, Sender: sender, Now: now, Log: log, Worker: "nhachan"}
+	e.setup.Store(&setup)
+	return e
 }
 
-// Swap installs a new setup (a reload). Nothing is re-sent: the outbox keys
-// of what was sent are still there.
-func (e *Engine) Swap(s Setup) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.setup = s
-	e.materalised = 0
-}
+// Swap installs a new setup (a reload); the next tick materialises again.
+// Nothing is re-sent: the outbox keys of what was sent are still there.
+func (e *Engine) Swap(s Setup) { e.setup.Store(&s) }
 
-// LastTick returns when the last tick finished.
+// Setup returns the setup in force, for readers such as the web pages.
+func (e *Engine) Setup() Setup { return *e.setup.Load() }
+
+// LastTick returns when the last tick finished (zero before the first).
 func (e *Engine) LastTick() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.lastTick
+	n := e.lastTick.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // TickReport says what one tick did.
@@ -98,12 +104,16 @@ type SentMessage struct {
 func (e *Engine) Tick(ctx context.Context) (TickReport, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := e.setup
+	sp := e.setup.Load()
+	s := *sp
 	now := e.Now()
 	today := schedule.DateOf(now.In(s.Location))
 	rep := TickReport{Today: today}
-	if err := e.materialise(ctx, s, today, &rep); err != nil {
-		return rep, err
+	if sp != e.matSetup || today != e.matDay {
+		if err := e.materialise(ctx, s, today, &rep); err != nil {
+			return rep, err
+		}
+		e.matSetup, e.matDay = sp, today
 	}
 	if e.windowOpen(s, now, today) {
 		if err := e.decide(ctx, s, today, &rep); err != nil {
@@ -113,7 +123,7 @@ func (e *Engine) Tick(ctx context.Context) (TickReport, error) {
 	if err := e.deliver(ctx, s, now, today, &rep); err != nil {
 		return rep, err
 	}
-	e.lastTick = now
+	e.lastTick.Store(now.UnixNano())
 	return rep, nil
 }
 
@@ -142,12 +152,9 @@ func horizon(s Setup) int {
 	return n + 7
 }
 
-// materialise stores the lead occurrences of the window once a day (and
-// after every reload): from the tracking start's lookback to the horizon.
+// materialise stores the lead occurrences of the window; Tick calls it once
+// a day and after every reload.
 func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, rep *TickReport) error {
-	if e.materalised == today {
-		return nil
-	}
 	back := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 30
 	from := today.AddDays(-back)
 	to := today.AddDays(horizon(s))
@@ -174,7 +181,6 @@ func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, 
 		return fmt.Errorf("materialise: %w", err)
 	}
 	rep.Inserted = n
-	e.materalised = today
 	return nil
 }
 
