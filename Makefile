@@ -25,10 +25,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	bash .ci/bench-smtp-source.sh
 
-# Fuzzes the expression parser; the corpus it finds is kept under
-# internal/schedule/testdata/fuzz.
+# Fuzzes the expression parser and the signed-link verifier; the corpus
+# they find is kept under each package's testdata/fuzz.
 fuzz:
 	$(GO) test ./internal/schedule -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/signlink -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME)
 
 lint:
 	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
