@@ -1,0 +1,254 @@
+package httpui
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// option is one <option> of a filter.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// legendItem is one status with its count.
+type legendItem struct {
+	Status Status
+	Label  string
+	Count  int
+}
+
+// chip is one occurrence in a board cell or a list.
+type chip struct {
+	ID          int64
+	TaskID      string
+	TaskText    string
+	AgencyID    string
+	AgencyName  string
+	Period      string
+	Deadline    string
+	Status      Status
+	Label       string
+	SubmittedOn string
+}
+
+type column struct{ ID, Text string }
+
+type boardRow struct {
+	AgencyID, Name string
+	Cells          [][]chip // one per column
+}
+
+type boardView struct {
+	page
+	Filter                 filter
+	Years                  []option
+	Agencies, Tasks, State []option
+	Legend                 []legendItem
+	Shown                  int
+	Columns                []column
+	Rows                   []boardRow
+}
+
+// board is the year's agencies × tasks, each duty coloured by its status.
+// The legend counts ignore the status filter, so that choosing "quá hạn"
+// still shows how many of each there are.
+func (s *Server) board(w http.ResponseWriter, r *http.Request) {
+	st := s.Setup()
+	today := s.today(st)
+	f, rows, err := parseFilter(r.URL.Query(), today.Year(), st, func(y int) ([]sqlite.BoardRow, error) {
+		return s.Store.BoardRows(r.Context(), y)
+	})
+	if s.queryFailed(w, r, err) {
+		return
+	}
+	v := boardView{page: page{Title: "Bảng theo dõi thực hiện nhiệm vụ năm " + strconv.Itoa(f.Year),
+		Today: today.VN(), Year: f.Year}, Filter: f}
+	var kept []chip
+	counts := map[Status]int{}
+	for _, row := range rows {
+		if f.Agency != "" && !answers(row, f.Agency) || f.Task != "" && row.TaskID != f.Task {
+			continue
+		}
+		c := chipOf(st, row, today)
+		counts[c.Status]++
+		if f.Status == "" || c.Status == f.Status {
+			kept = append(kept, c)
+		}
+	}
+	v.Legend = legend(counts)
+	v.Shown = len(kept)
+	v.Columns, v.Rows = grid(st, kept)
+	v.Years = yearOptions(f.Year, today.Year())
+	v.Agencies = agencyOptions(st, rows, f.Agency)
+	v.Tasks = taskOptions(st, rows, f.Task)
+	v.State = []option{{Value: "", Label: "Tất cả", Selected: f.Status == ""}}
+	for _, x := range statuses {
+		v.State = append(v.State, option{Value: string(x), Label: x.Label(), Selected: x == f.Status})
+	}
+	s.render(w, r, http.StatusOK, "board", v)
+}
+
+// queryFailed answers a bad filter with 400 and a store error with 500.
+func (s *Server) queryFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	var fe *filterError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &fe):
+		s.badRequest(w, r, fe.msg)
+	default:
+		s.serverError(w, r, err)
+	}
+	return true
+}
+
+func chipOf(st notify.Setup, r sqlite.BoardRow, today schedule.Date) chip {
+	status := statusOf(r, today)
+	c := chip{ID: r.ID, TaskID: r.TaskID, AgencyID: owner(r), AgencyName: agencyLabel(st, owner(r)),
+		Period: r.Period, Deadline: r.Deadline.VN(), Status: status, Label: status.Label()}
+	if t := findTask(st, r.ScheduleID, r.TaskID); t != nil {
+		c.TaskText = mask(t.Text)
+	}
+	if r.Submitted() {
+		c.SubmittedOn = r.SubmittedOn.VN()
+	}
+	return c
+}
+
+func legend(counts map[Status]int) []legendItem {
+	out := make([]legendItem, 0, len(statuses))
+	for _, x := range statuses {
+		out = append(out, legendItem{Status: x, Label: x.Label(), Count: counts[x]})
+	}
+	return out
+}
+
+// grid lays the kept chips out: columns are the year's tasks in schedule
+// order (then any no longer configured, by id), rows the agencies in
+// directory order (then any no longer in the directory, by id). Only
+// tasks and agencies with a kept duty appear.
+func grid(st notify.Setup, kept []chip) ([]column, []boardRow) {
+	colIdx := map[string]int{}
+	var cols []column
+	addCol := func(id, text string) {
+		if _, ok := colIdx[id]; !ok {
+			colIdx[id] = len(cols)
+			cols = append(cols, column{ID: id, Text: text})
+		}
+	}
+	used := map[string]bool{}
+	for _, c := range kept {
+		used[c.TaskID] = true
+	}
+	if st.Planner != nil {
+		for _, sc := range st.Planner.Schedules {
+			for _, t := range sc.Tasks {
+				if used[t.ID] {
+					addCol(t.ID, mask(t.Text))
+				}
+			}
+		}
+	}
+	var rest []string
+	for id := range used {
+		if _, ok := colIdx[id]; !ok {
+			rest = append(rest, id)
+		}
+	}
+	sort.Strings(rest)
+	for _, id := range rest {
+		addCol(id, "")
+	}
+
+	rowIdx := map[string]int{}
+	var rows []boardRow
+	addRow := func(id string) {
+		if _, ok := rowIdx[id]; !ok {
+			rowIdx[id] = len(rows)
+			rows = append(rows, boardRow{AgencyID: id, Name: agencyLabel(st, id), Cells: make([][]chip, len(cols))})
+		}
+	}
+	present := map[string]bool{}
+	for _, c := range kept {
+		present[c.AgencyID] = true
+	}
+	if dir := directory(st); dir != nil {
+		for _, a := range dir.Agencies() {
+			if present[a.ID] {
+				addRow(a.ID)
+			}
+		}
+	}
+	rest = rest[:0]
+	for id := range present {
+		if _, ok := rowIdx[id]; !ok {
+			rest = append(rest, id)
+		}
+	}
+	sort.Strings(rest)
+	for _, id := range rest {
+		addRow(id)
+	}
+	for _, c := range kept {
+		row := &rows[rowIdx[c.AgencyID]]
+		i := colIdx[c.TaskID]
+		row.Cells[i] = append(row.Cells[i], c)
+	}
+	return cols, rows
+}
+
+func yearOptions(selected, this int) []option {
+	var out []option
+	lo, hi := min(selected, this-3), max(selected, this+1)
+	for y := hi; y >= lo; y-- {
+		out = append(out, option{Value: strconv.Itoa(y), Label: strconv.Itoa(y), Selected: y == selected})
+	}
+	return out
+}
+
+func agencyOptions(st notify.Setup, rows []sqlite.BoardRow, selected string) []option {
+	out := []option{{Value: "", Label: "Tất cả cơ quan", Selected: selected == ""}}
+	seen := map[string]bool{}
+	if dir := directory(st); dir != nil {
+		for _, a := range dir.Agencies() {
+			seen[a.ID] = true
+			out = append(out, option{Value: a.ID, Label: mask(a.Name), Selected: a.ID == selected})
+		}
+	}
+	for _, r := range rows {
+		if id := owner(r); !seen[id] {
+			seen[id] = true
+			out = append(out, option{Value: id, Label: mask(id), Selected: id == selected})
+		}
+	}
+	return out
+}
+
+func taskOptions(st notify.Setup, rows []sqlite.BoardRow, selected string) []option {
+	out := []option{{Value: "", Label: "Tất cả nhiệm vụ", Selected: selected == ""}}
+	seen := map[string]bool{}
+	if st.Planner != nil {
+		for _, sc := range st.Planner.Schedules {
+			for _, t := range sc.Tasks {
+				if !seen[t.ID] {
+					seen[t.ID] = true
+					out = append(out, option{Value: t.ID, Label: mask(t.ID), Selected: t.ID == selected})
+				}
+			}
+		}
+	}
+	for _, r := range rows {
+		if !seen[r.TaskID] {
+			seen[r.TaskID] = true
+			out = append(out, option{Value: r.TaskID, Label: mask(r.TaskID), Selected: r.TaskID == selected})
+		}
+	}
+	return out
+}

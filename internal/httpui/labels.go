@@ -1,0 +1,181 @@
+package httpui
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/ninhthuan/nhachan/internal/notify"
+)
+
+// There is no login yet, so every page is public: no page may show an
+// e-mail address. Recipients are named by the agency or the leadership
+// they belong to, and free text that may quote one (SMTP replies, errors,
+// actors, notes) is masked. The admin area, behind a login, will show the
+// addresses.
+
+// addrLike matches any token with an '@': an address, or a fragment of one
+// quoted by a server ("<a@b>:"). Masking whole tokens errs on the side of
+// hiding.
+var addrLike = regexp.MustCompile(`[^\s]*@[^\s]*`)
+
+// maskedAddr replaces an address in shown text.
+const maskedAddr = "[địa chỉ đã ẩn]"
+
+// mask prepares free text for a page: addresses hidden, and control
+// characters other than a line feed (kept for multi-line task texts)
+// turned into spaces. html/template does the HTML escaping.
+func mask(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r != '\n' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029') {
+			return ' '
+		}
+		return r
+	}, s)
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	return addrLike.ReplaceAllLiteralString(s, maskedAddr)
+}
+
+// recipientNames maps lower-cased addresses to who they are, from the
+// configuration in force.
+type recipientNames map[string]string
+
+func newRecipientNames(s notify.Setup) recipientNames {
+	n := recipientNames{}
+	add := func(addr, name string) {
+		if k := strings.ToLower(strings.TrimSpace(addr)); k != "" {
+			if _, taken := n[k]; !taken {
+				n[k] = name
+			}
+		}
+	}
+	if s.Planner != nil && s.Planner.Directory != nil {
+		dir := s.Planner.Directory
+		for _, a := range dir.Agencies() {
+			for _, e := range a.Email {
+				add(e, a.Name)
+			}
+		}
+		for _, a := range dir.Agencies() {
+			if a.Head.Email != "" {
+				add(a.Head.Email, "Lãnh đạo "+a.Name)
+			}
+		}
+		for _, e := range s.FollowUpLeadership {
+			add(e, "Lãnh đạo "+agencyName(s, s.FollowUp, "cơ quan theo dõi"))
+		}
+		for _, e := range s.ProvincialLeadership {
+			add(e, "Lãnh đạo UBND tỉnh")
+		}
+	}
+	return n
+}
+
+// name says who an address is, never the address itself.
+func (n recipientNames) name(addr string) string {
+	if v, ok := n[strings.ToLower(strings.TrimSpace(addr))]; ok {
+		return mask(v)
+	}
+	return "Người nhận khác (địa chỉ đã ẩn)"
+}
+
+func agencyName(s notify.Setup, id, fallback string) string {
+	if s.Planner != nil && s.Planner.Directory != nil {
+		if a, ok := s.Planner.Directory.Agency(id); ok {
+			return a.Name
+		}
+	}
+	return fallback
+}
+
+// stepLabel reads a step key aloud, as the mail itself does.
+func stepLabel(step string) string {
+	if strings.HasPrefix(step, "R") {
+		if n, err := strconv.Atoi(step[1:]); err == nil {
+			if n == 0 {
+				return "Nhắc vào ngày đến hạn"
+			}
+			return fmt.Sprintf("Nhắc trước %d ngày", n)
+		}
+	}
+	if strings.HasPrefix(step, "E") {
+		if n, err := strconv.Atoi(step[1:]); err == nil {
+			return fmt.Sprintf("Thông báo quá hạn lần %d", n)
+		}
+	}
+	return mask(step)
+}
+
+var kindLabels = map[string]string{
+	"reminder":        "thư nhắc hạn",
+	"reminder-copy":   "bản sao thư nhắc hạn",
+	"escalation":      "thông báo quá hạn",
+	"escalation-copy": "bản sao thông báo quá hạn",
+	"digest":          "thư tổng hợp",
+}
+
+func kindLabel(k string) string {
+	if v, ok := kindLabels[k]; ok {
+		return v
+	}
+	return mask(k)
+}
+
+var mailStateLabels = map[string]string{
+	"pending":   "Chờ gửi",
+	"claimed":   "Đang gửi",
+	"sent":      "Đã gửi",
+	"failed":    "Gửi không thành công",
+	"cancelled": "Đã hủy (không cần gửi)",
+}
+
+func mailStateLabel(s string) string {
+	if v, ok := mailStateLabels[s]; ok {
+		return v
+	}
+	return mask(s)
+}
+
+var viaLabels = map[string]string{
+	"cli":    "dòng lệnh quản trị",
+	"web":    "trang quản trị",
+	"link":   "liên kết xác nhận trong thư",
+	"import": "nhập từ tệp",
+}
+
+func viaLabel(v string) string {
+	if l, ok := viaLabels[v]; ok {
+		return l
+	}
+	return mask(v)
+}
+
+var auditLabels = map[string]string{
+	"occurrence.submitted":   "Ghi nhận đã nộp",
+	"occurrence.waived":      "Miễn thực hiện",
+	"occurrence.extended":    "Gia hạn",
+	"occurrence.due_changed": "Hạn thay đổi theo kế hoạch",
+}
+
+func auditLabel(a string) string {
+	if l, ok := auditLabels[a]; ok {
+		return l
+	}
+	return mask(a)
+}
+
+// clockText shows an instant in Vietnam, the way officials write it.
+func clockText(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("15:04 02/01/2006")
+}

@@ -1,0 +1,259 @@
+package httpui
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/ninhthuan/nhachan/internal/model"
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// listView is the task and agency pages: a heading, facts, and the year's
+// duties with their statuses.
+type listView struct {
+	page
+	Heading string
+	Facts   []fact
+	Legend  []legendItem
+	Items   []chip
+	// ByAgency lists agencies in the table (the task page); otherwise tasks.
+	ByAgency bool
+	Path     string // this page, for the year links
+	Prev     int
+	Next     int
+}
+
+type fact struct{ Label, Value string }
+
+// task lists one task's duties of the year across agencies.
+func (s *Server) task(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("task")
+	st := s.Setup()
+	today := s.today(st)
+	year, err := parseYear(r.URL.Query(), today.Year())
+	if s.queryFailed(w, r, err) {
+		return
+	}
+	rows, err := s.Store.BoardRows(r.Context(), year)
+	if s.queryFailed(w, r, err) {
+		return
+	}
+	tasks := tasksByID(st, id)
+	if len(tasks) == 0 && !rowsHaveTask(rows, id) {
+		s.notFound(w, r)
+		return
+	}
+	v := s.list(st, rows, year, func(b sqlite.BoardRow) bool { return b.TaskID == id })
+	v.Title = "Nhiệm vụ " + mask(id) + " — năm " + strconv.Itoa(year)
+	v.Heading = "Nhiệm vụ " + mask(id)
+	v.ByAgency = true
+	v.Path = "/cong-viec/" + url.PathEscape(id)
+	for _, t := range tasks {
+		v.Facts = append(v.Facts, taskFacts(t)...)
+	}
+	if len(tasks) == 0 {
+		v.Facts = append(v.Facts, fact{"Ghi chú", "Nhiệm vụ này không còn trong kế hoạch hiện hành; các nghĩa vụ đã ghi nhận vẫn được hiển thị."})
+	}
+	s.render(w, r, http.StatusOK, "task", v)
+}
+
+func taskFacts(t *model.Task) []fact {
+	fs := []fact{{"Nội dung", t.Text}}
+	if t.Schedule != nil && t.Schedule.Title != "" {
+		fs = append(fs, fact{"Kế hoạch", t.Schedule.Title})
+	}
+	for _, f := range []fact{{"Sản phẩm", t.Product}, {"Thời gian thực hiện", t.Time}, {"Cơ quan chủ trì", t.LeadText},
+		{"Cơ quan phối hợp", t.CoordText}, {"Căn cứ", t.LegalBasis}, {"Ghi chú", t.Note}} {
+		if f.Value != "" {
+			fs = append(fs, f)
+		}
+	}
+	for i := range fs {
+		fs[i].Value = mask(fs[i].Value)
+	}
+	return fs
+}
+
+// agency lists one agency's duties of the year, answering or named.
+func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("agency")
+	st := s.Setup()
+	today := s.today(st)
+	year, err := parseYear(r.URL.Query(), today.Year())
+	if s.queryFailed(w, r, err) {
+		return
+	}
+	rows, err := s.Store.BoardRows(r.Context(), year)
+	if s.queryFailed(w, r, err) {
+		return
+	}
+	if !knownAgency(st, rows, id) {
+		s.notFound(w, r)
+		return
+	}
+	v := s.list(st, rows, year, func(b sqlite.BoardRow) bool { return answers(b, id) })
+	name := agencyLabel(st, id)
+	v.Title = name + " — năm " + strconv.Itoa(year)
+	v.Heading = name
+	v.Path = "/co-quan/" + url.PathEscape(id)
+	if dir := directory(st); dir != nil {
+		if a, ok := dir.Agency(id); ok {
+			if a.ShortName != "" {
+				v.Facts = append(v.Facts, fact{"Tên viết tắt", mask(a.ShortName)})
+			}
+			if why := dir.WhyUnassigned(a, today); why != "" {
+				v.Facts = append(v.Facts, fact{"Ghi chú", mask(why)})
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "agency", v)
+}
+
+func (s *Server) list(st notify.Setup, rows []sqlite.BoardRow, year int, keep func(sqlite.BoardRow) bool) listView {
+	today := s.today(st)
+	v := listView{page: page{Today: today.VN(), Year: year}, Prev: year - 1, Next: year + 1}
+	counts := map[Status]int{}
+	for _, b := range rows {
+		if keep(b) {
+			c := chipOf(st, b, today)
+			counts[c.Status]++
+			v.Items = append(v.Items, c)
+		}
+	}
+	v.Legend = legend(counts)
+	return v
+}
+
+// occurrenceView is one duty and its timeline.
+type occurrenceView struct {
+	page
+	Chip   chip
+	Facts  []fact
+	Events []event
+}
+
+// event is one line of the timeline, already in words.
+type event struct {
+	When, What string
+	Details    []string
+	Class      string
+}
+
+// occurrence shows one duty: its facts and every mail, submission, waiver,
+// extension and due-date change, oldest first.
+func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	tl, err := s.Store.Timeline(r.Context(), id)
+	if errors.Is(err, sqlite.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	st := s.Setup()
+	today := s.today(st)
+	o := tl.Occurrence
+	row := sqlite.BoardRow{OccurrenceRow: o}
+	if tl.Submission != nil {
+		row.SubmittedOn = tl.Submission.SubmittedOn
+	}
+	c := chipOf(st, row, today)
+	v := occurrenceView{page: page{Title: "Nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(o.Period) + " — " + c.AgencyName,
+		Today: today.VN(), Year: o.Deadline.Year()}, Chip: c}
+	v.Facts = append(v.Facts, fact{"Cơ quan", c.AgencyName})
+	if o.AgencyID != "" && o.NamedAgencyID != o.AgencyID {
+		v.Facts = append(v.Facts, fact{"Cơ quan được giao theo kế hoạch", agencyLabel(st, o.NamedAgencyID)})
+	}
+	v.Facts = append(v.Facts, fact{"Kỳ", mask(o.Period)}, fact{"Hạn theo kế hoạch", o.Due.VN()})
+	if o.EffectiveDue != o.Due {
+		v.Facts = append(v.Facts, fact{"Hạn lùi sang ngày làm việc", o.EffectiveDue.VN()})
+	}
+	if o.ExtendedDue != 0 {
+		v.Facts = append(v.Facts, fact{"Hạn sau gia hạn", o.ExtendedDue.VN()})
+	}
+	v.Facts = append(v.Facts, fact{"Trạng thái", c.Label})
+	if t := findTask(st, o.ScheduleID, o.TaskID); t != nil {
+		v.Facts = append(v.Facts, taskFacts(t)...)
+	}
+	v.Events = events(st, tl)
+	s.render(w, r, http.StatusOK, "occurrence", v)
+}
+
+// events puts the timeline in words. Recipients are named, never shown
+// by address (see labels.go). Audit rows that repeat a submission, waiver
+// or extension already listed are left out.
+func events(st notify.Setup, tl sqlite.Timeline) []event {
+	names := newRecipientNames(st)
+	var out []event
+	for _, e := range tl.Entries {
+		ev := event{When: clockText(e.At, st.Location), Class: string(e.Kind)}
+		switch e.Kind {
+		case sqlite.EntryMail:
+			m := e.Mail
+			ev.What = stepLabel(m.Step) + " — " + kindLabel(m.Kind)
+			ev.Details = append(ev.Details, "Người nhận: "+names.name(m.Recipient), "Kết quả: "+mailStateLabel(m.State))
+			if m.Attempts > 1 {
+				ev.Details = append(ev.Details, "Số lần gửi: "+strconv.Itoa(m.Attempts))
+			}
+			if m.SMTPResponse != "" {
+				ev.Details = append(ev.Details, "Máy chủ thư trả lời: "+mask(m.SMTPResponse))
+			}
+			if m.LastError != "" {
+				ev.Details = append(ev.Details, "Lỗi gần nhất: "+mask(m.LastError))
+			}
+			if m.State == "failed" {
+				ev.Class += " failed"
+			}
+		case sqlite.EntrySubmission:
+			sb := e.Submission
+			ev.What = "Ghi nhận đã nộp"
+			ev.Details = append(ev.Details, "Ngày nộp: "+sb.SubmittedOn.VN(), "Ghi nhận qua: "+viaLabel(string(sb.Via)))
+			if sb.Ref != "" {
+				ev.Details = append(ev.Details, "Số, ký hiệu văn bản: "+mask(sb.Ref))
+			}
+			if sb.Note != "" {
+				ev.Details = append(ev.Details, "Ghi chú: "+mask(sb.Note))
+			}
+		case sqlite.EntryWaiver:
+			ev.What = "Miễn thực hiện"
+			ev.Details = append(ev.Details, "Lý do: "+mask(e.Waiver.Reason))
+		case sqlite.EntryExtension:
+			x := e.Extension
+			ev.What = "Gia hạn"
+			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+mask(x.Reason))
+		case sqlite.EntryAudit:
+			a := e.Audit
+			switch a.Action {
+			case "occurrence.submitted", "occurrence.waived", "occurrence.extended":
+				continue
+			}
+			ev.What = auditLabel(a.Action)
+			ev.Details = auditDetails(a)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// auditDetails shows the one audit detail the pages know, a change of due
+// date; other details wait for the admin area.
+func auditDetails(a *sqlite.AuditRecord) []string {
+	if a.Action != "occurrence.due_changed" {
+		return nil
+	}
+	var d map[string]string
+	if json.Unmarshal([]byte(a.Detail), &d) != nil {
+		return nil
+	}
+	return []string{"Từ hạn " + mask(d["old_effective_due"]) + " sang hạn " + mask(d["new_effective_due"])}
+}

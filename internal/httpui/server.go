@@ -1,0 +1,248 @@
+// Package httpui serves nhachan's web pages and operations endpoints: the
+// status board, a page per task, agency and occurrence, /healthz and
+// /metrics. Pages are server-rendered from embedded html/template files in
+// Vietnamese, with one static stylesheet and no JavaScript.
+//
+// Everything here is read-only: the handlers read through the store's
+// query_only pool, so a GET or HEAD (a mail scanner, a crawler) can never
+// change state. There is no login yet, so no page shows an e-mail address;
+// the admin area, signed links, reports and calendar feeds come in other
+// packages.
+package httpui
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// Server holds what the pages read. Its fields are set once, before
+// Handler is called.
+type Server struct {
+	Store *sqlite.DB
+	// Setup returns the configuration in force (directory, schedules,
+	// calendar); a reload swaps it, so every request asks again.
+	Setup func() notify.Setup
+	// Now is the clock; "today" is Now in Setup().Location.
+	Now func() time.Time
+	// Health reports the daemon's liveness facts for /healthz.
+	Health func() Health
+	// Metrics backs /metrics; when nil, Handler makes one over Store that
+	// serves the store's gauges only.
+	Metrics *Metrics
+	Log     zerolog.Logger
+
+	once    sync.Once
+	handler http.Handler
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Handler returns the routes wrapped in the security headers, the
+// Vietnamese 404 and 405 pages and panic recovery. It is built once.
+func (s *Server) Handler() http.Handler {
+	s.once.Do(func() {
+		if s.Metrics == nil {
+			s.Metrics = NewMetrics(s.Store, s.Log)
+		}
+		mux := http.NewServeMux()
+		// GET patterns match HEAD too; net/http drops HEAD bodies.
+		mux.HandleFunc("GET /{$}", s.board)
+		mux.HandleFunc("GET /cong-viec/{task}", s.task)
+		mux.HandleFunc("GET /co-quan/{agency}", s.agency)
+		mux.HandleFunc("GET /nghia-vu/{id}", s.occurrence)
+		mux.HandleFunc("GET /healthz", s.healthz)
+		mux.Handle("GET /metrics", s.Metrics.Handler())
+		mux.HandleFunc("GET /static/{file}", s.static)
+		s.handler = secure(s.recoverer(s.fallback(mux)))
+	})
+	return s.handler
+}
+
+// NewHTTPServer returns a server for h with every timeout set, so that a
+// slow or idle client cannot hold connections open forever.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// csp allows the one stylesheet and nothing else: no script, no frame, no
+// foreign form target.
+const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'; base-uri 'none'"
+
+// secure sets the security headers on every response, errors included.
+// Pages are not cached: the board changes with every submission.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// static serves the embedded files (the stylesheet), cached for an hour;
+// anything else, directories included, is the Vietnamese 404.
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	name := "static/" + r.PathValue("file")
+	if st, err := fs.Stat(staticFS, name); err != nil || st.IsDir() {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.ServeFileFS(w, r, staticFS, name)
+}
+
+// recoverer turns a panic into the Vietnamese 500 page and a log line.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Log.Error().Interface("panic", v).Str("path", r.URL.Path).Bytes("stack", debug.Stack()).Msg("handler panicked")
+				s.serverError(w, r, nil)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// fallback serves the mux, but answers unknown paths and wrong methods
+// with Vietnamese pages instead of the mux's English plain text. The mux
+// itself decides which of the two it is (and the Allow header), by being
+// asked for its handler and run against a probe.
+func (s *Server) fallback(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		p := &probe{header: http.Header{}}
+		h.ServeHTTP(p, r)
+		if p.code == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", p.header.Get("Allow"))
+			s.errorPage(w, r, http.StatusMethodNotAllowed, "Phương thức không được hỗ trợ",
+				"Trang này chỉ cho phép xem (GET). Yêu cầu "+r.Method+" không được chấp nhận.")
+			return
+		}
+		s.notFound(w, r)
+	})
+}
+
+// probe records what the mux's own error handler would answer.
+type probe struct {
+	header http.Header
+	code   int
+}
+
+func (p *probe) Header() http.Header         { return p.header }
+func (p *probe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *probe) WriteHeader(code int)        { p.code = code }
+
+// page is what every template's layout reads.
+type page struct {
+	Title string
+	Today string
+	// Year keeps the year across the navigation links.
+	Year int
+}
+
+var (
+	funcs = template.FuncMap{
+		"path": url.PathEscape,
+	}
+	layout = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	pages  = map[string]*template.Template{}
+)
+
+func init() {
+	for _, name := range []string{"board", "task", "agency", "occurrence", "error"} {
+		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+	}
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) {
+	var buf bytes.Buffer
+	if err := pages[name].ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		s.Log.Error().Err(err).Str("template", name).Msg("render")
+		if name != "error" {
+			s.serverError(w, r, nil)
+		} else {
+			http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(buf.Bytes())
+}
+
+type errorView struct {
+	page
+	Code    int
+	Message string
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, title, msg string) {
+	s.render(w, r, code, "error", errorView{page: page{Title: title}, Code: code, Message: msg})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "Không tìm thấy trang",
+		"Địa chỉ này không có trong hệ thống. Xin kiểm tra lại đường dẫn hoặc quay về bảng theo dõi.")
+}
+
+func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, msg string) {
+	s.errorPage(w, r, http.StatusBadRequest, "Yêu cầu không hợp lệ", msg)
+}
+
+// serverError logs err and shows a page that reveals nothing of it.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		s.Log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
+	}
+	s.errorPage(w, r, http.StatusInternalServerError, "Lỗi hệ thống",
+		"Hệ thống tạm thời không xử lý được yêu cầu. Xin thử lại sau ít phút; nếu lỗi còn lặp lại, xin báo quản trị viên.")
+}
+
+// today is the civil date in the configuration's time zone.
+func (s *Server) today(st notify.Setup) schedule.Date {
+	loc := st.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return schedule.DateOf(s.Now().In(loc))
+}

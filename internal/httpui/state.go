@@ -1,0 +1,82 @@
+package httpui
+
+import (
+	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// Status is where an occurrence stands as the board shows it: the stored
+// state read against today and the submission date. The values are the
+// slugs of the "trang-thai" filter and the CSS classes of the cells.
+type Status string
+
+// The board's statuses, in legend order.
+const (
+	OnTime       Status = "dung-han"       // submitted on or before the deadline
+	Late         Status = "nop-muon"       // submitted after the deadline
+	InTime       Status = "trong-han"      // open, more than dueSoonDays left
+	DueSoon      Status = "sap-den-han"    // open, 0 to dueSoonDays left
+	Overdue      Status = "qua-han"        // open, the deadline has passed
+	Excused      Status = "mien-gia-han"   // waived, or extended and not yet overdue
+	Unassigned   Status = "chua-giao"      // nobody answers for it
+	BeforeTracks Status = "truoc-theo-doi" // due before tracking started, never reminded
+)
+
+// dueSoonDays is how near a deadline must be for "sắp đến hạn", the same
+// week the first reminder (R7) goes out.
+const dueSoonDays = 7
+
+// statuses lists every status in legend order.
+var statuses = []Status{OnTime, Late, InTime, DueSoon, Overdue, Excused, Unassigned, BeforeTracks}
+
+var statusLabels = map[Status]string{
+	OnTime:       "Đã nộp đúng hạn",
+	Late:         "Nộp muộn",
+	InTime:       "Trong hạn",
+	DueSoon:      "Sắp đến hạn (≤ 7 ngày)",
+	Overdue:      "Quá hạn",
+	Excused:      "Miễn/gia hạn",
+	Unassigned:   "Chưa có cơ quan nhận",
+	BeforeTracks: "Trước khi theo dõi",
+}
+
+// Label is the status in Vietnamese.
+func (s Status) Label() string { return statusLabels[s] }
+
+// parseStatus reads a filter value; ok is false for an unknown slug.
+func parseStatus(v string) (Status, bool) {
+	s := Status(v)
+	_, ok := statusLabels[s]
+	return s, ok
+}
+
+// statusOf classifies an occurrence on day today. A submission decides
+// first, whatever the stored state (history rows completed by an import
+// count as on time or late like any other); an extension shows as
+// "miễn/gia hạn" only until the extended deadline passes.
+func statusOf(r sqlite.BoardRow, today schedule.Date) Status {
+	if r.Submitted() || r.State == sqlite.StateSubmitted {
+		if r.Submitted() && r.SubmittedOn > r.Deadline {
+			return Late
+		}
+		return OnTime
+	}
+	switch r.State {
+	case sqlite.StateWaived:
+		return Excused
+	case sqlite.StateUnassigned:
+		return Unassigned
+	case sqlite.StateHistory:
+		return BeforeTracks
+	}
+	left := int(r.Deadline - today)
+	switch {
+	case left < 0:
+		return Overdue
+	case r.ExtendedDue != 0:
+		return Excused
+	case left <= dueSoonDays:
+		return DueSoon
+	}
+	return InTime
+}

@@ -1,0 +1,85 @@
+package httpui
+
+import (
+	"testing"
+
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+func TestStatusOf(t *testing.T) {
+	on := d("2026-06-15")
+	br := func(state sqlite.State, deadline, extended, submitted string) sqlite.BoardRow {
+		r := sqlite.BoardRow{OccurrenceRow: sqlite.OccurrenceRow{State: state, Deadline: d(deadline)}}
+		if extended != "" {
+			r.ExtendedDue = d(extended)
+		}
+		if submitted != "" {
+			r.SubmittedOn = d(submitted)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name string
+		row  sqlite.BoardRow
+		want Status
+	}{
+		{"submitted on the deadline", br(sqlite.StateSubmitted, "2026-06-10", "", "2026-06-10"), OnTime},
+		{"submitted a day late", br(sqlite.StateSubmitted, "2026-06-10", "", "2026-06-11"), Late},
+		{"submitted before an extended deadline", br(sqlite.StateSubmitted, "2026-07-01", "2026-07-01", "2026-06-20"), OnTime},
+		{"history completed by an import, late", br(sqlite.StateHistory, "2025-03-20", "", "2025-04-01"), Late},
+		{"history without a submission", br(sqlite.StateHistory, "2025-03-20", "", ""), BeforeTracks},
+		{"waived", br(sqlite.StateWaived, "2026-03-20", "", ""), Excused},
+		{"unassigned", br(sqlite.StateUnassigned, "2026-03-20", "", ""), Unassigned},
+		{"open, 8 days left", br(sqlite.StateOpen, "2026-06-23", "", ""), InTime},
+		{"open, 7 days left", br(sqlite.StateOpen, "2026-06-22", "", ""), DueSoon},
+		{"open, due today", br(sqlite.StateOpen, "2026-06-15", "", ""), DueSoon},
+		{"open, a day late", br(sqlite.StateOpen, "2026-06-14", "", ""), Overdue},
+		{"extended, not yet due", br(sqlite.StateOpen, "2026-06-16", "2026-06-16", ""), Excused},
+		{"extended and overdue again", br(sqlite.StateOpen, "2026-06-01", "2026-06-01", ""), Overdue},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := statusOf(tc.row, on); got != tc.want {
+				t.Errorf("statusOf = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestStatusesHaveLabelsAndParse(t *testing.T) {
+	for _, s := range statuses {
+		if s.Label() == "" {
+			t.Errorf("%s has no label", s)
+		}
+		if got, ok := parseStatus(string(s)); !ok || got != s {
+			t.Errorf("parseStatus(%s) = %s, %v", s, got, ok)
+		}
+	}
+	if _, ok := parseStatus("Quá hạn"); ok {
+		t.Error("a label parsed as a slug")
+	}
+}
+
+func TestMask(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Sở Tư pháp", "Sở Tư pháp"},
+		{"250 2.0.0 Ok: queued as <abc@mx.example>", "250 2.0.0 Ok: queued as " + maskedAddr},
+		{"a@b c@d", maskedAddr + " " + maskedAddr},
+		{"@", maskedAddr},
+		{"dòng 1\r\ndòng 2\x00\u2028", "dòng 1 \ndòng 2  "},
+	} {
+		if got := mask(tc.in); got != tc.want {
+			t.Errorf("mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestStepLabel(t *testing.T) {
+	for step, want := range map[string]string{
+		"R7": "Nhắc trước 7 ngày", "R0": "Nhắc vào ngày đến hạn", "E1": "Thông báo quá hạn lần 1",
+		"digest/2026-06-15": "digest/2026-06-15", "x@y": maskedAddr,
+	} {
+		if got := stepLabel(step); got != want {
+			t.Errorf("stepLabel(%q) = %q, want %q", step, got, want)
+		}
+	}
+}
