@@ -5,8 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ninhthuan/nhachan/internal/config"
+	"github.com/ninhthuan/nhachan/internal/httpui"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
@@ -26,6 +30,8 @@ func cmdServe(e env, args []string) error {
 	cfgFile := configFlag(fs)
 	dbPath := fs.String("db", "", "SQLite database (default: the configuration's)")
 	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (overrides the configuration)")
+	listen := fs.String("listen", "127.0.0.1:8080", "address of the web pages, /healthz and /metrics (empty: none)")
+	publicURL := fs.String("public-url", "", "base URL of links in mail (overrides the configuration)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +67,7 @@ func cmdServe(e env, args []string) error {
 		log.Warn().Int("rows", n).Msg("released the claims of a daemon that stopped without finishing; their messages may be sent again")
 	}
 	today := schedule.DateOf(e.now().In(cfg.Location))
-	setup, err := buildSetup(ctx, cfg, store, today, "")
+	setup, err := buildSetup(ctx, cfg, store, today, *publicURL)
 	if err != nil {
 		return err
 	}
@@ -70,6 +76,7 @@ func cmdServe(e env, args []string) error {
 		return err
 	}
 	eng := notify.New(store, sender, setup, e.now, log.With().Str("component", "engine").Logger())
+	metrics := httpui.NewMetrics(store, log.With().Str("component", "metrics").Logger())
 	log.Info().Str("config", cfg.File).Str("db", *dbPath).Str("mail", via).Str("tick", cfg.Daemon.Tick).
 		Str("tracking_start", setup.TrackingStart.String()).Msg("nhachan serve started")
 
@@ -99,16 +106,42 @@ func cmdServe(e env, args []string) error {
 				log.Error().Str("reload", why).Msg(d.String())
 			}
 			log.Error().Str("reload", why).Msg("configuration not reloaded: the previous one stays in force")
+			metrics.ObserveReload(false)
 			return
 		}
-		s, err := buildSetup(ctx, next, store, schedule.DateOf(e.now().In(next.Location)), "")
+		s, err := buildSetup(ctx, next, store, schedule.DateOf(e.now().In(next.Location)), *publicURL)
 		if err != nil {
 			log.Error().Err(err).Str("reload", why).Msg("configuration not reloaded")
+			metrics.ObserveReload(false)
 			return
 		}
 		eng.Swap(s)
+		metrics.ObserveReload(true)
 		log.Info().Str("reload", why).Int("warnings", len(diags.Warnings())).Msg("configuration reloaded")
 		poke()
+	}
+
+	health := &healthState{started: e.now(), every: tickInterval(cfg.Daemon.Tick, e.now())}
+	if *listen != "" {
+		ui := &httpui.Server{Store: store, Setup: eng.Setup, Now: e.now, Metrics: metrics,
+			Health: func() httpui.Health { return health.snapshot(eng.LastTick()) },
+			Log:    log.With().Str("component", "http").Logger()}
+		srv := httpui.NewHTTPServer(*listen, ui.Handler())
+		ln, err := net.Listen("tcp", *listen)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", *listen, err)
+		}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error().Err(err).Msg("web server stopped")
+			}
+		}()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+		log.Info().Str("listen", "http://"+ln.Addr().String()).Msg("web pages, /healthz and /metrics")
 	}
 
 	poke() // the first tick at once, not a minute later
@@ -122,16 +155,24 @@ func cmdServe(e env, args []string) error {
 		case <-changed:
 			reload("file change")
 		case <-wake:
-			runTick(ctx, eng, log)
+			rep, ok := runTick(ctx, eng, log)
+			health.observe(rep, ok, e.now())
+			metrics.ObserveTick(eng.LastTick())
+			for _, m := range rep.Sent {
+				metrics.ObserveSent(string(m.Kind))
+			}
+			if rep.Failed > 0 {
+				metrics.ObserveFailed("any", "send")
+			}
 		}
 	}
 }
 
-func runTick(ctx context.Context, eng *notify.Engine, log zerolog.Logger) {
+func runTick(ctx context.Context, eng *notify.Engine, log zerolog.Logger) (notify.TickReport, bool) {
 	rep, err := eng.Tick(ctx)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		log.Error().Err(err).Msg("tick failed")
-		return
+		return rep, false
 	}
 	for _, m := range rep.Sent {
 		log.Info().Str("to", m.To).Str("subject", m.Subject).Str("message_id", m.MessageID).Strs("steps", m.Steps).Msg("sent")
@@ -140,6 +181,52 @@ func runTick(ctx context.Context, eng *notify.Engine, log zerolog.Logger) {
 		log.Info().Int("occurrences_new", rep.Inserted).Int("enqueued", rep.Enqueued).
 			Int("sent", len(rep.Sent)).Int("failed", rep.Failed).Msg("tick")
 	}
+	return rep, err == nil
+}
+
+// healthState is what /healthz reports about the daemon itself.
+type healthState struct {
+	mu            sync.Mutex
+	started       time.Time
+	every         time.Duration
+	sendFailures  int
+	lastSendError time.Time
+	tickErr       error
+}
+
+// observe counts sends that failed in a row: one success clears them.
+func (h *healthState) observe(rep notify.TickReport, ok bool, now time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case len(rep.Sent) > 0:
+		h.sendFailures = 0
+	case rep.Failed > 0:
+		h.sendFailures += rep.Failed
+		h.lastSendError = now
+	}
+	if !ok {
+		h.tickErr = errors.New("tick failed")
+	} else {
+		h.tickErr = nil
+	}
+}
+
+func (h *healthState) snapshot(lastTick time.Time) httpui.Health {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return httpui.Health{Started: h.started, LastTick: lastTick, TickEvery: h.every,
+		SendFailures: h.sendFailures, LastSendError: h.lastSendError, QuickCheck: h.tickErr, QuickCheckAt: h.started}
+}
+
+// tickInterval is the time between two ticks of the cron spec.
+func tickInterval(spec string, now time.Time) time.Duration {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return time.Minute
+	}
+	a := sched.Next(now)
+	return sched.Next(a).Sub(a)
 }
 
 // watchFiles reports, on the returned channel, when any of the files
