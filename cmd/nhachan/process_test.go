@@ -53,7 +53,7 @@ func waitAllDelivered(t *testing.T, mp *mailpittest.Server, c *procConfig, timeo
 func TestSecondServeExitsFast(t *testing.T) {
 	mp := mailpittest.Start(t)
 	c := writeProcConfig(t, processAgencies, smtpURL(mp), 3)
-	first := startProc(t, "serve#1", 2*time.Minute, "serve", "--config", c.File)
+	first := startProc(t, "serve#1", 2*time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 	first.waitStarted()
 	waitAllDelivered(t, mp, c, 60*time.Second)
 	delivered := messageCount(t, mp)
@@ -65,7 +65,7 @@ func TestSecondServeExitsFast(t *testing.T) {
 		before[f] = fileStamp(t, f)
 	}
 
-	second := startProc(t, "serve#2", 30*time.Second, "serve", "--config", c.File)
+	second := startProc(t, "serve#2", 30*time.Second, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 	code := second.wait(10 * time.Second)
 	took := time.Since(second.started)
 	t.Logf("second serve exited %d after %s: %s", code, took.Round(time.Millisecond), strings.TrimSpace(second.stderr.String()))
@@ -133,7 +133,7 @@ func TestCrashKill9(t *testing.T) {
 	duringDelivery, claimedTotal := 0, 0
 	for i := 1; i <= kills; i++ {
 		delay := time.Duration(20+rng.IntN(381)) * time.Millisecond
-		p := startProc(t, fmt.Sprintf("serve#%d", i), time.Minute, "serve", "--config", c.File)
+		p := startProc(t, fmt.Sprintf("serve#%d", i), time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 		// The kill's moment is the point of the test: a sleep, not a poll.
 		time.Sleep(delay - time.Since(p.started))
 		if p.exited() {
@@ -154,7 +154,7 @@ func TestCrashKill9(t *testing.T) {
 		t.Logf("kill %2d after %3d ms: Mailpit holds %3d messages; %3d rows left claimed", i, delay.Milliseconds(), n, left)
 	}
 
-	final := startProc(t, "serve#final", 2*time.Minute, "serve", "--config", c.File)
+	final := startProc(t, "serve#final", 2*time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 	final.waitStarted()
 	waitAllDelivered(t, mp, c, 60*time.Second)
 	final.stop()
@@ -231,7 +231,7 @@ func TestCrashKill9(t *testing.T) {
 func TestSighupReloadKeepsOldConfigOnError(t *testing.T) {
 	mp := mailpittest.Start(t)
 	c := writeProcConfig(t, 20, smtpURL(mp), 3)
-	d := startProc(t, "serve", 2*time.Minute, "serve", "--config", c.File)
+	d := startProc(t, "serve", 2*time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 	d.waitStarted()
 	waitAllDelivered(t, mp, c, 60*time.Second)
 	delivered := messageCount(t, mp)
