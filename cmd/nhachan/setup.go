@@ -13,6 +13,7 @@ import (
 	"github.com/ninhthuan/nhachan/internal/email"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/signlink"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
@@ -44,13 +45,53 @@ func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, first
 		publicURL = d.PublicURL
 	}
 	domain := d.FromAddr[strings.LastIndexByte(d.FromAddr, '@')+1:]
+	signer, err := buildSigner(cfg)
+	if err != nil {
+		return notify.Setup{}, err
+	}
+	var links func(int64, string, schedule.Date) (string, string)
+	if signer != nil && publicURL != "" {
+		loc := cfg.Location
+		links = func(occ int64, agency string, deadline schedule.Date) (string, string) {
+			// Valid until the end of the day, ValidDays after the deadline.
+			exp := deadline.AddDays(d.LinkValidDays + 1).In(loc)
+			confirm, err1 := signer.Sign(signlink.Claims{Occurrence: occ, Agency: agency, Action: signlink.ActionSubmit, Expires: exp})
+			extend, err2 := signer.Sign(signlink.Claims{Occurrence: occ, Agency: agency, Action: signlink.ActionExtend, Expires: exp})
+			if err1 != nil || err2 != nil {
+				return "", "" // no link beats a link that can never verify
+			}
+			return publicURL + "/xac-nhan/" + confirm, publicURL + "/gia-han/" + extend
+		}
+	}
 	return notify.Setup{
+		Links:   links,
 		Planner: cfg.Planner(), Policy: d.Policy, AnyTime: d.AnyTime, TrackingStart: start,
 		Location: cfg.Location, From: email.Recipient{Addr: d.FromAddr, Name: d.FromName}, Domain: domain,
 		PublicURL: publicURL, Templates: tpl,
 		FollowUp: d.FollowUp, FollowUpLeadership: d.FollowUpLeadership,
 		ProvincialOffice: d.ProvincialOffice, ProvincialLeadership: d.ProvincialLeadership,
 	}, nil
+}
+
+// buildSigner loads the link signing keys; nil when links are off.
+func buildSigner(cfg *config.Config) (*signlink.Signer, error) {
+	d := cfg.Daemon
+	if d.LinkKeyFile == "" {
+		return nil, nil
+	}
+	cur, err := signlink.KeyFromFile(d.LinkKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("links.key_file: %w", err)
+	}
+	var prev []signlink.Key
+	if d.LinkPreviousKeyFile != "" {
+		k, err := signlink.KeyFromFile(d.LinkPreviousKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("links.previous_key_file: %w", err)
+		}
+		prev = append(prev, k)
+	}
+	return signlink.NewSigner(cur, prev...)
 }
 
 // buildSender returns the SMTP sender when a server is configured (or given

@@ -3,6 +3,7 @@ package config
 import (
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/robfig/cron/v3"
@@ -40,6 +41,18 @@ type Daemon struct {
 	FollowUpLeadership   []string
 	ProvincialOffice     string // agency id (Văn phòng UBND tỉnh)
 	ProvincialLeadership []string
+	// Links: the signing keys of links in mail and calendar feeds (OS
+	// paths; "" when links are off) and how many days after the deadline a
+	// link stays valid.
+	LinkKeyFile, LinkPreviousKeyFile string
+	LinkValidDays                    int
+	// Admins may log in to the web admin area.
+	Admins []Admin
+}
+
+// Admin is a web admin: a user name and a bcrypt hash of the password.
+type Admin struct {
+	User, Name, PasswordHash string
 }
 
 // SMTP is the mail server. The password is never in the configuration:
@@ -50,6 +63,8 @@ type SMTP struct {
 	PasswordFile string
 	PasswordEnv  string
 }
+
+var adminRE = regexp.MustCompile(`^[a-z0-9._-]{1,64}$`)
 
 const (
 	defaultTick     = "@every 1m"
@@ -159,6 +174,30 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 			checkEmail(r, rc.At.Key("provincial_leadership"), "recipients.provincial_leadership["+itoa(i+1)+"]", a)
 		}
 		d.FollowUpLeadership, d.ProvincialLeadership = rc.FollowUpLeadership, rc.ProvincialLeadership
+	}
+	d.LinkValidDays = 60
+	if lk := mf.Links; lk != nil {
+		d.LinkKeyFile, d.LinkPreviousKeyFile = rel(lk.KeyFile), rel(lk.PreviousKeyFile)
+		if lk.ValidDays != nil {
+			if *lk.ValidDays < 1 || *lk.ValidDays > 400 {
+				r.errorf(lk.At.Key("valid_days"), "links.valid_days must be between 1 and 400")
+			}
+			d.LinkValidDays = *lk.ValidDays
+		}
+	}
+	seenAdmin := map[string]bool{}
+	for _, a := range mf.Admins {
+		if !adminRE.MatchString(a.User) {
+			r.errorf(a.At.Key("user"), "admins: user %q: use lower-case ASCII letters, digits, '.', '_' or '-'", a.User)
+		}
+		if seenAdmin[a.User] {
+			r.errorf(a.At.Key("user"), "admins: user %q is listed twice", a.User)
+		}
+		seenAdmin[a.User] = true
+		if !strings.HasPrefix(a.PasswordHash, "$2a$") && !strings.HasPrefix(a.PasswordHash, "$2b$") && !strings.HasPrefix(a.PasswordHash, "$2y$") {
+			r.errorf(a.At.Key("password_hash"), "admins: user %q: password_hash must be a bcrypt hash ($2b$…), never a password", a.User)
+		}
+		d.Admins = append(d.Admins, Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 	}
 	if cfg.Directory != nil {
 		for _, key := range []string{"follow_up", "provincial_office"} {

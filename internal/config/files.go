@@ -19,6 +19,25 @@ type mainFile struct {
 	Mail          *mailRaw       `yaml:"mail"`
 	Policy        *policyRaw     `yaml:"policy"`
 	Recipients    *recipientsRaw `yaml:"recipients"`
+	Links         *linksRaw      `yaml:"links"`
+	Admins        []adminRaw     `yaml:"admins"`
+}
+
+// linksRaw configures the signed links in mail and the calendar feeds.
+type linksRaw struct {
+	At              at     `yaml:"-"`
+	KeyFile         string `yaml:"key_file" req:"true"`
+	PreviousKeyFile string `yaml:"previous_key_file"`
+	ValidDays       *int   `yaml:"valid_days"`
+}
+
+// adminRaw is one Sở Nội vụ admin of the web area; the password is only
+// ever stored as a bcrypt hash.
+type adminRaw struct {
+	At           at     `yaml:"-"`
+	User         string `yaml:"user" req:"true"`
+	Name         string `yaml:"name"`
+	PasswordHash string `yaml:"password_hash" req:"true"`
 }
 
 type mailRaw struct {

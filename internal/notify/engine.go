@@ -36,6 +36,9 @@ type Setup struct {
 	FollowUpLeadership   []string
 	ProvincialOffice     string
 	ProvincialLeadership []string
+	// Links returns the signed "Xác nhận đã nộp" and "Xin gia hạn" URLs of
+	// an occurrence for its agency; nil when links are not configured.
+	Links func(occurrence int64, agency string, deadline schedule.Date) (confirm, extend string)
 }
 
 // Engine decides what is due from the database and the clock, and sends
@@ -526,6 +529,9 @@ func itemFor(s Setup, o sqlite.OccurrenceRow, step string, today schedule.Date) 
 	}
 	if a, ok := dir.Agency(o.AgencyID); ok {
 		it.Agency = a.Name
+		if s.Links != nil {
+			it.ConfirmURL, it.ExtendURL = s.Links(o.ID, a.ID, o.Deadline)
+		}
 	} else if a, ok := dir.Agency(o.NamedAgencyID); ok {
 		it.Agency = a.Name
 		it.Unassigned = dir.WhyUnassigned(a, o.Deadline)
