@@ -1,0 +1,22 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// RequestExtension records an agency's request for more time (from the
+// "Xin gia hạn" link) in the audit log. It grants nothing: an admin decides
+// and, if so, extends the occurrence.
+func (db *DB) RequestExtension(ctx context.Context, occurrenceID int64, actor string, until schedule.Date, reason string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := occurrenceState(ctx, tx, occurrenceID); err != nil {
+			return fmt.Errorf("request extension: %w", err)
+		}
+		return audit(ctx, tx, db.stamp(), actor, "extension-requested", occObject(occurrenceID),
+			map[string]string{"until": until.String(), "reason": reason})
+	})
+}
