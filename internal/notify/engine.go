@@ -195,6 +195,12 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 	if err != nil {
 		return err
 	}
+	// Duties nobody answers for go to Sở Nội vụ, so that somebody acts.
+	orphans, err := e.Store.UnassignedBetween(ctx, today.AddDays(-span), today.AddDays(horizon(s)))
+	if err != nil {
+		return err
+	}
+	open = append(open, orphans...)
 	stepDay := today
 	if s.AnyTime && !cal.IsWorkingDay(today) {
 		stepDay = cal.PrevWorkingDay(today) // steps fall on working days
@@ -466,7 +472,7 @@ func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today sche
 		if err != nil {
 			return nil, info, err
 		}
-		if o.State != sqlite.StateOpen {
+		if o.State != sqlite.StateOpen && o.State != sqlite.StateUnassigned {
 			continue
 		}
 		it, ok := itemFor(s, o, n.Step, today)

@@ -323,3 +323,17 @@ func TestDailyDigestReplacesCopies(t *testing.T) {
 		t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestUnassignedDutiesGoToSoNoiVu(t *testing.T) {
+	h := newHarness(t)
+	s := testSetup(t)
+	a, _ := s.Planner.Directory.Agency("a")
+	a.ValidUntil = d("2027-05-31") // ended, no successor
+	h.eng.Swap(s)
+	h.run("2027-06-07", "2027-06-07")
+	got := h.log()
+	want := []string{"2027-06-07 snv@t.example nhac T1, T3"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

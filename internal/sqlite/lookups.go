@@ -161,3 +161,12 @@ func (db *DB) EnqueuedSince(ctx context.Context, since time.Time) ([]Notificatio
 	}
 	return out, rows.Err()
 }
+
+// UnassignedBetween returns the duties nobody answers for (an agency ended
+// without successor) owed in [from, until]. Their assignee key starts with
+// '?', so the range on the assignee index reads only them.
+func (db *DB) UnassignedBetween(ctx context.Context, from, until schedule.Date) ([]OccurrenceRow, error) {
+	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
+		WHERE assignee >= '?' AND assignee < '@' AND state = 'unassigned' AND deadline BETWEEN ? AND ?
+		ORDER BY deadline, id`, from.String(), until.String())
+}
