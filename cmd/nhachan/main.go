@@ -37,6 +37,8 @@ Usage:
   nhachan extend --task ID --agency ID --period P --until D --reason T [--db PATH]
   nhachan status [--year Y] [--agency ID] [--db PATH]
   nhachan import-submissions [--db PATH] FILE.csv
+  nhachan report --year Y --format csv|xlsx|html [--out FILE] [--db PATH] [--config FILE]
+  nhachan calendar-url --agency ID [--valid-days N] [--public-url URL] [--config FILE]
   nhachan send-test --to ADDR [--smtp URL]
   nhachan version
 
@@ -86,6 +88,10 @@ func run(e env, args []string) int {
 		err = cmdStatus(e, rest)
 	case "import-submissions":
 		err = cmdImport(e, rest)
+	case "report":
+		err = cmdReport(e, rest)
+	case "calendar-url":
+		err = cmdCalendarURL(e, rest)
 	case "send-test":
 		err = cmdSendTest(e, rest)
 	case "version":

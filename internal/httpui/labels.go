@@ -11,11 +11,10 @@ import (
 	"github.com/ninhthuan/nhachan/internal/notify"
 )
 
-// There is no login yet, so every page is public: no page may show an
-// e-mail address. Recipients are named by the agency or the leadership
-// they belong to, and free text that may quote one (SMTP replies, errors,
-// actors, notes) is masked. The admin area, behind a login, will show the
-// addresses.
+// Public pages may not show an e-mail address. Recipients are named by the
+// agency or the leadership they belong to, and free text that may quote
+// one (SMTP replies, errors, actors, notes) is masked. The admin area,
+// behind the login, shows the addresses.
 
 // addrLike matches any token with an '@': an address, or a fragment of one
 // quoted by a server ("<a@b>:"). Masking whole tokens errs on the side of
@@ -160,6 +159,10 @@ var auditLabels = map[string]string{
 	"occurrence.waived":      "Miễn thực hiện",
 	"occurrence.extended":    "Gia hạn",
 	"occurrence.due_changed": "Hạn thay đổi theo kế hoạch",
+
+	"occurrence.extension_requested":  "Cơ quan xin gia hạn",
+	"occurrence.submission_corrected": "Sửa thông tin báo cáo đã nộp",
+	"occurrence.reopened":             "Mở lại nghĩa vụ",
 }
 
 func auditLabel(a string) string {

@@ -1,13 +1,15 @@
 // Package httpui serves nhachan's web pages and operations endpoints: the
-// status board, a page per task, agency and occurrence, /healthz and
+// status board, a page per task, agency and occurrence, the compliance
+// report and its downloads, the agencies' calendar feeds, the signed
+// "Xác nhận đã nộp" and "Xin gia hạn" links, the admin area, /healthz and
 // /metrics. Pages are server-rendered from embedded html/template files in
 // Vietnamese, with one static stylesheet and no JavaScript.
 //
-// Everything here is read-only: the handlers read through the store's
-// query_only pool, so a GET or HEAD (a mail scanner, a crawler) can never
-// change state. There is no login yet, so no page shows an e-mail address;
-// the admin area, signed links, reports and calendar feeds come in other
-// packages.
+// GET and HEAD never change state (a mail scanner or a crawler opens every
+// link): public pages read through the store's query_only pool. Only POSTs
+// write: the signed-link forms (authorised by the token in the URL) and the
+// admin forms (session cookie and CSRF token). Public pages show no e-mail
+// address; the admin area, behind the login, does.
 package httpui
 
 import (
@@ -25,6 +27,7 @@ import (
 
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/signlink"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
@@ -43,6 +46,19 @@ type Server struct {
 	// serves the store's gauges only.
 	Metrics *Metrics
 	Log     zerolog.Logger
+	// Links verifies signed links (calendar feed tokens, and the
+	// /xac-nhan/ and /gia-han/ pages of links.go); nil when
+	// links.key_file is not configured.
+	Links *signlink.Signer
+	// RequestExtension records a "Xin gia hạn" request (links.go); it
+	// must grant nothing. Nil: the page asks to contact Sở Nội vụ.
+	RequestExtension ExtensionRequester
+	// Admins may log in to the admin area (/quan-tri/); none: nobody can.
+	Admins []Admin
+	// SessionKey signs admin sessions and their CSRF tokens (at least 32
+	// bytes). Empty: a random key is drawn at start, and every admin
+	// session ends when the daemon restarts.
+	SessionKey []byte
 
 	once    sync.Once
 	handler http.Handler
@@ -70,6 +86,12 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET /healthz", s.healthz)
 		mux.Handle("GET /metrics", s.Metrics.Handler())
 		mux.HandleFunc("GET /static/{file}", s.static)
+		s.linkRoutes(mux)
+		mux.HandleFunc("GET /bao-cao", s.reportPage)
+		mux.HandleFunc("GET /bao-cao.csv", s.reportCSV)
+		mux.HandleFunc("GET /bao-cao.xlsx", s.reportXLSX)
+		mux.HandleFunc("GET /lich/{file}", s.calendarFeed)
+		s.adminRoutes(mux)
 		s.handler = secure(s.recoverer(s.fallback(mux)))
 	})
 	return s.handler
@@ -153,7 +175,7 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 		if p.code == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", p.header.Get("Allow"))
 			s.errorPage(w, r, http.StatusMethodNotAllowed, "Phương thức không được hỗ trợ",
-				"Trang này chỉ cho phép xem (GET). Yêu cầu "+r.Method+" không được chấp nhận.")
+				"Địa chỉ này không chấp nhận yêu cầu "+r.Method+".")
 			return
 		}
 		s.notFound(w, r)

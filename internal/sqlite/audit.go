@@ -16,7 +16,7 @@ func (db *DB) RequestExtension(ctx context.Context, occurrenceID int64, actor st
 		if _, err := occurrenceState(ctx, tx, occurrenceID); err != nil {
 			return fmt.Errorf("request extension: %w", err)
 		}
-		return audit(ctx, tx, db.stamp(), actor, "extension-requested", occObject(occurrenceID),
+		return audit(ctx, tx, db.stamp(), actor, "occurrence.extension_requested", occObject(occurrenceID),
 			map[string]string{"until": until.String(), "reason": reason})
 	})
 }

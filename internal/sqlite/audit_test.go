@@ -23,7 +23,7 @@ func TestRequestExtensionIsAuditedOnly(t *testing.T) {
 		t.Fatalf("a request changed the occurrence: %+v %v", o, err)
 	}
 	var n int
-	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action = 'extension-requested'`).Scan(&n); err != nil || n != 1 {
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action = 'occurrence.extension_requested'`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("audit rows: %d %v", n, err)
 	}
 	if err := db.RequestExtension(ctx, 9999, "link:a", date("2027-07-01"), "x"); !errors.Is(err, ErrNotFound) {

@@ -1,0 +1,351 @@
+package httpui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
+)
+
+// The admin area's pages. Unlike the public pages they show e-mail
+// addresses (recipients, SMTP replies, actors) as stored; html/template
+// escapes them like everything else, and adminText removes the control
+// characters a page should never carry.
+
+// auditLogLimit is how many rows the audit log page shows.
+const auditLogLimit = 200
+
+// adminText prepares stored text for an admin page: control characters other
+// than a line feed become spaces, as mask does, but addresses stay.
+func adminText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029') {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// auditLine is one audit row in words.
+type auditLine struct {
+	When, Actor, Action, Object string
+	OccurrenceID                int64
+	Details                     []string
+}
+
+type adminHomeView struct {
+	adminPage
+	Year      int
+	Attention []chip
+	Recent    []auditLine
+}
+
+// home is the overview: what needs attention this year, the latest audit
+// rows, and the way to any occurrence.
+func (a *adminArea) home(w http.ResponseWriter, r *http.Request, sess adminSession) {
+	st := a.s.Setup()
+	today := a.s.today(st)
+	rows, err := a.s.Store.BoardRows(r.Context(), today.Year())
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	log, err := a.s.Store.AuditLog(r.Context(), 10)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	v := adminHomeView{adminPage: a.pageFor(sess, "Quản trị"), Year: today.Year()}
+	for _, row := range rows {
+		c := chipOf(st, row, today)
+		switch c.Status {
+		case Overdue, DueSoon, Unassigned:
+			v.Attention = append(v.Attention, c)
+		}
+	}
+	v.Recent = auditLines(st, log)
+	a.render(w, r, http.StatusOK, "home", v)
+}
+
+// findOccurrence takes the overview's "open occurrence number" form to
+// the occurrence's page.
+func (a *adminArea) findOccurrence(w http.ResponseWriter, r *http.Request, _ adminSession) {
+	id, ok := parseOccurrenceID(strings.TrimSpace(r.URL.Query().Get("so")))
+	if !ok {
+		a.error(w, r, http.StatusBadRequest, "Thông tin chưa hợp lệ", "Số nghĩa vụ phải là một số nguyên dương, ví dụ 42.")
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/nghia-vu/%d", id), http.StatusSeeOther)
+}
+
+// toOccurrence answers a GET of an action's address with the occurrence.
+func (a *adminArea) toOccurrence(w http.ResponseWriter, r *http.Request, _ adminSession) {
+	id, ok := parseOccurrenceID(r.PathValue("id"))
+	if !ok {
+		a.notFound(w, r)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/nghia-vu/%d", id), http.StatusSeeOther)
+}
+
+// adminOccurrenceView is one occurrence with its history and the forms
+// its state allows.
+type adminOccurrenceView struct {
+	adminPage
+	ID     int64
+	Chip   chip
+	Facts  []fact
+	Events []event
+	Done   string
+	// SubmitMode is "ghi" (record) or "sua" (correct); Ref, On and Note
+	// fill the form.
+	SubmitMode     string
+	Ref, On, Note  string
+	CanWaive       bool
+	CanExtend      bool
+	CanReopen      bool
+	TodayISO       string
+	MinExtendISO   string
+	DeadlineVN     string
+	PublicPath     string
+	SubmissionText string
+}
+
+// occurrence shows one occurrence to an admin: facts with addresses, the
+// whole timeline, and the forms.
+func (a *adminArea) occurrence(w http.ResponseWriter, r *http.Request, sess adminSession) {
+	id, ok := parseOccurrenceID(r.PathValue("id"))
+	if !ok {
+		a.notFound(w, r)
+		return
+	}
+	tl, err := a.s.Store.Timeline(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, sqlite.ErrNotFound) {
+			a.notFound(w, r)
+			return
+		}
+		a.serverError(w, r, err)
+		return
+	}
+	st := a.s.Setup()
+	today := a.s.today(st)
+	o := tl.Occurrence
+	row := sqlite.BoardRow{OccurrenceRow: o}
+	if tl.Submission != nil {
+		row.SubmittedOn = tl.Submission.SubmittedOn
+	}
+	c := chipOf(st, row, today)
+	v := adminOccurrenceView{adminPage: a.pageFor(sess, fmt.Sprintf("Nghĩa vụ số %d", id)), ID: id, Chip: c,
+		Done: doneMessage(r.URL.Query().Get("xong")), TodayISO: today.String(), DeadlineVN: o.Deadline.VN(),
+		MinExtendISO: o.Deadline.AddDays(1).String(), PublicPath: fmt.Sprintf("/nghia-vu/%d", id)}
+	v.Facts = adminFacts(st, o, c)
+	if t := findTask(st, o.ScheduleID, o.TaskID); t != nil {
+		v.Facts = append(v.Facts, taskFacts(t)...)
+	}
+	v.Events = adminEvents(st, tl)
+	switch {
+	case tl.Submission != nil:
+		s := tl.Submission
+		v.SubmitMode, v.Ref, v.On, v.Note = "sua", adminText(s.Ref), s.SubmittedOn.String(), adminText(s.Note)
+	case o.State != sqlite.StateSubmitted:
+		v.SubmitMode, v.On = "ghi", today.String()
+	}
+	v.CanWaive = o.State == sqlite.StateOpen || o.State == sqlite.StateUnassigned
+	v.CanExtend = v.CanWaive
+	v.CanReopen = o.State == sqlite.StateSubmitted || o.State == sqlite.StateWaived
+	a.render(w, r, http.StatusOK, "occurrence", v)
+}
+
+// adminFacts lists the occurrence's facts with the agency's addresses.
+func adminFacts(st notify.Setup, o sqlite.OccurrenceRow, c chip) []fact {
+	fs := []fact{{"Số nghĩa vụ", strconv.FormatInt(o.ID, 10)}, {"Cơ quan", c.AgencyName}}
+	if o.AgencyID != "" && o.NamedAgencyID != o.AgencyID {
+		fs = append(fs, fact{"Cơ quan được giao theo kế hoạch", agencyLabel(st, o.NamedAgencyID)})
+	}
+	if dir := directory(st); dir != nil {
+		if ag, ok := dir.Agency(owner(sqlite.BoardRow{OccurrenceRow: o})); ok {
+			if len(ag.Email) > 0 {
+				fs = append(fs, fact{"Thư điện tử của cơ quan", adminText(strings.Join(ag.Email, ", "))})
+			}
+			if ag.Head.Email != "" {
+				head := adminText(ag.Head.Email)
+				if ag.Head.Title != "" {
+					head = adminText(ag.Head.Title) + " — " + head
+				}
+				fs = append(fs, fact{"Lãnh đạo cơ quan", head})
+			}
+		}
+	}
+	fs = append(fs, fact{"Mã kế hoạch", adminText(o.ScheduleID)}, fact{"Mã nhiệm vụ", adminText(o.TaskID)}, fact{"Kỳ", adminText(o.Period)},
+		fact{"Hạn theo kế hoạch", o.Due.VN()})
+	if o.EffectiveDue != o.Due {
+		fs = append(fs, fact{"Hạn lùi sang ngày làm việc", o.EffectiveDue.VN()})
+	}
+	if o.ExtendedDue != 0 {
+		fs = append(fs, fact{"Hạn sau gia hạn", o.ExtendedDue.VN()})
+	}
+	return append(fs, fact{"Trạng thái", c.Label}, fact{"Trạng thái lưu trữ", string(o.State)})
+}
+
+// adminEvents is the timeline as events shows it, with the addresses, the
+// actors and every audit row.
+func adminEvents(st notify.Setup, tl sqlite.Timeline) []event {
+	names := newRecipientNames(st)
+	var out []event
+	for _, e := range tl.Entries {
+		ev := event{When: clockText(e.At, st.Location), Class: string(e.Kind)}
+		switch e.Kind {
+		case sqlite.EntryMail:
+			m := e.Mail
+			to := adminText(m.Recipient)
+			if n, ok := names[strings.ToLower(strings.TrimSpace(m.Recipient))]; ok {
+				to = adminText(n) + " <" + to + ">"
+			}
+			ev.What = stepLabel(m.Step) + " — " + kindLabel(m.Kind)
+			ev.Details = append(ev.Details, "Người nhận: "+to, "Kết quả: "+mailStateLabel(m.State))
+			if m.Attempts > 1 {
+				ev.Details = append(ev.Details, "Số lần gửi: "+strconv.Itoa(m.Attempts))
+			}
+			if m.SMTPResponse != "" {
+				ev.Details = append(ev.Details, "Máy chủ thư trả lời: "+adminText(m.SMTPResponse))
+			}
+			if m.LastError != "" {
+				ev.Details = append(ev.Details, "Lỗi gần nhất: "+adminText(m.LastError))
+			}
+			if m.State == "failed" {
+				ev.Class += " failed"
+			}
+		case sqlite.EntrySubmission:
+			sb := e.Submission
+			ev.What = "Ghi nhận đã nộp"
+			ev.Details = append(ev.Details, "Ngày nộp: "+sb.SubmittedOn.VN(), "Ghi nhận qua: "+viaLabel(string(sb.Via)),
+				"Người ghi nhận: "+adminText(sb.RecordedBy))
+			if sb.Ref != "" {
+				ev.Details = append(ev.Details, "Số, ký hiệu văn bản: "+adminText(sb.Ref))
+			}
+			if sb.Note != "" {
+				ev.Details = append(ev.Details, "Ghi chú: "+adminText(sb.Note))
+			}
+		case sqlite.EntryWaiver:
+			ev.What = "Miễn thực hiện"
+			ev.Details = append(ev.Details, "Lý do: "+adminText(e.Waiver.Reason), "Người quyết định: "+adminText(e.Waiver.Actor))
+		case sqlite.EntryExtension:
+			x := e.Extension
+			ev.What = "Gia hạn"
+			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+adminText(x.Reason),
+				"Người quyết định: "+adminText(x.Actor))
+		case sqlite.EntryAudit:
+			au := e.Audit
+			// Audit rows are all shown, those that repeat a record above
+			// too: they name who acted, and outlive a reopened record.
+			ev.What = "Nhật ký: " + adminActionLabel(au.Action)
+			ev.Details = append([]string{"Người thực hiện: " + adminText(au.Actor)}, detailLines(au.Detail)...)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// auditLines puts audit rows in words.
+func auditLines(st notify.Setup, log []sqlite.AuditEntry) []auditLine {
+	out := make([]auditLine, 0, len(log))
+	for _, e := range log {
+		out = append(out, auditLine{When: clockText(e.At, st.Location), Actor: adminText(e.Actor), Action: adminActionLabel(e.Action),
+			Object: adminText(e.Object), OccurrenceID: e.OccurrenceID(), Details: detailLines(e.Detail)})
+	}
+	return out
+}
+
+type auditLogView struct {
+	adminPage
+	Lines []auditLine
+	Limit int
+}
+
+// auditLog shows the latest audit rows, newest first.
+func (a *adminArea) auditLog(w http.ResponseWriter, r *http.Request, sess adminSession) {
+	log, err := a.s.Store.AuditLog(r.Context(), auditLogLimit)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, http.StatusOK, "log", auditLogView{adminPage: a.pageFor(sess, "Nhật ký thao tác"),
+		Lines: auditLines(a.s.Setup(), log), Limit: auditLogLimit})
+}
+
+var adminActionLabels = map[string]string{
+	"occurrence.submission_corrected": "Sửa thông tin đã nộp",
+	"occurrence.reopened":             "Mở lại nghĩa vụ",
+	"extension-requested":             "Cơ quan xin gia hạn",
+}
+
+// adminActionLabel names an audit action: the public labels, the admin
+// area's own, or the action as stored.
+func adminActionLabel(action string) string {
+	if l, ok := adminActionLabels[action]; ok {
+		return l
+	}
+	if l, ok := auditLabels[action]; ok {
+		return l
+	}
+	return adminText(action)
+}
+
+var detailLabels = map[string]string{
+	"ref": "Số, ký hiệu", "submitted_on": "Ngày nộp", "note": "Ghi chú", "via": "Ghi nhận qua", "reason": "Lý do",
+	"previous_state": "Trạng thái trước", "new_state": "Trạng thái sau", "previous_due": "Hạn trước", "new_due": "Hạn mới",
+	"before": "Trước khi sửa", "after": "Sau khi sửa", "submission": "Thông tin nộp đã xóa", "waiver": "Quyết định miễn đã xóa",
+	"until": "Xin gia hạn đến", "old_due": "Hạn cũ", "old_effective_due": "Hạn làm việc cũ",
+	"new_effective_due": "Hạn làm việc mới", "recorded_by": "Người ghi nhận", "recorded_at": "Thời điểm ghi nhận",
+	"actor": "Người quyết định", "at": "Thời điểm",
+}
+
+// detailLines reads an audit detail object as "label: value" lines in key
+// order; nested objects are written out as compact JSON.
+func detailLines(detail string) []string {
+	var d map[string]any
+	if json.Unmarshal([]byte(detail), &d) != nil {
+		if detail == "" || detail == "{}" {
+			return nil
+		}
+		return []string{adminText(detail)}
+	}
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		label := detailLabels[k]
+		if label == "" {
+			label = k
+		}
+		var val string
+		switch x := d[k].(type) {
+		case string:
+			val = x
+		case nil:
+			val = ""
+		default:
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false) // the template escapes; \u003c would only hide what it is
+			enc.Encode(x)
+			val = strings.TrimSpace(b.String())
+		}
+		if val == "" {
+			continue
+		}
+		out = append(out, adminText(label)+": "+adminText(val))
+	}
+	return out
+}

@@ -1,0 +1,265 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// The admin area's writes beyond RecordSubmission, Waive and Extend: the
+// correction of a recorded submission and the reopening of a closed
+// occurrence, plus the audit log as the admin pages read it. Each write is
+// one transaction with its audit row, like every decision in decisions.go.
+
+// ErrNoSubmission is returned (wrapped) by CorrectSubmission for an
+// occurrence that has no submission to correct.
+var ErrNoSubmission = errors.New("occurrence has no submission")
+
+// ErrNotClosed is returned (wrapped) by Reopen for an occurrence that is
+// neither submitted nor waived: there is nothing to reopen.
+var ErrNotClosed = errors.New("occurrence is neither submitted nor waived")
+
+// ErrNoReason is returned (wrapped) by Reopen when the reason is empty:
+// undoing a decision must say why.
+var ErrNoReason = errors.New("a reason is required")
+
+// AuditEntry is one row of the audit log with its id and object, as the
+// admin area lists it. Detail is the row's JSON object.
+type AuditEntry struct {
+	ID     int64
+	At     time.Time
+	Actor  string
+	Action string
+	Object string // "occurrence/<id>", or another object's name
+	Detail string
+}
+
+// OccurrenceID returns the occurrence the entry is about, or 0 when its
+// object is not an occurrence.
+func (e AuditEntry) OccurrenceID() int64 {
+	rest, ok := strings.CutPrefix(e.Object, "occurrence/")
+	if !ok {
+		return 0
+	}
+	var id int64
+	if _, err := fmt.Sscanf(rest, "%d", &id); err != nil || occObject(id) != e.Object {
+		return 0
+	}
+	return id
+}
+
+// submissionDetail is a submission row as the audit log keeps it.
+type submissionDetail struct {
+	Ref         string `json:"ref"`
+	SubmittedOn string `json:"submitted_on"`
+	Note        string `json:"note"`
+	RecordedBy  string `json:"recorded_by,omitempty"`
+	Via         string `json:"via,omitempty"`
+	RecordedAt  string `json:"recorded_at,omitempty"`
+}
+
+// waiverDetail is a waiver row as the audit log keeps it.
+type waiverDetail struct {
+	Reason string `json:"reason"`
+	Actor  string `json:"actor"`
+	At     string `json:"at"`
+}
+
+// CorrectSubmission changes the số ký hiệu, date and note of the
+// occurrence's recorded submission. Who recorded it first and how stay as
+// they were; the audit row names actor and keeps the values before and
+// after. A correction that changes nothing writes nothing.
+func (db *DB) CorrectSubmission(ctx context.Context, occurrenceID int64, ref string, on schedule.Date, note, actor string) error {
+	now := db.stamp()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := occurrenceState(ctx, tx, occurrenceID); err != nil {
+			return err
+		}
+		before, ok, err := submissionOf(ctx, tx, occurrenceID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNoSubmission
+		}
+		after := submissionDetail{Ref: ref, SubmittedOn: on.String(), Note: note}
+		if before.Ref == after.Ref && before.SubmittedOn == after.SubmittedOn && before.Note == after.Note {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET ref = ?, submitted_on = ?, note = ? WHERE occurrence_id = ?`,
+			ref, on.String(), note, occurrenceID); err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
+		return audit(ctx, tx, now, actor, "occurrence.submission_corrected", occObject(occurrenceID), map[string]any{
+			"before": submissionDetail{Ref: before.Ref, SubmittedOn: before.SubmittedOn, Note: before.Note},
+			"after":  after,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("correct submission of occurrence %d: %w", occurrenceID, err)
+	}
+	return nil
+}
+
+// Reopen undoes the decision that closed an occurrence, so that it is owed
+// again: a submission or a waiver is deleted, its row kept whole in the
+// audit detail. The occurrence returns to the state it had before:
+//   - submitted: its waiver's state when it still has one (a waived duty
+//     that was submitted anyway), history when the submission completed a
+//     history row, otherwise open (unassigned when nobody answers for it);
+//   - waived: open, or unassigned when nobody answers for it.
+//
+// Notifications are not touched: the engine decides on its next tick what
+// an open occurrence needs. Outbox rows already sent or cancelled keep
+// their keys, so a step the occurrence had already reached is not sent a
+// second time; later steps go out as usual.
+func (db *DB) Reopen(ctx context.Context, occurrenceID int64, reason, actor string) error {
+	now := db.stamp()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if strings.TrimSpace(reason) == "" {
+			return ErrNoReason
+		}
+		var st, agency string
+		err := tx.QueryRowContext(ctx, `SELECT state, agency_id FROM occurrences WHERE id = ?`, occurrenceID).Scan(&st, &agency)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read occurrence: %w", err)
+		}
+		owed := StateOpen
+		if agency == "" {
+			owed = StateUnassigned
+		}
+		detail := map[string]any{"reason": reason, "previous_state": st}
+		var next State
+		switch State(st) {
+		case StateSubmitted:
+			sub, ok, err := submissionOf(ctx, tx, occurrenceID)
+			if err != nil {
+				return err
+			}
+			if ok {
+				detail["submission"] = sub
+				if _, err := tx.ExecContext(ctx, `DELETE FROM submissions WHERE occurrence_id = ?`, occurrenceID); err != nil {
+					return fmt.Errorf("delete submission: %w", err)
+				}
+			}
+			_, waived, err := waiverOf(ctx, tx, occurrenceID)
+			if err != nil {
+				return err
+			}
+			before, err := stateBeforeSubmission(ctx, tx, occurrenceID)
+			if err != nil {
+				return err
+			}
+			switch {
+			case waived:
+				next = StateWaived
+			case before == StateHistory:
+				next = StateHistory
+			default:
+				next = owed
+			}
+		case StateWaived:
+			wv, ok, err := waiverOf(ctx, tx, occurrenceID)
+			if err != nil {
+				return err
+			}
+			if ok {
+				detail["waiver"] = wv
+				if _, err := tx.ExecContext(ctx, `DELETE FROM waivers WHERE occurrence_id = ?`, occurrenceID); err != nil {
+					return fmt.Errorf("delete waiver: %w", err)
+				}
+			}
+			next = owed
+		default:
+			return fmt.Errorf("%w (%s)", ErrNotClosed, st)
+		}
+		detail["new_state"] = string(next)
+		if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET state = ?, updated_at = ? WHERE id = ?`,
+			string(next), now, occurrenceID); err != nil {
+			return fmt.Errorf("set state %s: %w", next, err)
+		}
+		return audit(ctx, tx, now, actor, "occurrence.reopened", occObject(occurrenceID), detail)
+	})
+	if err != nil {
+		return fmt.Errorf("reopen occurrence %d: %w", occurrenceID, err)
+	}
+	return nil
+}
+
+// AuditLog returns the latest limit rows of the audit log, newest first.
+func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("audit log: limit %d must be positive", limit)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT id, at, actor, action, object, detail FROM audit
+		ORDER BY at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Object, &e.Detail); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		if e.At, err = parseInstant(at); err != nil {
+			return nil, fmt.Errorf("audit log: row %d: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return out, nil
+}
+
+func submissionOf(ctx context.Context, tx *sql.Tx, id int64) (submissionDetail, bool, error) {
+	var s submissionDetail
+	err := tx.QueryRowContext(ctx, `SELECT ref, submitted_on, note, recorded_by, via, recorded_at
+		FROM submissions WHERE occurrence_id = ?`, id).Scan(&s.Ref, &s.SubmittedOn, &s.Note, &s.RecordedBy, &s.Via, &s.RecordedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, fmt.Errorf("read submission: %w", err)
+	}
+	return s, true, nil
+}
+
+func waiverOf(ctx context.Context, tx *sql.Tx, id int64) (waiverDetail, bool, error) {
+	var w waiverDetail
+	err := tx.QueryRowContext(ctx, `SELECT reason, actor, at FROM waivers WHERE occurrence_id = ?`, id).
+		Scan(&w.Reason, &w.Actor, &w.At)
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, false, nil
+	}
+	if err != nil {
+		return w, false, fmt.Errorf("read waiver: %w", err)
+	}
+	return w, true, nil
+}
+
+// stateBeforeSubmission reads the state the latest submission found, from
+// its audit row; "" when there is none.
+func stateBeforeSubmission(ctx context.Context, tx *sql.Tx, id int64) (State, error) {
+	var st string
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(json_extract(detail, '$.previous_state'), '') FROM audit
+		WHERE object = ? AND action = 'occurrence.submitted' ORDER BY at DESC, id DESC LIMIT 1`, occObject(id)).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read state before submission: %w", err)
+	}
+	return State(st), nil
+}
