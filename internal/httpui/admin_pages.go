@@ -281,18 +281,9 @@ func (a *adminArea) auditLog(w http.ResponseWriter, r *http.Request, sess adminS
 		Lines: auditLines(a.s.Setup(), log), Limit: auditLogLimit})
 }
 
-var adminActionLabels = map[string]string{
-	"occurrence.submission_corrected": "Sửa thông tin đã nộp",
-	"occurrence.reopened":             "Mở lại nghĩa vụ",
-	"extension-requested":             "Cơ quan xin gia hạn",
-}
-
-// adminActionLabel names an audit action: the public labels, the admin
-// area's own, or the action as stored.
+// adminActionLabel names an audit action: its label, or the action as
+// stored (unmasked: admins may see addresses).
 func adminActionLabel(action string) string {
-	if l, ok := adminActionLabels[action]; ok {
-		return l
-	}
 	if l, ok := auditLabels[action]; ok {
 		return l
 	}
