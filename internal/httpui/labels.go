@@ -161,7 +161,7 @@ var auditLabels = map[string]string{
 	"occurrence.due_changed": "Hạn thay đổi theo kế hoạch",
 
 	"occurrence.extension_requested":  "Cơ quan xin gia hạn",
-	"occurrence.submission_corrected": "Sửa thông tin báo cáo đã nộp",
+	"occurrence.submission_corrected": "Sửa thông tin đã nộp",
 	"occurrence.reopened":             "Mở lại nghĩa vụ",
 }
 
