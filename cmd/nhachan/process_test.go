@@ -339,8 +339,8 @@ func TestSimulateToMailpit(t *testing.T) {
 		if !utf8.ValidString(subj) || strings.ContainsRune(subj, utf8.RuneError) || strings.Contains(subj, "=?") {
 			t.Errorf("subject does not decode cleanly: %q", subj)
 		}
-		if !strings.HasPrefix(subj, "[Nhắc hạn]") && !strings.HasPrefix(subj, "[Quá hạn]") {
-			t.Errorf("subject %q starts with neither [Nhắc hạn] nor [Quá hạn]", subj)
+		if !strings.HasPrefix(subj, "[Nhắc hạn]") && !strings.HasPrefix(subj, "[Quá hạn]") && !strings.HasPrefix(subj, "[Tổng hợp tuần]") {
+			t.Errorf("subject %q starts with none of [Nhắc hạn], [Quá hạn], [Tổng hợp tuần]", subj)
 		}
 		date := schedule.DateOf(m.Date.In(loc))
 		if m.Date.In(loc).Year() != 2027 || date == realToday {

@@ -154,6 +154,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		setBool(&pol.CopyFollowUp, p.CopyFollowUp)
 		setBool(&pol.DailyDigest, p.DailyDigest)
 		setBool(&pol.RemindCoordinating, p.RemindCoordinating)
+		setBool(&pol.WeeklySummary, p.WeeklySummary)
 		if err := pol.Validate(); err != nil {
 			r.errorf(p.At.Pos, "policy: %v", err)
 		}

@@ -72,6 +72,7 @@ type policyRaw struct {
 	CopyFollowUp       *bool `yaml:"copy_follow_up"`
 	DailyDigest        *bool `yaml:"daily_digest"`
 	RemindCoordinating *bool `yaml:"remind_coordinating"`
+	WeeklySummary      *bool `yaml:"weekly_summary"`
 	// AnyTime opens the send window on every day at every hour. For demos
 	// only: production keeps working days and hours.
 	AnyTime bool `yaml:"any_time"`

@@ -38,6 +38,7 @@ const (
 	KindReminder   Kind = "reminder"
 	KindEscalation Kind = "escalation"
 	KindDigest     Kind = "digest"
+	KindWeekly     Kind = "weekly" // Sở Nội vụ's weekly summary
 	KindTest       Kind = "test"
 )
 
@@ -73,6 +74,8 @@ type Item struct {
 	// Unassigned, when non-empty, says why nobody receives this item
 	// (no agency, no address); Sở Nội vụ sees the reason.
 	Unassigned string
+	// SubmittedOn is the day the agency submitted (weekly summary), or 0.
+	SubmittedOn schedule.Date
 }
 
 // Message is one mail to one recipient, grouping all of that recipient's

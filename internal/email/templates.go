@@ -158,6 +158,8 @@ func SampleMessages() []Message {
 	}
 	late := full
 	late.Step, late.Escalation, late.DaysLeft = "E1", true, -3
+	done := full
+	done.Step, done.SubmittedOn = "", schedule.NewDate(2026, 3, 20)
 	snv := Recipient{Addr: "vanthu.snv@nhachan.example", Name: "Sở Nội vụ"}
 	to := Recipient{Addr: "stp@nhachan.example", Name: "Sở Tư pháp"}
 	from := Recipient{Addr: "nhachan@nhachan.example", Name: "Hệ thống nhắc hạn"}
@@ -166,6 +168,7 @@ func SampleMessages() []Message {
 		{Key: "sample/copy", From: from, To: snv, Kind: KindReminder, Copy: true, Date: date, Items: []Item{full}},
 		{Key: "sample/escalation", From: from, To: to, Kind: KindEscalation, Date: date, Items: []Item{late}},
 		{Key: "sample/digest", From: from, To: snv, Kind: KindDigest, Date: date, Items: []Item{full, late}},
+		{Key: "sample/weekly", From: from, To: snv, Kind: KindWeekly, Date: date, Items: []Item{full, late, done}},
 		{Key: "sample/test", From: from, To: to, Kind: KindTest, Date: date},
 	}
 }

@@ -107,6 +107,9 @@ func newView(m Message) View {
 			StepText: stepText(it.Step),
 			Deadline: it.Due,
 		}
+		if it.SubmittedOn != 0 {
+			iv.Status = "đã nộp ngày " + it.SubmittedOn.VN()
+		}
 		if it.EffectiveDue != 0 && it.EffectiveDue != it.Due {
 			iv.EffectiveText = DayText(it.EffectiveDue)
 			iv.Postponed = it.EffectiveDue > it.Due

@@ -266,12 +266,73 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 			}
 		}
 	}
+	// Sở Nội vụ's weekly summary, on the first working day of each week.
+	if s.Policy.WeeklySummary && firstWorkingDayOfWeek(s, today) {
+		if fu := base.On(dir, today).FollowUp; fu != nil {
+			y, w := today.In(time.UTC).ISOWeek()
+			week := fmt.Sprintf("%04d-W%02d", y, w)
+			for _, addr := range fu.Email {
+				batch = append(batch, sqlite.Notification{
+					Key: "weekly/" + week + "/" + strings.ToLower(addr), Step: "weekly/" + week,
+					Recipient: addr, Kind: string(email.KindWeekly),
+				})
+			}
+		}
+	}
 	n, err := e.Store.Enqueue(ctx, batch)
 	if err != nil {
 		return err
 	}
 	rep.Enqueued = n
 	return nil
+}
+
+// firstWorkingDayOfWeek reports whether no working day comes before today
+// in its ISO week (Monday, or the day after a Monday holiday). With the
+// window open at any time, Monday itself.
+func firstWorkingDayOfWeek(s Setup, today schedule.Date) bool {
+	cal := s.Planner.Calendar
+	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+	if s.AnyTime {
+		return today == monday
+	}
+	if !cal.IsWorkingDay(today) {
+		return false
+	}
+	for d := monday; d < today; d = d.AddDays(1) {
+		if cal.IsWorkingDay(d) {
+			return false
+		}
+	}
+	return true
+}
+
+// weeklyItems lists, for the weekly summary: duties due in the next two
+// weeks, duties overdue (within the escalation span) and submissions of
+// the past seven days.
+func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) ([]email.Item, error) {
+	span := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 14
+	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(14))
+	if err != nil {
+		return nil, err
+	}
+	var out []email.Item
+	for _, o := range open {
+		if it, ok := itemFor(s, o, "", today); ok {
+			out = append(out, it)
+		}
+	}
+	done, err := e.Store.SubmittedBetween(ctx, today.AddDays(-7), today)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range done {
+		if it, ok := itemFor(s, r.OccurrenceRow, "", today); ok {
+			it.SubmittedOn = r.SubmittedOn
+			out = append(out, it)
+		}
+	}
+	return out, nil
 }
 
 // kindFor marks Sở Nội vụ's copies, so that their message says so.
@@ -422,7 +483,12 @@ func groupByRecipient(ns []sqlite.Notification) [][]sqlite.Notification {
 	by := map[string][]sqlite.Notification{}
 	var order []string
 	for _, n := range ns {
+		// Summaries are their own messages; the day's reminders, copies
+		// and escalations to one recipient are grouped into one.
 		k := strings.ToLower(n.Recipient)
+		if n.Kind == string(email.KindWeekly) || strings.HasPrefix(n.Kind, string(email.KindDigest)) {
+			k += "|" + n.Kind
+		}
 		if _, ok := by[k]; !ok {
 			order = append(order, k)
 		}
@@ -458,6 +524,16 @@ func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today sche
 	m := email.Message{Key: messageKey(g), From: s.From, To: to, Kind: email.KindReminder, Date: now, Copy: true}
 	info := SentMessage{To: to.Addr}
 	for _, n := range g {
+		if n.Kind == string(email.KindWeekly) {
+			items, err := e.weeklyItems(ctx, s, today)
+			if err != nil {
+				return nil, info, err
+			}
+			m.Kind, m.Copy = email.KindWeekly, false
+			m.Items = append(m.Items, items...)
+			info.Steps = append(info.Steps, n.Step)
+			continue
+		}
 		if strings.HasPrefix(n.Kind, string(email.KindDigest)) {
 			items, err := e.digestItems(ctx, s, today)
 			if err != nil {

@@ -99,6 +99,7 @@ func testSetup(t *testing.T) Setup {
 	}
 	pol := DefaultPolicy()
 	pol.MaxRepeats = 2
+	pol.WeeklySummary = false // its own test below
 	return Setup{
 		Planner: &model.Planner{Directory: dir, Calendar: cal, Schedules: []*model.Schedule{s}},
 		Policy:  pol, TrackingStart: d("2027-01-01"), Location: loc,
@@ -335,5 +336,37 @@ func TestUnassignedDutiesGoToSoNoiVu(t *testing.T) {
 	want := []string{"2027-06-07 snv@t.example nhac T1, T3"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestWeeklySummaryToSoNoiVu(t *testing.T) {
+	h := newHarness(t)
+	s := testSetup(t)
+	s.Policy.WeeklySummary = true
+	h.eng.Swap(s)
+	h.run("2027-06-01", "2027-06-09")
+	h.submit("T3", "2027", "2027-06-09")
+	h.run("2027-06-10", "2027-06-15")
+	var weekly []string
+	for _, m := range h.sender.got {
+		if strings.HasPrefix(m.subject, "[Tổng hợp tuần]") {
+			weekly = append(weekly, m.date.In(h.loc).Format("2006-01-02")+" "+addrOnly(m.to)+" "+m.tasks)
+		}
+	}
+	// Mondays 7/6 and 14/6: T1 and T3 due within two weeks; on 14/6 T3 is
+	// listed as submitted in the past week, T1 still due.
+	want := []string{"2027-06-07 snv@t.example T1, T3", "2027-06-14 snv@t.example T1, T3"}
+	if strings.Join(weekly, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("weekly summaries:\n%s\nwant:\n%s", strings.Join(weekly, "\n"), strings.Join(want, "\n"))
+	}
+	// The summary is its own message: the copies of the day still go out.
+	copies := 0
+	for _, m := range h.sender.got {
+		if addrOnly(m.to) == "snv@t.example" && strings.HasPrefix(m.subject, "[Nhắc hạn]") {
+			copies++
+		}
+	}
+	if copies == 0 {
+		t.Error("the weekly summary swallowed the day's copies")
 	}
 }

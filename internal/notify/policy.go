@@ -42,6 +42,10 @@ type Policy struct {
 	// RemindCoordinating sends reminders to coordinating agencies too.
 	// They are named in every mail either way.
 	RemindCoordinating bool
+	// WeeklySummary mails Sở Nội vụ, on the first working day of each week,
+	// what falls due in the next two weeks, what is overdue and who
+	// submitted in the past week.
+	WeeklySummary bool
 }
 
 // Bounds of a valid policy. They are generous but keep a typo (a year
@@ -64,6 +68,7 @@ func DefaultPolicy() Policy {
 		MaxRepeats:      8,
 		SendHour:        8,
 		CopyFollowUp:    true,
+		WeeklySummary:   true,
 	}
 }
 

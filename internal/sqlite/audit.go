@@ -20,3 +20,16 @@ func (db *DB) RequestExtension(ctx context.Context, occurrenceID int64, actor st
 			map[string]string{"until": until.String(), "reason": reason})
 	})
 }
+
+// SubmittedBetween returns the occurrences submitted on a day in [from, to],
+// for Sở Nội vụ's weekly summary. It runs once a week, so a scan of the
+// submissions table is acceptable.
+func (db *DB) SubmittedBetween(ctx context.Context, from, to schedule.Date) ([]Record, error) {
+	out, err := db.queryRecords(ctx, recordQuery+`
+		WHERE s.submitted_on BETWEEN ? AND ?
+		ORDER BY s.submitted_on, o.task_id, o.id`, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("submitted between %s and %s: %w", from, to, err)
+	}
+	return out, nil
+}
