@@ -40,6 +40,8 @@ Usage:
   nhachan report --year Y --format csv|xlsx|html [--out FILE] [--db PATH] [--config FILE]
   nhachan calendar-url --agency ID [--valid-days N] [--public-url URL] [--config FILE]
   nhachan send-test --to ADDR [--smtp URL]
+  nhachan hash-password [--cost N] < password     (bcrypt hash for admins:)
+  nhachan keygen --id ID > link.key               (signing key for links.key_file)
   nhachan version
 
 Dates are YYYY-MM-DD. --config defaults to config/nhachan.yaml.
@@ -48,12 +50,13 @@ Dates are YYYY-MM-DD. --config defaults to config/nhachan.yaml.
 // env is what a command needs from the outside world, so that tests can run
 // commands in-process with their own clock and streams.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
 }
 
 func main() {
-	e := env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
 	os.Exit(run(e, os.Args[1:]))
 }
 
@@ -94,6 +97,10 @@ func run(e env, args []string) int {
 		err = cmdCalendarURL(e, rest)
 	case "send-test":
 		err = cmdSendTest(e, rest)
+	case "hash-password":
+		err = cmdHashPassword(e, rest)
+	case "keygen":
+		err = cmdKeygen(e, rest)
 	case "version":
 		fmt.Fprintln(e.stdout, "nhachan", version)
 	case "help", "-h", "--help":
