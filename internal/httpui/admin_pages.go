@@ -199,59 +199,17 @@ func adminFacts(st notify.Setup, o sqlite.OccurrenceRow, c chip) []fact {
 // actors and every audit row.
 func adminEvents(st notify.Setup, tl sqlite.Timeline) []event {
 	names := newRecipientNames(st)
-	var out []event
-	for _, e := range tl.Entries {
-		ev := event{When: clockText(e.At, st.Location), Class: string(e.Kind)}
-		switch e.Kind {
-		case sqlite.EntryMail:
-			m := e.Mail
-			to := adminText(m.Recipient)
-			if n, ok := names[strings.ToLower(strings.TrimSpace(m.Recipient))]; ok {
+	return timelineEvents(st, tl, timelineView{
+		text: adminText,
+		recipient: func(addr string) string {
+			to := adminText(addr)
+			if n, ok := names[strings.ToLower(strings.TrimSpace(addr))]; ok {
 				to = adminText(n) + " <" + to + ">"
 			}
-			ev.What = stepLabel(m.Step) + " — " + kindLabel(m.Kind)
-			ev.Details = append(ev.Details, "Người nhận: "+to, "Kết quả: "+mailStateLabel(m.State))
-			if m.Attempts > 1 {
-				ev.Details = append(ev.Details, "Số lần gửi: "+strconv.Itoa(m.Attempts))
-			}
-			if m.SMTPResponse != "" {
-				ev.Details = append(ev.Details, "Máy chủ thư trả lời: "+adminText(m.SMTPResponse))
-			}
-			if m.LastError != "" {
-				ev.Details = append(ev.Details, "Lỗi gần nhất: "+adminText(m.LastError))
-			}
-			if m.State == "failed" {
-				ev.Class += " failed"
-			}
-		case sqlite.EntrySubmission:
-			sb := e.Submission
-			ev.What = "Ghi nhận đã nộp"
-			ev.Details = append(ev.Details, "Ngày nộp: "+sb.SubmittedOn.VN(), "Ghi nhận qua: "+viaLabel(string(sb.Via)),
-				"Người ghi nhận: "+adminText(sb.RecordedBy))
-			if sb.Ref != "" {
-				ev.Details = append(ev.Details, "Số, ký hiệu văn bản: "+adminText(sb.Ref))
-			}
-			if sb.Note != "" {
-				ev.Details = append(ev.Details, "Ghi chú: "+adminText(sb.Note))
-			}
-		case sqlite.EntryWaiver:
-			ev.What = "Miễn thực hiện"
-			ev.Details = append(ev.Details, "Lý do: "+adminText(e.Waiver.Reason), "Người quyết định: "+adminText(e.Waiver.Actor))
-		case sqlite.EntryExtension:
-			x := e.Extension
-			ev.What = "Gia hạn"
-			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+adminText(x.Reason),
-				"Người quyết định: "+adminText(x.Actor))
-		case sqlite.EntryAudit:
-			au := e.Audit
-			// Audit rows are all shown, those that repeat a record above
-			// too: they name who acted, and outlive a reopened record.
-			ev.What = "Nhật ký: " + adminActionLabel(au.Action)
-			ev.Details = append([]string{"Người thực hiện: " + adminText(au.Actor)}, detailLines(au.Detail)...)
-		}
-		out = append(out, ev)
-	}
-	return out
+			return to
+		},
+		admin: true,
+	})
 }
 
 // auditLines puts audit rows in words.

@@ -189,11 +189,26 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "occurrence", v)
 }
 
-// events puts the timeline in words. Recipients are named, never shown
-// by address (see labels.go). Audit rows that repeat a submission, waiver
-// or extension already listed are left out.
+// events puts the timeline in words for the public pages: recipients are
+// named, never shown by address (see labels.go), and audit rows that repeat
+// a submission, waiver or extension already listed are left out.
 func events(st notify.Setup, tl sqlite.Timeline) []event {
 	names := newRecipientNames(st)
+	return timelineEvents(st, tl, timelineView{
+		text:      mask,
+		recipient: names.name,
+	})
+}
+
+// timelineView is who reads a timeline: the public (masked text, no
+// actors) or an admin (addresses, actors, every audit row).
+type timelineView struct {
+	text      func(string) string // how free text is shown
+	recipient func(string) string // how a recipient address is shown
+	admin     bool
+}
+
+func timelineEvents(st notify.Setup, tl sqlite.Timeline, v timelineView) []event {
 	var out []event
 	for _, e := range tl.Entries {
 		ev := event{When: clockText(e.At, st.Location), Class: string(e.Kind)}
@@ -201,15 +216,15 @@ func events(st notify.Setup, tl sqlite.Timeline) []event {
 		case sqlite.EntryMail:
 			m := e.Mail
 			ev.What = stepLabel(m.Step) + " — " + kindLabel(m.Kind)
-			ev.Details = append(ev.Details, "Người nhận: "+names.name(m.Recipient), "Kết quả: "+mailStateLabel(m.State))
+			ev.Details = append(ev.Details, "Người nhận: "+v.recipient(m.Recipient), "Kết quả: "+mailStateLabel(m.State))
 			if m.Attempts > 1 {
 				ev.Details = append(ev.Details, "Số lần gửi: "+strconv.Itoa(m.Attempts))
 			}
 			if m.SMTPResponse != "" {
-				ev.Details = append(ev.Details, "Máy chủ thư trả lời: "+mask(m.SMTPResponse))
+				ev.Details = append(ev.Details, "Máy chủ thư trả lời: "+v.text(m.SMTPResponse))
 			}
 			if m.LastError != "" {
-				ev.Details = append(ev.Details, "Lỗi gần nhất: "+mask(m.LastError))
+				ev.Details = append(ev.Details, "Lỗi gần nhất: "+v.text(m.LastError))
 			}
 			if m.State == "failed" {
 				ev.Class += " failed"
@@ -218,21 +233,38 @@ func events(st notify.Setup, tl sqlite.Timeline) []event {
 			sb := e.Submission
 			ev.What = "Ghi nhận đã nộp"
 			ev.Details = append(ev.Details, "Ngày nộp: "+sb.SubmittedOn.VN(), "Ghi nhận qua: "+viaLabel(string(sb.Via)))
+			if v.admin {
+				ev.Details = append(ev.Details, "Người ghi nhận: "+v.text(sb.RecordedBy))
+			}
 			if sb.Ref != "" {
-				ev.Details = append(ev.Details, "Số, ký hiệu văn bản: "+mask(sb.Ref))
+				ev.Details = append(ev.Details, "Số, ký hiệu văn bản: "+v.text(sb.Ref))
 			}
 			if sb.Note != "" {
-				ev.Details = append(ev.Details, "Ghi chú: "+mask(sb.Note))
+				ev.Details = append(ev.Details, "Ghi chú: "+v.text(sb.Note))
 			}
 		case sqlite.EntryWaiver:
 			ev.What = "Miễn thực hiện"
-			ev.Details = append(ev.Details, "Lý do: "+mask(e.Waiver.Reason))
+			ev.Details = append(ev.Details, "Lý do: "+v.text(e.Waiver.Reason))
+			if v.admin {
+				ev.Details = append(ev.Details, "Người quyết định: "+v.text(e.Waiver.Actor))
+			}
 		case sqlite.EntryExtension:
 			x := e.Extension
 			ev.What = "Gia hạn"
-			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+mask(x.Reason))
+			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+v.text(x.Reason))
+			if v.admin {
+				ev.Details = append(ev.Details, "Người quyết định: "+v.text(x.Actor))
+			}
 		case sqlite.EntryAudit:
 			a := e.Audit
+			if v.admin {
+				// Admins see every audit row, those that repeat a record
+				// above too: they name who acted, and outlive a reopened
+				// record.
+				ev.What = "Nhật ký: " + adminActionLabel(a.Action)
+				ev.Details = append([]string{"Người thực hiện: " + v.text(a.Actor)}, detailLines(a.Detail)...)
+				break
+			}
 			switch a.Action {
 			case "occurrence.submitted", "occurrence.waived", "occurrence.extended":
 				continue
