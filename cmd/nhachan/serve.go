@@ -156,6 +156,8 @@ func cmdServe(e env, args []string) error {
 		log.Info().Str("listen", "http://"+ln.Addr().String()).Msg("web pages, /healthz and /metrics")
 	}
 
+	var checkedOn schedule.Date // quick_check ran at open; the next one tomorrow
+	checkedOn = today
 	poke() // the first tick at once, not a minute later
 	for {
 		select {
@@ -173,8 +175,13 @@ func cmdServe(e env, args []string) error {
 			for _, m := range rep.Sent {
 				metrics.ObserveSent(string(m.Kind))
 			}
-			if rep.Failed > 0 {
-				metrics.ObserveFailed("any", "send")
+			for _, f := range rep.Failures {
+				metrics.ObserveFailed(string(f.Kind), f.Class.String())
+			}
+			if day := schedule.DateOf(e.now().In(cfg.Location)); day != checkedOn {
+				// The daily quick_check that /healthz reports.
+				checkedOn = day
+				health.quickCheck(store.QuickCheck(ctx), e.now())
 			}
 		}
 	}
@@ -204,6 +211,14 @@ type healthState struct {
 	sendFailures  int
 	lastSendError time.Time
 	tickErr       error
+	checkErr      error // the last daily quick_check
+	checkedAt     time.Time
+}
+
+func (h *healthState) quickCheck(err error, at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.checkErr, h.checkedAt = err, at
 }
 
 // observe counts sends that failed in a row: one success clears them.
@@ -227,8 +242,15 @@ func (h *healthState) observe(rep notify.TickReport, ok bool, now time.Time) {
 func (h *healthState) snapshot(lastTick time.Time) httpui.Health {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	check, at := h.checkErr, h.checkedAt
+	if check == nil {
+		check = h.tickErr // a tick that fails on the database is as bad
+	}
+	if at.IsZero() {
+		at = h.started // Open ran quick_check
+	}
 	return httpui.Health{Started: h.started, LastTick: lastTick, TickEvery: h.every,
-		SendFailures: h.sendFailures, LastSendError: h.lastSendError, QuickCheck: h.tickErr, QuickCheckAt: h.started}
+		SendFailures: h.sendFailures, LastSendError: h.lastSendError, QuickCheck: check, QuickCheckAt: at}
 }
 
 // tickInterval is the time between two ticks of the cron spec.

@@ -91,7 +91,14 @@ type TickReport struct {
 	Enqueued   int // new notification rows
 	Superseded int
 	Sent       []SentMessage
-	Failed     int
+	Failed     int       // notification rows that failed
+	Failures   []Failure // messages that failed, for metrics
+}
+
+// Failure is one message that could not be delivered this tick.
+type Failure struct {
+	Kind  email.Kind
+	Class email.Class
 }
 
 // SentMessage is one message delivered by a tick.
@@ -417,6 +424,7 @@ func (e *Engine) deliver(ctx context.Context, s Setup, now time.Time, today sche
 				e.Log.Error().Err(res.Err).Str("to", g[0].Recipient).Msg("permanent delivery failure")
 				markErr = e.Store.MarkFailed(ctx, errText(res), true, time.Time{}, ids(g)...)
 				rep.Failed += len(g)
+				rep.Failures = append(rep.Failures, Failure{Kind: infos[i].Kind, Class: res.Class})
 			default: // temporary or configuration: retry later, with capped backoff
 				if res.Class == email.Config {
 					e.Log.Error().Err(res.Err).Msg("mail configuration error: check the SMTP settings")
@@ -424,6 +432,7 @@ func (e *Engine) deliver(ctx context.Context, s Setup, now time.Time, today sche
 				retry := now.Add(backoff(g[0].Attempts, res.Class))
 				markErr = e.Store.MarkFailed(ctx, errText(res), false, retry, ids(g)...)
 				rep.Failed += len(g)
+				rep.Failures = append(rep.Failures, Failure{Kind: infos[i].Kind, Class: res.Class})
 				stop = true
 			}
 		}

@@ -117,6 +117,12 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return db.check(ctx, "integrity_check")
 }
 
+// QuickCheck runs PRAGMA quick_check: the daemon runs it daily for
+// /healthz, cheaper than a full integrity check.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	return db.check(ctx, "quick_check")
+}
+
 // ErrCorrupt is returned (wrapped) when quick_check or integrity_check does
 // not answer "ok".
 var ErrCorrupt = errors.New("database is corrupt")
