@@ -6,18 +6,49 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 2m
 
-.PHONY: build run test bench fuzz lint clean
+.PHONY: build build-static verify-unit run test test-deps bench fuzz lint clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nhachan
 
-# Runs the daemon on the shipped configuration.
+# The static binary of the Docker image: its build stage runs exactly
+# `make build-static`, and CI runs the same target (docker build cannot run
+# there). osusergo and netgo keep glibc's NSS (getpwnam, getaddrinfo) out of
+# the static link; go-sqlite3 needs cgo. deploy_test.go checks the two agree.
+STATIC_TAGS    := sqlite_omit_load_extension osusergo netgo
+STATIC_LDFLAGS := -s -w -linkmode external -extldflags -static -X main.version=$(VERSION)
+build-static:
+	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(STATIC_TAGS)' -ldflags '$(STATIC_LDFLAGS)' -o $(BIN) ./cmd/nhachan
+
+# Checks config/systemd/nhachan.service with systemd-analyze verify (a
+# temporary copy whose ExecStart points at a freshly built binary), and
+# prints systemd-analyze security's table when it works on this machine.
+verify-unit:
+	$(GO) test -count=1 -run 'TestSystemdUnit' -v ./cmd/nhachan
+
+# Runs the daemon on the shipped configuration. serve refuses to run as
+# root; this demo target allows it, so that it also works in a root shell
+# (a container, CI). A deployment runs it as its own user (config/systemd).
 run: build
 	$(BIN) check
-	$(BIN) serve
+	$(BIN) serve $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-test: lint
+test: lint test-deps
 	$(GO) test -count=1 ./...
+
+# What the tests need beyond Go: Mailpit (a real SMTP server), Chromium
+# with a font that has the Vietnamese letters, and systemd-analyze for the
+# unit file. Installed when missing, so
+# that `make test` works on a fresh machine (apt-get needs root).
+GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
+test-deps:
+	@command -v mailpit >/dev/null || test -x $(GOBIN_DIR)/mailpit || $(GO) install github.com/axllent/mailpit@v1.33.1
+	@command -v systemd-analyze >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y systemd; \
+	  else echo "make test needs systemd-analyze: sudo apt-get install systemd"; exit 1; fi; }
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-dejavu-core; \
+	  else echo "make test needs Chromium: sudo apt-get install chromium fonts-dejavu-core"; exit 1; fi; }
 
 # Benchmarks, then the physical limit of SMTP delivery on this machine:
 # Postfix's smtp-source against the same Mailpit (installs postfix if needed).

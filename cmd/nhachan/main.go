@@ -30,13 +30,16 @@ Usage:
   nhachan check [--config FILE]
   nhachan plan --from D --to D [--agency ID] [--task ID] [--lead-only] [--format table|json|csv] [--config FILE]
   nhachan calendar --year Y [--json] [--config FILE]
-  nhachan serve [--config FILE] [--db PATH] [--smtp URL]
+  nhachan serve [--config FILE] [--db PATH] [--smtp URL] [--listen ADDR] [--allow-root]
+  nhachan healthcheck [--url http://127.0.0.1:8080/healthz]   (exit 0 when /healthz answers 200)
   nhachan simulate --from D --to D [--db PATH] [--smtp URL] [--public-url URL] [--config FILE]
   nhachan submit --task ID --agency ID --period P [--ref SỐ-KÝ-HIỆU] [--date D] [--note T] [--db PATH]
   nhachan waive --task ID --agency ID --period P --reason T [--db PATH]
   nhachan extend --task ID --agency ID --period P --until D --reason T [--db PATH]
   nhachan status [--year Y] [--agency ID] [--db PATH]
   nhachan import-submissions [--db PATH] FILE.csv
+  nhachan backup --to FILE [--db PATH] [--config FILE]       (online, while serve runs)
+  nhachan restore --from FILE [--db PATH] [--config FILE] [--force]   (serve stopped)
   nhachan report --year Y --format csv|xlsx|html [--out FILE] [--db PATH] [--config FILE]
   nhachan calendar-url --agency ID [--valid-days N] [--public-url URL] [--config FILE]
   nhachan send-test --to ADDR [--smtp URL]
@@ -93,6 +96,10 @@ func run(e env, args []string) int {
 		err = cmdImport(e, rest)
 	case "report":
 		err = cmdReport(e, rest)
+	case "backup":
+		err = cmdBackup(e, rest)
+	case "restore":
+		err = cmdRestore(e, rest)
 	case "calendar-url":
 		err = cmdCalendarURL(e, rest)
 	case "send-test":
@@ -101,6 +108,8 @@ func run(e env, args []string) int {
 		err = cmdHashPassword(e, rest)
 	case "keygen":
 		err = cmdKeygen(e, rest)
+	case "healthcheck":
+		err = cmdHealthcheck(e, rest)
 	case "version":
 		fmt.Fprintln(e.stdout, "nhachan", version)
 	case "help", "-h", "--help":

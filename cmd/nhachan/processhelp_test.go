@@ -129,6 +129,9 @@ func startProc(t *testing.T, name string, timeout time.Duration, args ...string)
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	p := &proc{t: t, name: name, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	if len(args) > 0 && args[0] == "serve" && os.Geteuid() == 0 {
+		args = append(args, "--allow-root") // serve refuses root otherwise; CI runs as root
+	}
 	p.cmd = exec.CommandContext(ctx, nhachanBinary(t), args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	p.cmd.WaitDelay = 5 * time.Second

@@ -32,7 +32,11 @@ func cmdServe(e env, args []string) error {
 	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (overrides the configuration)")
 	listen := fs.String("listen", "127.0.0.1:8080", "address of the web pages, /healthz and /metrics (empty: none)")
 	publicURL := fs.String("public-url", "", "base URL of links in mail (overrides the configuration)")
+	allowRoot := fs.Bool("allow-root", false, "run even as root (refused otherwise)")
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := refuseRoot(*allowRoot); err != nil {
 		return err
 	}
 	log := newLogger(e)
@@ -58,6 +62,9 @@ func cmdServe(e env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := warnRestored(context.Background(), store, log); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Holding the lock, every claim left in the outbox is a dead process's.
@@ -159,10 +166,21 @@ func cmdServe(e env, args []string) error {
 	var checkedOn schedule.Date // quick_check ran at open; the next one tomorrow
 	checkedOn = today
 	poke() // the first tick at once, not a minute later
+	notifyLog := func(state string) {
+		if _, err := sdNotify(state); err != nil {
+			log.Warn().Err(err).Str("state", state).Msg("sd_notify failed")
+		}
+	}
+	notifyLog("READY=1")
+	if wd := watchdogTimeout(); wd > 0 && wd < 2*health.every {
+		log.Warn().Str("watchdog", wd.String()).Str("tick_every", health.every.String()).
+			Msg("WatchdogSec is shorter than two ticks: systemd will kill the daemon between ticks; raise WatchdogSec or tick more often")
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			log.Info().Msg("nhachan serve stopping")
+			notifyLog("STOPPING=1")
 			return nil
 		case <-hup:
 			reload("SIGHUP")
@@ -171,6 +189,9 @@ func cmdServe(e env, args []string) error {
 		case <-wake:
 			rep, ok := runTick(ctx, eng, log)
 			health.observe(rep, ok, e.now())
+			if ok { // a tick that fails starves the watchdog: systemd restarts us
+				notifyLog("WATCHDOG=1")
+			}
 			metrics.ObserveTick(eng.LastTick())
 			for _, m := range rep.Sent {
 				metrics.ObserveSent(string(m.Kind))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,13 +80,13 @@ func buildSigner(cfg *config.Config) (*signlink.Signer, error) {
 	if d.LinkKeyFile == "" {
 		return nil, nil
 	}
-	cur, err := signlink.KeyFromFile(d.LinkKeyFile)
+	cur, err := signlink.KeyFromFile(credentialFile(cfg, d.LinkKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("links.key_file: %w", err)
 	}
 	var prev []signlink.Key
 	if d.LinkPreviousKeyFile != "" {
-		k, err := signlink.KeyFromFile(d.LinkPreviousKeyFile)
+		k, err := signlink.KeyFromFile(credentialFile(cfg, d.LinkPreviousKeyFile))
 		if err != nil {
 			return nil, fmt.Errorf("links.previous_key_file: %w", err)
 		}
@@ -106,7 +107,7 @@ func buildSender(cfg *config.Config, smtpURL, outbox string) (email.Sender, stri
 		}
 		if d.SMTP != nil {
 			srv.Username = d.SMTP.Server.Username
-			pw, err := email.PasswordFrom(d.SMTP.PasswordFile, d.SMTP.PasswordEnv)
+			pw, err := email.PasswordFrom(credentialFile(cfg, d.SMTP.PasswordFile), d.SMTP.PasswordEnv)
 			if err != nil {
 				return nil, "", err
 			}
@@ -117,7 +118,7 @@ func buildSender(cfg *config.Config, smtpURL, outbox string) (email.Sender, stri
 	if d.SMTP != nil {
 		srv := d.SMTP.Server
 		if srv.Username != "" {
-			pw, err := email.PasswordFrom(d.SMTP.PasswordFile, d.SMTP.PasswordEnv)
+			pw, err := email.PasswordFrom(credentialFile(cfg, d.SMTP.PasswordFile), d.SMTP.PasswordEnv)
 			if err != nil {
 				return nil, "", err
 			}
@@ -132,6 +133,23 @@ func buildSender(cfg *config.Config, smtpURL, outbox string) (email.Sender, stri
 		return nil, "", fmt.Errorf("outbox folder: %w", err)
 	}
 	return email.NewDirSender(outbox), "outbox " + outbox, nil
+}
+
+// credentialFile is where a secret file of the configuration is read: a
+// bare name (password_file: smtp-password, key_file: link-key) is looked up
+// in $CREDENTIALS_DIRECTORY, where systemd's LoadCredential= puts it, when
+// that is set; otherwise (and for any path with a folder in it) the path
+// the configuration resolved next to its file.
+func credentialFile(cfg *config.Config, resolved string) string {
+	dir := os.Getenv("CREDENTIALS_DIRECTORY")
+	if dir == "" || resolved == "" || cfg.File == "" {
+		return resolved
+	}
+	name, err := filepath.Rel(filepath.Dir(cfg.File), resolved)
+	if err != nil || name == "." || strings.ContainsRune(name, filepath.Separator) {
+		return resolved
+	}
+	return filepath.Join(dir, name)
 }
 
 // openStore opens the database, creating its folder.
