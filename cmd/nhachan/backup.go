@@ -106,7 +106,7 @@ func cmdRestore(e env, args []string) error {
 
 	needForce := false
 	if _, err := os.Stat(dbPath); err == nil {
-		since, err := sqlite.CountSince(ctx, dbPath, info.TakenAt)
+		since, err := sqlite.CountSince(ctx, dbPath, *from, info.TakenAt)
 		if err != nil {
 			fmt.Fprintf(e.stdout, "Không đọc được cơ sở dữ liệu hiện tại %s (%v): không biết bao nhiêu thư có thể bị gửi lại.\n", dbPath, err)
 			needForce = true

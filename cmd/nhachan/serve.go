@@ -188,6 +188,11 @@ func cmdServe(e env, args []string) error {
 			reload("file change")
 		case <-wake:
 			rep, ok := runTick(ctx, eng, log)
+			// Keep the WAL small (a full disk must not be kept full by it);
+			// after a failed tick, truncate it to give the space back.
+			if err := store.Checkpoint(ctx, !ok); err != nil {
+				log.Warn().Err(err).Msg("checkpoint failed")
+			}
 			health.observe(rep, ok, e.now())
 			if ok { // a tick that fails starves the watchdog: systemd restarts us
 				notifyLog("WATCHDOG=1")

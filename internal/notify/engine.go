@@ -440,7 +440,17 @@ func (e *Engine) deliver(ctx context.Context, s Setup, now time.Time, today sche
 			// Commit each "sent" as soon as the server said 250: a crash then
 			// re-sends at most the message in flight.
 			done := make([]bool, len(msgs))
-			results := es.SendEach(ctx, msgs, func(i int, r email.Result) { done[i] = true; record(i, r) })
+			// If "sent" cannot be committed (disk full), stop sending: each
+			// further message would be sent again after the restart.
+			sendCtx, cancel := context.WithCancel(ctx)
+			results := es.SendEach(sendCtx, msgs, func(i int, r email.Result) {
+				done[i] = true
+				record(i, r)
+				if markErr != nil {
+					cancel()
+				}
+			})
+			cancel()
 			for i, r := range results {
 				if !done[i] {
 					record(i, r)

@@ -158,12 +158,12 @@ type Since struct {
 }
 
 // CountSince opens the database at path read-only (no migration, no
-// check) and counts what it recorded after t. Instants have whole seconds,
-// so the second of t itself is in doubt: sent mail counts from it (the
-// doubt goes to the warning), submissions from the next second (Backup
-// reads its clock before the snapshot, so one recorded in that second is
-// most likely in the backup; the old database is kept in any case).
-func CountSince(ctx context.Context, path string, t time.Time) (Since, error) {
+// check) and counts what a restore from the backup at backupPath, taken at
+// t, would forget. Instants have whole seconds, so sent mail counts from
+// the second of t itself (the doubt goes to the warning). Submissions are
+// compared by content: those whose occurrence has no submission in the
+// backup, so none is lost without being counted, whatever its second.
+func CountSince(ctx context.Context, path, backupPath string, t time.Time) (Since, error) {
 	c, err := openFile(path, true)
 	if err != nil {
 		return Since{}, err
@@ -174,8 +174,17 @@ func CountSince(ctx context.Context, path string, t time.Time) (Since, error) {
 	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_at >= ?`, at).Scan(&s.Sent); err != nil {
 		return Since{}, fmt.Errorf("count sent since %s in %s: %w", at, path, err)
 	}
-	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM submissions WHERE recorded_at > ?`, at).Scan(&s.Submissions); err != nil {
-		return Since{}, fmt.Errorf("count submissions since %s in %s: %w", at, path, err)
+	conn, err := c.Conn(ctx)
+	if err != nil {
+		return Since{}, fmt.Errorf("count submissions: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS backup`, backupPath); err != nil {
+		return Since{}, fmt.Errorf("attach backup %s: %w", backupPath, err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM main.submissions s WHERE NOT EXISTS
+		(SELECT 1 FROM backup.submissions b WHERE b.occurrence_id = s.occurrence_id)`).Scan(&s.Submissions); err != nil {
+		return Since{}, fmt.Errorf("count submissions missing from %s: %w", backupPath, err)
 	}
 	return s, nil
 }

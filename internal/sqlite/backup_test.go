@@ -165,7 +165,7 @@ func TestRestoreBackup(t *testing.T) {
 	if err := db.MarkSent(ctx, "<m>", "250", got[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	since, err := CountSince(ctx, path, info.TakenAt)
+	since, err := CountSince(ctx, path, dest, info.TakenAt)
 	if err != nil || since != (Since{Sent: 1, Submissions: 1}) {
 		t.Fatalf("CountSince = %+v, %v", since, err)
 	}
@@ -177,7 +177,7 @@ func TestRestoreBackup(t *testing.T) {
 	}
 	if ri.Kept == "" {
 		t.Error("the old database was not kept")
-	} else if s, err := CountSince(ctx, ri.Kept, info.TakenAt); err != nil || s.Sent != 1 {
+	} else if s, err := CountSince(ctx, ri.Kept, dest, info.TakenAt); err != nil || s.Sent != 1 {
 		t.Errorf("kept copy: %+v, %v", s, err)
 	}
 	r, err := Open(path, Options{Now: clk.Now})

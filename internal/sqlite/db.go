@@ -20,8 +20,23 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 )
+
+// driverName is go-sqlite3 with a connect hook for what the DSN cannot
+// say: checkpoint the WAL every 100 pages (400 KiB) instead of SQLite's
+// 1000. On a small disk a long WAL fills it, and once no commit fits no
+// automatic checkpoint can run to give the space back.
+const driverName = "sqlite3_nhachan"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{
+		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			_, err := c.Exec("PRAGMA wal_autocheckpoint = 100", nil)
+			return err
+		},
+	})
+}
 
 // Options configures Open.
 type Options struct {
@@ -78,14 +93,14 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}
-	w, err := sql.Open("sqlite3", dsn(path, true))
+	w, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite3", dsn(path, false))
+	r, err := sql.Open(driverName, dsn(path, false))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -170,3 +170,18 @@ func (db *DB) UnassignedBetween(ctx context.Context, from, until schedule.Date) 
 		WHERE assignee >= '?' AND assignee < '@' AND state = 'unassigned' AND deadline BETWEEN ? AND ?
 		ORDER BY deadline, id`, from.String(), until.String())
 }
+
+// Checkpoint copies the WAL back into the database file; truncate also
+// shrinks the WAL to nothing. The daemon runs it after every tick: on a
+// small disk the WAL must not grow until no commit fits, and after a disk
+// full error a truncating checkpoint gives the space back.
+func (db *DB) Checkpoint(ctx context.Context, truncate bool) error {
+	mode := "PASSIVE"
+	if truncate {
+		mode = "TRUNCATE"
+	}
+	if _, err := db.w.ExecContext(ctx, "PRAGMA wal_checkpoint("+mode+")"); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
