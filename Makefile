@@ -6,7 +6,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 2m
 
-.PHONY: build build-static verify-unit run test test-deps bench fuzz lint clean
+.PHONY: build build-static verify-unit run test test-deps bench crash soak fuzz lint clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nhachan
@@ -55,6 +55,21 @@ test-deps:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	bash .ci/bench-smtp-source.sh
+
+# The kill -9 harness (TestCrashKill9) at 100 kills; prints
+# "crash: kills=100 delivered=N duplicates=D seed=S" (replay a failure with
+# NHACHAN_CRASH_SEED=S). The whole log is kept when the test fails: a pipe
+# into grep would hide the failure from make (sh has no pipefail).
+crash:
+	@log=$$(mktemp); echo "NHACHAN_CRASH_KILLS=100 $(GO) test -count=1 -run TestCrashKill9 -v -timeout 20m ./cmd/nhachan/ > $$log"; \
+	NHACHAN_CRASH_KILLS=100 $(GO) test -count=1 -run TestCrashKill9 -v -timeout 20m ./cmd/nhachan/ > "$$log" 2>&1; rc=$$?; \
+	grep -E 'crash:|PASS|FAIL|ok' "$$log"; \
+	if [ $$rc -ne 0 ]; then echo "make crash: the test failed; its log is $$log"; exit $$rc; fi; rm -f "$$log"
+
+# A year of virtual time against Mailpit with random SMTP faults (chaos),
+# one month per simulate run; prints peak memory and WAL size per month.
+soak:
+	NHACHAN_SOAK=1 $(GO) test -count=1 -run TestSoakYear -v -timeout 30m ./cmd/nhachan/
 
 # Fuzzes the expression parser and the signed-link verifier; the corpus
 # they find is kept under each package's testdata/fuzz.

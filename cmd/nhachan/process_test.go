@@ -96,11 +96,25 @@ func TestSecondServeExitsFast(t *testing.T) {
 	first.stop()
 }
 
-// crashAgencies sizes the crash test's directory so that delivery (about
-// 200 messages a second on loopback) lasts through the 20 kills, each
-// 20–400 ms after its daemon started: with 250 agencies the last kills
+// crashAgenciesPerKill sizes the crash test's directory so that delivery
+// (about 200 messages a second on loopback) lasts through the kills, each
+// 20–400 ms after its daemon started: 600 agencies for the default 20
+// kills, 3000 for `make crash`'s 100; with 250 for 20 kills the last kills
 // would find nothing left to deliver.
-const crashAgencies = 600
+const crashAgenciesPerKill = 30
+
+// crashKills is NHACHAN_CRASH_KILLS when set (`make crash` uses 100), else
+// 20.
+func crashKills(t *testing.T) int {
+	if s := os.Getenv("NHACHAN_CRASH_KILLS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			t.Fatalf("NHACHAN_CRASH_KILLS=%q: want a positive integer", s)
+		}
+		return v
+	}
+	return 20
+}
 
 // crashSeed is NHACHAN_CRASH_SEED when set (to replay a failure), else the
 // clock.
@@ -116,17 +130,17 @@ func crashSeed(t *testing.T) uint64 {
 }
 
 // TestCrashKill9 is the issue's crash test: kill -9 the daemon at 20 random
-// moments while it delivers, restart it each time on the same database;
+// moments (NHACHAN_CRASH_KILLS) while it delivers, restart it each time on the same database;
 // afterwards every message was delivered, duplicates (the same Message-ID
 // twice) number at most one per kill (the message between the server's 250
 // and the commit of "sent"), and the database passes integrity_check.
 func TestCrashKill9(t *testing.T) {
-	const kills = 20
+	kills := crashKills(t)
 	seed := crashSeed(t)
 	t.Logf("seed %d (replay with NHACHAN_CRASH_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	mp := mailpittest.Start(t)
-	c := writeProcConfig(t, crashAgencies, smtpURL(mp), 3)
+	c := writeProcConfig(t, crashAgenciesPerKill*kills, smtpURL(mp), 3)
 	want := c.expectedRecipients()
 	nhachanBinary(t) // build before the first timed start
 
@@ -154,9 +168,9 @@ func TestCrashKill9(t *testing.T) {
 		t.Logf("kill %2d after %3d ms: Mailpit holds %3d messages; %3d rows left claimed", i, delay.Milliseconds(), n, left)
 	}
 
-	final := startProc(t, "serve#final", 2*time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
+	final := startProc(t, "serve#final", time.Duration(3*kills)*time.Second+time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 	final.waitStarted()
-	waitAllDelivered(t, mp, c, 60*time.Second)
+	waitAllDelivered(t, mp, c, time.Duration(3*kills)*time.Second)
 	final.stop()
 
 	st := outboxStates(t, c.DB)
