@@ -100,6 +100,10 @@ type Assignee struct {
 	Named *Agency
 }
 
+// assigneeKey identifies an Assignee for de-duplication: the answering
+// agency, or the named one when nobody answers.
+type assigneeKey struct{ agency, named *Agency }
+
 // Unassigned reports whether nobody answers for the duty.
 func (a Assignee) Unassigned() bool { return a.Agency == nil }
 
@@ -120,19 +124,44 @@ func (a Assignee) ID() string {
 // answering agency and keep the order of ids and of the directory.
 func (d *Directory) Resolve(ids []string, on schedule.Date) []Assignee {
 	var out []Assignee
+	// Small results (the usual few dozen) are de-duplicated by a linear
+	// scan, which beats a map; past linearLimit a set takes over, so that
+	// a group of thousands of agencies stays linear, not quadratic.
+	const linearLimit = 128
+	var seen map[assigneeKey]bool
 	add := func(a *Agency, fromGroup bool) {
 		if fromGroup && on < a.ValidFrom {
 			return
 		}
 		as := d.route(a, on)
-		// A linear scan beats a map here: results are a few dozen at most
-		// and this runs for every occurrence of a national-scale plan.
+		k := assigneeKey{as.Agency, as.Named}
+		if as.Agency != nil {
+			k.named = nil
+		}
+		if seen != nil {
+			if seen[k] {
+				return
+			}
+			seen[k] = true
+			out = append(out, as)
+			return
+		}
 		for _, o := range out {
 			if o.Agency == as.Agency && (as.Agency != nil || o.Named == as.Named) {
 				return
 			}
 		}
 		out = append(out, as)
+		if len(out) == linearLimit {
+			seen = make(map[assigneeKey]bool, 2*linearLimit)
+			for _, o := range out {
+				ok := assigneeKey{o.Agency, o.Named}
+				if o.Agency != nil {
+					ok.named = nil
+				}
+				seen[ok] = true
+			}
+		}
 	}
 	for _, id := range ids {
 		if a, ok := d.agencies[id]; ok {

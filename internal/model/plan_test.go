@@ -162,3 +162,23 @@ func TestPlanWorkingDaysBefore(t *testing.T) {
 		t.Fatalf("got %+v", occ)
 	}
 }
+
+func TestResolveLargeGroupDeduplicates(t *testing.T) {
+	var agencies []*Agency
+	for i := 0; i < 200; i++ {
+		id := "a" + string(rune('A'+i/26)) + string(rune('a'+i%26))
+		agencies = append(agencies, &Agency{ID: id, Name: id, Groups: []string{"g", "h"},
+			ValidFrom: schedule.MinDate, ValidUntil: schedule.MaxDate})
+	}
+	dir := NewDirectory(agencies, []*Group{{ID: "g"}, {ID: "h"}})
+	// Two groups with the same 200 members, and one member named again.
+	got := dir.Resolve([]string{"g", agencies[150].ID, "h"}, d("2027-01-01"))
+	if len(got) != 200 {
+		t.Fatalf("Resolve gave %d assignees, want 200 distinct", len(got))
+	}
+	for i, a := range got {
+		if a.Agency != agencies[i] {
+			t.Fatalf("assignee %d is %s, want %s (directory order)", i, a.Agency.ID, agencies[i].ID)
+		}
+	}
+}
