@@ -82,30 +82,9 @@ func (u *asUser) command(ctx context.Context, args ...string) *exec.Cmd {
 // start is startProc as the user, without --allow-root.
 func (u *asUser) start(t *testing.T, name string, timeout time.Duration, args ...string) *proc {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	p := &proc{t: t, name: name, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = u.command(ctx, args...)
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
-	p.started = time.Now()
-	if err := p.cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("start %s as uid %d: %v", name, unprivUID, err)
-	}
-	go func() {
-		p.waitErr = p.cmd.Wait()
-		cancel()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		if !p.exited() {
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
-		if t.Failed() {
-			t.Logf("%s (pid %d) stderr:\n%s", p.name, p.cmd.Process.Pid, tail(p.stderr.String(), 40))
-		}
+	return launch(t, name+" as uid "+fmt.Sprint(unprivUID), timeout, func(ctx context.Context) *exec.Cmd {
+		return u.command(ctx, args...)
 	})
-	return p
 }
 
 // run is runCmd as the user.

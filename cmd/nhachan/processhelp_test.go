@@ -124,17 +124,28 @@ type proc struct {
 }
 
 // startProc starts the binary with args; t.Cleanup kills it if it still
-// runs. The context bounds its whole life.
+// runs. The timeout bounds its whole life.
 func startProc(t *testing.T, name string, timeout time.Duration, args ...string) *proc {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	p := &proc{t: t, name: name, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
 	if len(args) > 0 && args[0] == "serve" && os.Geteuid() == 0 {
 		args = append(args, "--allow-root") // serve refuses root otherwise; CI runs as root
 	}
-	p.cmd = exec.CommandContext(ctx, nhachanBinary(t), args...)
+	return launch(t, name, timeout, func(ctx context.Context) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, nhachanBinary(t), args...)
+		cmd.WaitDelay = 5 * time.Second
+		return cmd
+	})
+}
+
+// launch starts the command that build makes for a context bounded by
+// timeout, collects its output, reaps it, and kills it at cleanup if it
+// still runs.
+func launch(t *testing.T, name string, timeout time.Duration, build func(context.Context) *exec.Cmd) *proc {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	p := &proc{t: t, name: name, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
+	p.cmd = build(ctx)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
-	p.cmd.WaitDelay = 5 * time.Second
 	p.started = time.Now()
 	if err := p.cmd.Start(); err != nil {
 		cancel()

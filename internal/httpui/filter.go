@@ -161,17 +161,7 @@ func findTask(st notify.Setup, scheduleID, taskID string) *model.Task {
 	if st.Planner == nil {
 		return nil
 	}
-	for _, s := range st.Planner.Schedules {
-		if s.ID != scheduleID {
-			continue
-		}
-		for _, t := range s.Tasks {
-			if t.ID == taskID {
-				return t
-			}
-		}
-	}
-	return nil
+	return st.Planner.Task(scheduleID, taskID)
 }
 
 // agencyLabel names an agency id, falling back to the id itself.

@@ -34,9 +34,8 @@ func newReportFixture(t *testing.T) *fixture {
 		}
 		agencies = append(agencies, &c)
 	}
-	p := *st.Planner
-	p.Directory = model.NewDirectory(agencies, nil)
-	st.Planner = &p
+	st.Planner = &model.Planner{Directory: model.NewDirectory(agencies, nil),
+		Calendar: st.Planner.Calendar, Schedules: st.Planner.Schedules}
 	f.srv.Setup = func() notify.Setup { return st }
 	return f
 }

@@ -6,6 +6,7 @@ package model
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -47,6 +48,7 @@ type Directory struct {
 	groups   map[string]*Group
 	order    []*Agency            // file order, for stable output
 	members  map[string][]*Agency // group id -> agencies, file order
+	byEmail  map[string]*Agency   // lower-cased address -> agency (own addresses first, then heads)
 }
 
 // NewDirectory builds a directory. The caller (config) has validated ids,
@@ -60,15 +62,30 @@ func NewDirectory(agencies []*Agency, groups []*Group) *Directory {
 	for _, g := range groups {
 		d.groups[g.ID] = g
 	}
+	d.byEmail = make(map[string]*Agency)
 	for _, a := range agencies {
 		d.agencies[a.ID] = a
 		d.order = append(d.order, a)
 		for _, g := range a.Groups {
 			d.members[g] = append(d.members[g], a)
 		}
+		for _, e := range a.Email {
+			if k := strings.ToLower(e); d.byEmail[k] == nil {
+				d.byEmail[k] = a
+			}
+		}
+	}
+	for _, a := range agencies {
+		if k := strings.ToLower(a.Head.Email); k != "" && d.byEmail[k] == nil {
+			d.byEmail[k] = a
+		}
 	}
 	return d
 }
+
+// ByEmail returns the agency an address belongs to (one of its own
+// addresses, else its head's), or nil.
+func (d *Directory) ByEmail(addr string) *Agency { return d.byEmail[strings.ToLower(addr)] }
 
 // Agency returns the agency with the id.
 func (d *Directory) Agency(id string) (*Agency, bool) { a, ok := d.agencies[id]; return a, ok }

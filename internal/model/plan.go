@@ -1,6 +1,8 @@
 package model
 
 import (
+	"sync"
+
 	"github.com/ninhthuan/nhachan/internal/calendar"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -54,6 +56,26 @@ type Planner struct {
 	Directory *Directory
 	Calendar  *calendar.Calendar
 	Schedules []*Schedule
+
+	indexOnce sync.Once
+	tasks     map[taskKey]*Task
+}
+
+type taskKey struct{ schedule, task string }
+
+// Task returns the task of a schedule, or nil when the configuration no
+// longer has it (a stored occurrence can outlive its task). The index is
+// built on first use: the daemon asks for every open occurrence each tick.
+func (p *Planner) Task(scheduleID, taskID string) *Task {
+	p.indexOnce.Do(func() {
+		p.tasks = make(map[taskKey]*Task)
+		for _, s := range p.Schedules {
+			for _, t := range s.Tasks {
+				p.tasks[taskKey{s.ID, t.ID}] = t
+			}
+		}
+	})
+	return p.tasks[taskKey{scheduleID, taskID}]
 }
 
 // Plan returns every occurrence whose nominal due date lies in [from, to],

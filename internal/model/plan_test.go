@@ -182,3 +182,20 @@ func TestResolveLargeGroupDeduplicates(t *testing.T) {
 		}
 	}
 }
+
+func TestPlannerTaskAndDirectoryByEmail(t *testing.T) {
+	p := testPlanner(t, &Task{ID: "A", Time: "Quý I hàng năm", Lead: []string{"khdt"}})
+	if tk := p.Task("p", "A"); tk == nil || tk.ID != "A" {
+		t.Fatalf("Task(p, A) = %v", tk)
+	}
+	if p.Task("p", "B") != nil || p.Task("q", "A") != nil {
+		t.Error("Task found a task that is not there")
+	}
+	dir := testDirectory()
+	if a := dir.ByEmail("KHDT@t.example"); a == nil || a.ID != "khdt" {
+		t.Errorf("ByEmail is not case-insensitive: %v", a)
+	}
+	if dir.ByEmail("nobody@t.example") != nil {
+		t.Error("ByEmail found an unknown address")
+	}
+}

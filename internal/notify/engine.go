@@ -165,7 +165,7 @@ func horizon(s Setup) int {
 // materialise stores the lead occurrences of the window; Tick calls it once
 // a day and after every reload.
 func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, rep *TickReport) error {
-	back := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 30
+	back := s.Policy.EscalationSpan() + 30
 	from := today.AddDays(-back)
 	to := today.AddDays(horizon(s))
 	occ := s.Planner.Plan(from, to, model.Filter{LeadOnly: true})
@@ -197,13 +197,13 @@ func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, 
 // decide enqueues the step each open occurrence has reached today.
 func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *TickReport) error {
 	cal := s.Planner.Calendar
-	span := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 14
-	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(horizon(s)))
+	span, ahead := s.Policy.EscalationSpan()+14, horizon(s)
+	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(ahead))
 	if err != nil {
 		return err
 	}
 	// Duties nobody answers for go to Sở Nội vụ, so that somebody acts.
-	orphans, err := e.Store.UnassignedBetween(ctx, today.AddDays(-span), today.AddDays(horizon(s)))
+	orphans, err := e.Store.UnassignedBetween(ctx, today.AddDays(-span), today.AddDays(ahead))
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func firstWorkingDayOfWeek(s Setup, today schedule.Date) bool {
 // weeks, duties overdue (within the escalation span) and submissions of
 // the past seven days.
 func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) ([]email.Item, error) {
-	span := s.Policy.Level2AfterDays + s.Policy.RepeatEveryDays*(s.Policy.MaxRepeats+1) + 14
+	span := s.Policy.EscalationSpan() + 14
 	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(14))
 	if err != nil {
 		return nil, err
@@ -351,17 +351,7 @@ func kindFor(kind string, tg Target) string {
 }
 
 func findTask(s Setup, scheduleID, taskID string) *model.Task {
-	for _, sc := range s.Planner.Schedules {
-		if sc.ID != scheduleID {
-			continue
-		}
-		for _, t := range sc.Tasks {
-			if t.ID == taskID {
-				return t
-			}
-		}
-	}
-	return nil
+	return s.Planner.Task(scheduleID, taskID)
 }
 
 // leaseFor is how long a claim holds: long enough for one batch over a slow
@@ -537,7 +527,7 @@ func messageKey(g []sqlite.Notification) string {
 func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []sqlite.Notification) (*gomail.Msg, SentMessage, error) {
 	dir := s.Planner.Directory
 	to := email.Recipient{Addr: g[0].Recipient}
-	if a := agencyByAddr(dir, to.Addr); a != nil {
+	if a := dir.ByEmail(to.Addr); a != nil {
 		to.Name = a.Name
 	}
 	m := email.Message{Key: messageKey(g), From: s.From, To: to, Kind: email.KindReminder, Date: now, Copy: true}
@@ -596,22 +586,6 @@ func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today sche
 	}
 	info.Subject, info.Kind, info.MessageID = r.Subject, m.Kind, email.MessageID(m.Key, s.Domain)
 	return msg, info, nil
-}
-
-func agencyByAddr(dir *model.Directory, addr string) *model.Agency {
-	for _, a := range dir.Agencies() {
-		for _, e := range a.Email {
-			if strings.EqualFold(e, addr) {
-				return a
-			}
-		}
-	}
-	for _, a := range dir.Agencies() {
-		if strings.EqualFold(a.Head.Email, addr) {
-			return a
-		}
-	}
-	return nil
 }
 
 // itemFor describes an occurrence in a message.

@@ -81,6 +81,13 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
 
+// EscalationSpan is the number of days from the effective due date to the
+// last escalation the policy can send: duties older than that need no more
+// attention from the engine.
+func (p Policy) EscalationSpan() int {
+	return p.Level2AfterDays + p.RepeatEveryDays*(p.MaxRepeats+1)
+}
+
 // Validate reports every problem with the policy, each a *FieldError
 // (joined with errors.Join), or nil.
 func (p Policy) Validate() error {
