@@ -1,7 +1,6 @@
 package httpui
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
@@ -214,8 +213,7 @@ func init() {
 
 // render executes an admin page into a buffer first, like Server.render.
 func (a *adminArea) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) {
-	var buf bytes.Buffer
-	if err := adminPages[name].ExecuteTemplate(&buf, "admin_layout.html", data); err != nil {
+	if err := writePage(w, code, adminPages[name], "admin_layout.html", data); err != nil {
 		a.s.Log.Error().Err(err).Str("template", "admin_"+name).Msg("render")
 		if name != "error" {
 			a.error(w, r, http.StatusInternalServerError, "Lỗi hệ thống",
@@ -223,11 +221,7 @@ func (a *adminArea) render(w http.ResponseWriter, r *http.Request, code int, nam
 		} else {
 			http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
 		}
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	w.Write(buf.Bytes())
 }
 
 type adminErrorView struct {

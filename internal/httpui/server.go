@@ -217,19 +217,27 @@ func init() {
 // render executes a page into a buffer first, so that a template error
 // becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) {
-	var buf bytes.Buffer
-	if err := pages[name].ExecuteTemplate(&buf, "layout.html", data); err != nil {
+	if err := writePage(w, code, pages[name], "layout.html", data); err != nil {
 		s.Log.Error().Err(err).Str("template", name).Msg("render")
 		if name != "error" {
 			s.serverError(w, r, nil)
 		} else {
 			http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
 		}
-		return
+	}
+}
+
+// writePage executes a page into a buffer first and writes it only when it
+// rendered whole; on error nothing has been written.
+func writePage(w http.ResponseWriter, code int, t *template.Template, layout string, data any) error {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, layout, data); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
-	w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 type errorView struct {
