@@ -611,17 +611,37 @@ func itemFor(s Setup, o sqlite.OccurrenceRow, step string, today schedule.Date) 
 		it.Agency = a.Name
 		it.Unassigned = dir.WhyUnassigned(a, o.Deadline)
 	}
-	for _, a := range dir.Resolve(t.Lead, o.Deadline) {
-		if a.Agency != nil {
-			it.Lead = append(it.Lead, a.Agency.Name)
-		}
-	}
-	for _, a := range dir.Resolve(t.Coordinating, o.Deadline) {
-		if a.Agency != nil {
-			it.Coordinating = append(it.Coordinating, a.Agency.Name)
-		}
-	}
+	it.Lead = roleNames(dir, t.Lead, o.Deadline)
+	it.Coordinating = roleNames(dir, t.Coordinating, o.Deadline)
 	return it, true
+}
+
+// roleNames names a task's lead or coordinating agencies as a message shows
+// them: a group by its own name ("UBND các huyện, thành phố"), never by its
+// members, which may be thousands, and an agency by the agency that answers
+// for it on the day (its successor after a merger). An agency that nobody
+// answers for any more is left out, as it is from the recipients.
+func roleNames(dir *model.Directory, ids []string, on schedule.Date) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	for _, id := range ids {
+		if g, ok := dir.Group(id); ok {
+			add(g.Name)
+			continue
+		}
+		for _, a := range dir.Resolve([]string{id}, on) {
+			if a.Agency != nil {
+				add(a.Agency.Name)
+			}
+		}
+	}
+	return out
 }
 
 // digestItems lists what was queued today for the agencies, for Sở Nội
