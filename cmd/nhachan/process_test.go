@@ -97,11 +97,16 @@ func TestSecondServeExitsFast(t *testing.T) {
 }
 
 // crashAgenciesPerKill sizes the crash test's directory so that delivery
-// (about 200 messages a second on loopback) lasts through the kills, each
-// 20–400 ms after its daemon started: 600 agencies for the default 20
-// kills, 3000 for `make crash`'s 100; with 250 for 20 kills the last kills
-// would find nothing left to deliver.
-const crashAgenciesPerKill = 30
+// lasts through the kills: most kills come 0–200 ms after the daemon's
+// first message (about 20–40 messages each on loopback), so 40 agencies per
+// kill — 800 for the default 20 kills, 4,000 for `make crash`'s 100 — leave
+// mail to deliver for the last kill too.
+const crashAgenciesPerKill = 40
+
+// crashStartupKillEvery: every this many kills, the kill comes at a random
+// moment 0–400 ms after the process started (start-up, materialising,
+// claiming) instead of after its first delivery.
+const crashStartupKillEvery = 5
 
 // crashKills is NHACHAN_CRASH_KILLS when set (`make crash` uses 100), else
 // 20.
@@ -129,8 +134,11 @@ func crashSeed(t *testing.T) uint64 {
 	return uint64(time.Now().UnixNano())
 }
 
-// TestCrashKill9 is the issue's crash test: kill -9 the daemon at 20 random
-// moments (NHACHAN_CRASH_KILLS) while it delivers, restart it each time on the same database;
+// TestCrashKill9 is the issue's crash test: kill -9 the daemon 20 times
+// (NHACHAN_CRASH_KILLS), four in five at a random moment 0–200 ms after its
+// first message reached Mailpit (while it delivers), the fifth at a random
+// moment of its first 400 ms (start-up), and restart it each time on the
+// same database;
 // afterwards every message was delivered, duplicates (the same Message-ID
 // twice) number at most one per kill (the message between the server's 250
 // and the commit of "sent"), and the database passes integrity_check.
@@ -146,10 +154,21 @@ func TestCrashKill9(t *testing.T) {
 
 	duringDelivery, claimedTotal := 0, 0
 	for i := 1; i <= kills; i++ {
-		delay := time.Duration(20+rng.IntN(381)) * time.Millisecond
+		before := messageCount(t, mp)
 		p := startProc(t, fmt.Sprintf("serve#%d", i), time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
-		// The kill's moment is the point of the test: a sleep, not a poll.
-		time.Sleep(delay - time.Since(p.started))
+		// The kill's moment is the point of the test: a random sleep from
+		// a point in the daemon's life, not a poll for a state.
+		what := ""
+		if i%crashStartupKillEvery == 0 || before >= len(want) {
+			delay := time.Duration(rng.IntN(401)) * time.Millisecond
+			time.Sleep(delay - time.Since(p.started))
+			what = fmt.Sprintf("%3d ms after start", delay.Milliseconds())
+		} else {
+			first := waitMessageCountAbove(t, mp, p, before, 30*time.Second)
+			delay := time.Duration(rng.IntN(201)) * time.Millisecond
+			time.Sleep(delay)
+			what = fmt.Sprintf("%3d ms after its first message (%4d ms after start)", delay.Milliseconds(), first.Milliseconds())
+		}
 		if p.exited() {
 			t.Fatalf("serve#%d exited by itself before the kill (%v):\n%s", i, p.waitErr, tail(p.stderr.String(), 20))
 		}
@@ -158,14 +177,18 @@ func TestCrashKill9(t *testing.T) {
 			t.Fatalf("serve#%d did not die by SIGKILL: %v", i, p.cmd.ProcessState)
 		}
 		n := messageCount(t, mp)
-		if n < len(want) {
+		if n < len(want) && n > before {
 			duringDelivery++
 		}
 		// The killed daemon's claims are released by the next daemon at
 		// start (it holds the lock): nothing waits out the lease.
 		left := outboxStates(t, c.DB)["claimed"]
 		claimedTotal += left
-		t.Logf("kill %2d after %3d ms: Mailpit holds %3d messages; %3d rows left claimed", i, delay.Milliseconds(), n, left)
+		t.Logf("kill %3d %s: Mailpit holds %4d messages (+%3d); %3d rows left claimed", i, what, n, n-before, left)
+	}
+	// The harness must test what it says: most kills interrupt delivery.
+	if duringDelivery < kills/2 {
+		t.Errorf("only %d of %d kills landed while the daemon was delivering", duringDelivery, kills)
 	}
 
 	final := startProc(t, "serve#final", time.Duration(3*kills)*time.Second+time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
@@ -227,7 +250,7 @@ func TestCrashKill9(t *testing.T) {
 			t.Logf("duplicate: Message-ID %s delivered %d times", id, n)
 		}
 	}
-	t.Logf("%d of %d kills landed while mail was still being delivered; %d claimed rows released by restarts in all",
+	t.Logf("%d of %d kills landed while the daemon was delivering; %d claimed rows released by restarts in all",
 		duringDelivery, kills, claimedTotal)
 	t.Logf("crash: kills=%d delivered=%d duplicates=%d seed=%d", kills, len(msgs), dups, seed)
 	if len(perID) < 200 {

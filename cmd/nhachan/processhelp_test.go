@@ -533,6 +533,26 @@ func messageCount(t *testing.T, mp *mailpittest.Server) int {
 	return resp.Total
 }
 
+// waitMessageCountAbove polls Mailpit until it holds more than n messages
+// and returns how long after p's start that was; it fails the test if p
+// exits or nothing arrives within timeout.
+func waitMessageCountAbove(t *testing.T, mp *mailpittest.Server, p *proc, n int, timeout time.Duration) time.Duration {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if messageCount(t, mp) > n {
+			return time.Since(p.started)
+		}
+		if p.exited() {
+			t.Fatalf("%s exited before its first message (%v):\n%s", p.name, p.waitErr, tail(p.stderr.String(), 20))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no new message in Mailpit within %s (it holds %d):\n%s", p.name, timeout, n, tail(p.stderr.String(), 20))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 func mailpitGet(t *testing.T, mp *mailpittest.Server, path string, v any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
