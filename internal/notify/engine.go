@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -251,13 +252,33 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		// Route Sở Nội vụ and the provincial office on the day the duty is
 		// owed, like the agency itself: across a merger both sides agree.
 		rcpt := base.On(dir, o.Deadline)
-		for _, tg := range rcpt.For(agency, coord, pl.Step, pol) {
+		targets := rcpt.For(agency, coord, pl.Step, pol)
+		addrs := make([]string, 0, len(targets))
+		for _, tg := range targets {
 			batch = append(batch, sqlite.Notification{
 				Key:          fmt.Sprintf("occ/%d/%s/%s", o.ID, pl.Step.Key(), strings.ToLower(tg.Addr)),
 				OccurrenceID: o.ID, Step: pl.Step.Key(), Recipient: tg.Addr, Kind: kindFor(kind, tg),
 			})
+			addrs = append(addrs, tg.Addr)
 		}
-		n, err := e.Store.SupersedePending(ctx, o.ID, pl.Step.Key())
+		// Level 2 and its repeats go to the agency's head and above, not
+		// to the agency's own mailboxes. Those get the overdue notice (E1)
+		// once, even when E1's day was missed (downtime, or E1 and E2 on
+		// one day after a long holiday): the key is E1's, so an E1 already
+		// sent or queued is not sent again.
+		if pl.Step.Kind == Escalation && pl.Step.Level >= 2 {
+			e1 := Step{Kind: Escalation, Level: 1}
+			for _, tg := range rcpt.For(agency, coord, e1, pol) {
+				if tg.Why != WhyAgency || slices.ContainsFunc(addrs, func(a string) bool { return strings.EqualFold(a, tg.Addr) }) {
+					continue
+				}
+				batch = append(batch, sqlite.Notification{
+					Key:          fmt.Sprintf("occ/%d/%s/%s", o.ID, e1.Key(), strings.ToLower(tg.Addr)),
+					OccurrenceID: o.ID, Step: e1.Key(), Recipient: tg.Addr, Kind: string(email.KindEscalation),
+				})
+			}
+		}
+		n, err := e.Store.SupersedePending(ctx, o.ID, pl.Step.Key(), addrs)
 		if err != nil {
 			return err
 		}

@@ -15,9 +15,12 @@ import (
 // flakySender fails every message temporarily while down, and rejects one
 // address permanently; otherwise it delivers through capture.
 type flakySender struct {
-	capture  *captureSender
-	down     bool
-	reject   string
+	capture *captureSender
+	down    bool
+	reject  string
+	// busy is an address whose mailbox answers 452 (temporarily) to
+	// every message while set.
+	busy     string
 	attempts int
 }
 
@@ -33,6 +36,8 @@ func (f *flakySender) Send(ctx context.Context, msgs []*gomail.Msg) []email.Resu
 			out[i] = email.Result{Class: email.Temporary, Err: errors.New("451 4.3.0 try again later")}
 		case f.reject != "" && len(to) == 1 && strings.Contains(strings.ToLower(to[0]), f.reject):
 			out[i] = email.Result{Class: email.Permanent, Err: errors.New("550 5.1.1 mailbox unavailable")}
+		case f.busy != "" && len(to) == 1 && (strings.EqualFold(to[0], f.busy) || strings.Contains(strings.ToLower(to[0]), "<"+f.busy+">")):
+			out[i] = email.Result{Class: email.Temporary, Err: errors.New("452 4.2.2 mailbox full")}
 		default:
 			pass = append(pass, m)
 			at = append(at, i)
@@ -117,5 +122,47 @@ func TestPermanentFailureForOneRecipientDoesNotBlockOthers(t *testing.T) {
 	}
 	if fs.attempts != n {
 		t.Errorf("permanent failure retried")
+	}
+}
+
+// The soak found it: the agency's mailbox refused the overdue notice (E1)
+// for a week, until level 2 (E2) was reached, which cancelled the pending
+// E1 and, as E2 goes to the head and above, left the agency's own mailbox
+// without any overdue notice. A later step now cancels a pending one only
+// for the recipients it reaches itself: the agency gets its E1 once the
+// mailbox takes mail again, and the head gets E1 and E2 as before.
+func TestPendingOverdueNoticeOutlivesLevel2(t *testing.T) {
+	h := newHarness(t)
+	fs := &flakySender{capture: h.sender}
+	h.eng.Sender = fs
+	h.run("2027-06-01", "2027-06-21")
+	fs.busy = "a@t.example"
+	h.run("2027-06-22", "2027-06-29") // E1 on 22/6, E2 on 28/6
+	fs.busy = ""
+	h.run("2027-06-30", "2027-07-02")
+	var got []string
+	for _, l := range h.log() {
+		if l >= "2027-06-22" {
+			got = append(got, l)
+		}
+	}
+	want := []string{
+		"2027-06-22 head-a@t.example qua T1, T3",
+		"2027-06-22 snv@t.example qua T1, T3",
+		"2027-06-28 head-a@t.example qua T1, T3",
+		"2027-06-28 lanhdao-snv@t.example qua T1, T3",
+		"2027-06-28 snv@t.example qua T1, T3",
+		"2027-06-28 vp@t.example qua T1, T3",
+		"2027-06-30 a@t.example qua T1, T3",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("from 22/6 got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	depth, err := h.store.OutboxDepth(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if depth.Pending != 0 || depth.Claimed != 0 {
+		t.Errorf("outbox not drained: %+v", depth)
 	}
 }

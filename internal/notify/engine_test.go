@@ -256,10 +256,13 @@ func TestDowntimeSendsOnlyTheStepReached(t *testing.T) {
 	// Down from 6/6 to 6/16: R14 (7/6) and R7 (14/6) were missed.
 	h.run("2027-06-16", "2027-06-16")
 	// Down again from 6/19 to 6/29: R1/R3, R0, E1 and E2 (28/6) were missed.
+	// E2 is reached; the agency's own mailbox, which E2 does not address,
+	// still gets the overdue notice (E1) it never had.
 	h.run("2027-06-30", "2027-06-30")
 	want := []string{
 		"2027-06-16 a@t.example nhac T1, T3",
 		"2027-06-16 snv@t.example nhac T1, T3",
+		"2027-06-30 a@t.example qua T1, T3",
 		"2027-06-30 head-a@t.example qua T1, T3",
 		"2027-06-30 lanhdao-snv@t.example qua T1, T3",
 		"2027-06-30 snv@t.example qua T1, T3",

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ninhthuan/nhachan/internal/schedule"
@@ -89,13 +90,26 @@ func (db *DB) queryOccurrences(ctx context.Context, q string, args ...any) ([]Oc
 }
 
 // SupersedePending cancels an occurrence's pending notifications of other
-// steps than keep: after downtime a stale "còn 7 ngày" must not go out
-// beside the overdue notice that replaced it.
-func (db *DB) SupersedePending(ctx context.Context, occurrenceID int64, keep string) (int, error) {
+// steps than keep to the given recipients (compared without case), who get
+// keep's notice instead: after downtime a stale "còn 7 ngày" must not go
+// out beside the overdue notice that replaced it. A pending notification to
+// anyone else stays: keep's notice does not reach them, and what they were
+// to be told still holds.
+func (db *DB) SupersedePending(ctx context.Context, occurrenceID int64, keep string, recipients []string) (int, error) {
+	if len(recipients) == 0 {
+		return 0, nil
+	}
+	args := []any{"superseded by " + keep, occurrenceID, keep}
+	marks := make([]string, len(recipients))
+	for i, r := range recipients {
+		marks[i] = "?"
+		args = append(args, strings.ToLower(r))
+	}
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'cancelled', last_error = ?
-			WHERE occurrence_id = ? AND state = 'pending' AND step <> ?`, "superseded by "+keep, occurrenceID, keep)
+			WHERE occurrence_id = ? AND state = 'pending' AND step <> ?
+			  AND lower(recipient) IN (`+strings.Join(marks, ", ")+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("supersede: %w", err)
 		}
