@@ -28,6 +28,7 @@ func cmdSimulate(e env, args []string) error {
 	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (default: the configuration's, else simulate-outbox/ beside the database)")
 	publicURL := fs.String("public-url", "", "base URL of links in mail (default: the configuration's)")
 	quiet := fs.Bool("quiet", false, "print only the summary")
+	showResources := fs.Bool("resources", false, "print the process's goroutines, open files, memory and WAL size after each simulated month (a soak test reads them)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -92,6 +93,10 @@ func cmdSimulate(e env, args []string) error {
 			}
 			sent = append(sent, rep.Sent...)
 			failed += rep.Failed
+			// As serve does after each tick: keep the WAL small.
+			if err := store.Checkpoint(ctx, false); err != nil {
+				return fmt.Errorf("%s: checkpoint: %w", day, err)
+			}
 		}
 		total += len(sent)
 		if len(sent) > 0 && !*quiet {
@@ -102,6 +107,9 @@ func cmdSimulate(e env, args []string) error {
 		}
 		if err := store.SetMeta(ctx, "simulated_until", day.String()); err != nil {
 			return err
+		}
+		if *showResources && (day.AddDays(1).Day() == 1 || day == to) {
+			fmt.Fprintf(e.stdout, "Tài nguyên đến hết ngày %s: %s\n", day.VN(), readResources(*dbPath))
 		}
 	}
 	fmt.Fprintf(e.stdout, "Tổng cộng: %d thư đã gửi, %d lượt gửi lỗi.\n", total, failed)

@@ -1,10 +1,12 @@
 package main
 
-// The soak harness of `make soak`: a year of virtual time, one month per
-// run of the real `nhachan simulate` on the same database, against a
-// Mailpit that refuses MAIL and RCPT at random (its chaos triggers). It
-// records each run's peak memory and the WAL's peak size, and checks that
-// both stay flat and that nothing was lost.
+// The soak harness of `make soak`: a year of virtual time in one run of the
+// real `nhachan simulate` against a Mailpit that refuses MAIL and RCPT at
+// random (its chaos triggers). simulate --resources reports, at the end of
+// each simulated month, the goroutines, open files, heap and RSS of the
+// process and the WAL's size; the harness checks they stay flat, and that
+// nothing was lost or sent twice. Beside it a real daemon serves its web
+// pages under load and reloads its configuration (soak_serve_test.go).
 
 import (
 	"bytes"
@@ -34,12 +36,24 @@ const (
 
 // soakRun is one simulate run's measurements.
 type soakRun struct {
-	From, To      schedule.Date
-	Sent, Failed  int
-	MaxRSSKB      int64
-	MaxWAL        int64
-	Took          time.Duration
-	Pending, Rows int
+	From, To     schedule.Date
+	Sent, Failed int
+	MaxRSSKB     int64
+	MaxWAL       int64
+	Took         time.Duration
+	// Months are the process's resources at the end of each simulated
+	// month (simulate --resources), in order.
+	Months []soakMonth
+}
+
+// soakMonth is one "Tài nguyên đến hết ngày …" line of simulate --resources.
+type soakMonth struct {
+	Day        string
+	Goroutines int
+	OpenFiles  int
+	HeapMB     float64
+	RSSMB      float64
+	WALMB      float64
 }
 
 func TestSoakYear(t *testing.T) {
@@ -51,29 +65,18 @@ func TestSoakYear(t *testing.T) {
 	c := writeProcConfigAt(t, soakAgencies, "", schedule.NewDate(2027, 1, 1), schedule.NewDate(2027, 12, 31))
 	writeFile(t, c.Schedule, soakScheduleYAML())
 	bin := nhachanBinary(t)
+	daemon := startServeSoak(t)
 
-	var runs []soakRun
-	run := func(from, to schedule.Date) {
-		t.Helper()
-		r := soakSimulate(t, bin, c, smtpURL(mp), from, to)
-		st := outboxStates(t, c.DB)
-		r.Pending = st["pending"] + st["claimed"]
-		for _, n := range st {
-			r.Rows += n
-		}
-		runs = append(runs, r)
-		t.Logf("%s – %s: %5d sent, %4d failed attempts, peak RSS %6.1f MB, peak WAL %6.2f MB, %5d rows (%d not yet sent), %s",
-			from, to, r.Sent, r.Failed, float64(r.MaxRSSKB)/1024, float64(r.MaxWAL)/(1<<20), r.Rows, r.Pending, r.Took.Round(time.Millisecond))
-	}
-	for m := 1; m <= 12; m++ {
-		from := schedule.NewDate(2027, time.Month(m), 1)
-		to := from.AddDays(schedule.DaysIn(2027, time.Month(m)) - 1)
-		run(from, to)
-	}
-	// Retries of the last days fall due after 31 December: a week more,
-	// without faults, lets them go.
+	// The whole year in one process, so that what it holds at the end of
+	// each month shows a leak; then, in a second process on the same
+	// database (it continues where the first stopped), a week without
+	// faults lets the retries of the last days go.
+	year := soakSimulate(t, bin, c, smtpURL(mp), schedule.NewDate(2027, 1, 1), schedule.NewDate(2027, 12, 31))
 	setChaos(t, mp, noChaos)
-	run(schedule.NewDate(2028, 1, 1), schedule.NewDate(2028, 1, 7))
+	tailRun := soakSimulate(t, bin, c, smtpURL(mp), schedule.NewDate(2028, 1, 1), schedule.NewDate(2028, 1, 7))
+	if len(year.Months) != 12 {
+		t.Fatalf("simulate --resources printed %d monthly lines for 2027, want 12", len(year.Months))
+	}
 
 	// Nothing lost: every row sent or failed for good, and Mailpit holds
 	// exactly the messages the outbox recorded as sent.
@@ -83,23 +86,79 @@ func TestSoakYear(t *testing.T) {
 	}
 	// Nobody submits here, so the only cancellations are reminders that
 	// retries delayed past their day, superseded by a later step's notice
-	// (SupersedePending): that notice must have gone to the same
-	// recipient.
-	var stale, orphans int
+	// (SupersedePending). Following "superseded by" from row to row (a
+	// superseding notice may itself be held back until the next step: R1
+	// by R0, R0 by E1) must end at a notice sent to the same recipient.
 	db := openDBReadOnly(t, c.DB)
-	if err := db.QueryRow(`SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM outbox s
-			WHERE s.occurrence_id = o.occurrence_id AND s.recipient = o.recipient AND s.state = 'sent'
-			AND s.step = substr(o.last_error, length('superseded by ') + 1))), 0)
-		FROM outbox o WHERE o.state = 'cancelled'`).Scan(&stale, &orphans); err != nil {
+	type rowKey struct {
+		occ        int64
+		rcpt, step string
+	}
+	type rowVal struct{ state, lastError string }
+	byKey := map[rowKey]rowVal{}
+	var cancelled []rowKey
+	rows, err := db.Query(`SELECT occurrence_id, recipient, step, state, last_error FROM outbox WHERE occurrence_id IS NOT NULL`)
+	if err != nil {
 		t.Fatal(err)
 	}
-	var otherCancel int
-	if err := db.QueryRow(`SELECT count(*) FROM outbox WHERE state = 'cancelled' AND last_error NOT LIKE 'superseded by %'`).Scan(&otherCancel); err != nil {
+	for rows.Next() {
+		var k rowKey
+		var v rowVal
+		if err := rows.Scan(&k.occ, &k.rcpt, &k.step, &v.state, &v.lastError); err != nil {
+			t.Fatal(err)
+		}
+		byKey[k] = v
+		if v.state == "cancelled" {
+			cancelled = append(cancelled, k)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if otherCancel > 0 || orphans > 0 {
-		t.Errorf("%d cancelled rows: %d not superseded, %d whose superseding step was never sent to the recipient", stale, otherCancel, orphans)
+	rows.Close()
+	var orphans []string
+	chains := map[int]int{} // length of the chain to the sent notice
+	for _, k := range cancelled {
+		cur, n := k, 0
+		for byKey[cur].state == "cancelled" && n < 50 {
+			next, ok := strings.CutPrefix(byKey[cur].lastError, "superseded by ")
+			if !ok {
+				break
+			}
+			cur.step, n = next, n+1
+		}
+		if byKey[cur].state != "sent" {
+			orphans = append(orphans, fmt.Sprintf("occurrence %d %s %s → %s (%q)", k.occ, k.rcpt, k.step, cur.step, byKey[cur].state))
+			continue
+		}
+		chains[n]++
 	}
+	if len(orphans) > 0 {
+		t.Errorf("%d of %d cancelled rows do not lead to a notice sent to the same recipient, e.g. %v", len(orphans), len(cancelled), orphans[:min(5, len(orphans))])
+	}
+	t.Logf("cancelled rows by the number of supersessions to the notice sent instead: %v", chains)
+
+	// Messages per month of virtual time (sent_at is UTC; the months are
+	// the province's, UTC+7).
+	perMonth := map[string]int{}
+	rows, err = db.Query(`SELECT strftime('%Y-%m', sent_at, '+7 hours'), count(DISTINCT message_id)
+		FROM outbox WHERE state = 'sent' GROUP BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var m string
+		var n int
+		if err := rows.Scan(&m, &n); err != nil {
+			t.Fatal(err)
+		}
+		perMonth[m] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+
 	sentIDs := map[string]bool{}
 	for _, ids := range sentMessageIDs(t, c.DB) {
 		for id := range ids {
@@ -126,13 +185,12 @@ func TestSoakYear(t *testing.T) {
 		t.Errorf("%d Message-IDs recorded as sent are not in Mailpit", missing)
 	}
 	dups := len(msgs) - len(perID)
-	totalSent, totalFailed := 0, 0
-	for _, r := range runs {
-		totalSent += r.Sent
-		totalFailed += r.Failed
-	}
+	totalSent, totalFailed := year.Sent+tailRun.Sent, year.Failed+tailRun.Failed
 	if totalSent != len(perID) {
 		t.Errorf("simulate printed %d messages, Mailpit holds %d distinct Message-IDs", totalSent, len(perID))
+	}
+	if dups != 0 {
+		t.Errorf("%d duplicates in Mailpit: without crashes there must be none", dups)
 	}
 	if totalFailed == 0 {
 		t.Errorf("no failed attempt in the whole year: Mailpit's chaos did not bite")
@@ -140,46 +198,63 @@ func TestSoakYear(t *testing.T) {
 	if ic := integrityCheck(t, c.DB); ic != "ok" {
 		t.Errorf("PRAGMA integrity_check: %s", ic)
 	}
+	daemon.finish()
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-23s %6s %7s %10s %10s %7s %8s\n", "run", "sent", "fail*", "peak RSS", "peak WAL", "rows", "time")
-	for _, r := range runs {
-		fmt.Fprintf(&b, "%s – %s %6d %7d %7.1f MB %7.2f MB %7d %8s\n", r.From, r.To, r.Sent, r.Failed,
-			float64(r.MaxRSSKB)/1024, float64(r.MaxWAL)/(1<<20), r.Rows, r.Took.Round(10*time.Millisecond))
+	fmt.Fprintf(&b, "\n%-10s %6s %10s %10s %10s %10s %10s\n", "month", "sent", "goroutines", "open files", "heap", "RSS", "WAL")
+	for _, m := range year.Months {
+		month := m.Day[6:10] + "-" + m.Day[3:5]
+		fmt.Fprintf(&b, "%-10s %6d %10d %10d %7.1f MB %7.1f MB %7.2f MB\n", month, perMonth[month], m.Goroutines, m.OpenFiles, m.HeapMB, m.RSSMB, m.WALMB)
 	}
-	fmt.Fprintf(&b, "* failed: outbox rows in attempts refused with a 4xx (retried later)\n")
-	fmt.Fprintf(&b, "year: %d messages (%d distinct in Mailpit, %d duplicates), %d failed attempts retried, outbox %v (cancelled: superseded by a later step that was sent)",
-		totalSent, len(perID), dups, totalFailed, st)
+	fmt.Fprintf(&b, "2027 in one process: %d messages, %d failed attempts retried (Mailpit chaos: 10%% of MAIL FROM, 20%% of RCPT TO answered 451), peak RSS %.1f MB, peak WAL %.2f MB (sampled every 20 ms), %s\n",
+		year.Sent, year.Failed, float64(year.MaxRSSKB)/1024, float64(year.MaxWAL)/(1<<20), year.Took.Round(10*time.Millisecond))
+	fmt.Fprintf(&b, "1–7/1/2028 without faults, a second process: %d messages, %d failed attempts\n", tailRun.Sent, tailRun.Failed)
+	fmt.Fprintf(&b, "in all: %d messages, %d distinct in Mailpit, %d duplicates, %d missing; outbox %v (cancelled: superseded by a later step that was sent)",
+		totalSent, len(perID), dups, missing, st)
 	t.Log(b.String())
 
-	// Flat: December costs no more than the first quarter (×1.5 + 5 MB).
-	// The baseline is the first quarter's peak, not January's: nobody
-	// submits, so overdue repeats (weekly, up to max_repeats) pile onto
-	// the new reminders until about March, and a month's work, hence its
-	// peak memory, grows until then (January ~47 MB, March ~79 MB in one
-	// run); from then on it is steady, and growth would be a leak.
-	var base soakRun
-	for _, r := range runs[:3] {
-		base.MaxRSSKB = max(base.MaxRSSKB, r.MaxRSSKB)
-		base.MaxWAL = max(base.MaxWAL, r.MaxWAL)
+	// Flat: December holds no more than the first quarter. Goroutines and
+	// open files do not move at all (a little slack for the runtime); the
+	// memory and the WAL may by ×1.5 + 5 MB. The baseline is the first
+	// quarter, not January: nobody submits, so overdue repeats (weekly, up
+	// to max_repeats) pile onto the new reminders until about March, and
+	// a month's work grows until then; from then on it is steady, and
+	// growth would be a leak.
+	var base soakMonth
+	for _, m := range year.Months[:3] {
+		base.Goroutines = max(base.Goroutines, m.Goroutines)
+		base.OpenFiles = max(base.OpenFiles, m.OpenFiles)
+		base.RSSMB = max(base.RSSMB, m.RSSMB)
+		base.HeapMB = max(base.HeapMB, m.HeapMB)
+		base.WALMB = max(base.WALMB, m.WALMB)
 	}
-	last := runs[11]
-	if lim := base.MaxRSSKB*3/2 + 5*1024; last.MaxRSSKB > lim {
-		t.Errorf("peak RSS grew: first quarter %d KB, December %d KB (limit %d KB)", base.MaxRSSKB, last.MaxRSSKB, lim)
-	}
-	if lim := base.MaxWAL*3/2 + 5<<20; last.MaxWAL > lim {
-		t.Errorf("peak WAL grew: first quarter %d B, December %d B (limit %d B)", base.MaxWAL, last.MaxWAL, lim)
+	for _, m := range year.Months[3:] {
+		if m.Goroutines > base.Goroutines+2 {
+			t.Errorf("%s: %d goroutines, first quarter at most %d", m.Day, m.Goroutines, base.Goroutines)
+		}
+		if m.OpenFiles > base.OpenFiles+2 {
+			t.Errorf("%s: %d open files, first quarter at most %d", m.Day, m.OpenFiles, base.OpenFiles)
+		}
+		if lim := base.RSSMB*1.5 + 5; m.RSSMB > lim {
+			t.Errorf("%s: RSS %.1f MB, over %.1f MB (first quarter %.1f MB)", m.Day, m.RSSMB, lim, base.RSSMB)
+		}
+		if lim := base.HeapMB*1.5 + 5; m.HeapMB > lim {
+			t.Errorf("%s: heap %.1f MB, over %.1f MB (first quarter %.1f MB)", m.Day, m.HeapMB, lim, base.HeapMB)
+		}
+		if lim := base.WALMB*1.5 + 5; m.WALMB > lim {
+			t.Errorf("%s: WAL %.2f MB, over %.2f MB (first quarter %.2f MB)", m.Day, m.WALMB, lim, base.WALMB)
+		}
 	}
 }
 
-// soakSimulate runs `nhachan simulate` over [from, to] on c's database,
-// sampling the WAL's size while it runs; the peak RSS is the child's
-// rusage.
+// soakSimulate runs `nhachan simulate --resources` over [from, to] on c's
+// database, sampling the WAL's size while it runs; the peak RSS is the
+// child's rusage.
 func soakSimulate(t *testing.T, bin string, c *procConfig, smtp string, from, to schedule.Date) soakRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "simulate", "--quiet", "--from", from.String(), "--to", to.String(),
+	cmd := exec.CommandContext(ctx, bin, "simulate", "--quiet", "--resources", "--from", from.String(), "--to", to.String(),
 		"--db", c.DB, "--smtp", smtp, "--config", c.File)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -214,6 +289,17 @@ func soakSimulate(t *testing.T, bin string, c *procConfig, smtp string, from, to
 	}
 	if _, err := fmt.Sscanf(lastLine(out.String(), "Tổng cộng: "), "Tổng cộng: %d thư đã gửi, %d lượt gửi lỗi.", &r.Sent, &r.Failed); err != nil {
 		t.Fatalf("simulate %s – %s: cannot read its total: %v\n%s", from, to, err, out.String())
+	}
+	for _, l := range strings.Split(out.String(), "\n") {
+		if !strings.HasPrefix(l, "Tài nguyên đến hết ngày ") {
+			continue
+		}
+		var m soakMonth
+		if _, err := fmt.Sscanf(l, "Tài nguyên đến hết ngày %10s: goroutines=%d open_files=%d heap_mb=%g rss_mb=%g wal_mb=%g",
+			&m.Day, &m.Goroutines, &m.OpenFiles, &m.HeapMB, &m.RSSMB, &m.WALMB); err != nil {
+			t.Fatalf("simulate: cannot read %q: %v", l, err)
+		}
+		r.Months = append(r.Months, m)
 	}
 	return r
 }
