@@ -12,9 +12,6 @@ package report
 import (
 	"sort"
 
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
-
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
@@ -157,13 +154,12 @@ func Compliance(records []sqlite.Record, dir *model.Directory, today schedule.Da
 		row.DaysLate += DaysLate(rec, today)
 	}
 
-	col := collate.New(language.Vietnamese)
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.Unassigned != b.Unassigned {
 			return !a.Unassigned
 		}
-		if c := col.CompareString(a.Name, b.Name); c != 0 {
+		if c := compareVietnamese(a.Name, b.Name); c != 0 {
 			return c < 0
 		}
 		return a.Key < b.Key
