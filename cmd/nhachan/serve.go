@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -166,6 +167,7 @@ func cmdServe(e env, args []string) error {
 	var checkedOn schedule.Date // quick_check ran at open; the next one tomorrow
 	checkedOn = today
 	poke() // the first tick at once, not a minute later
+	settled := false
 	notifyLog := func(state string) {
 		if _, err := sdNotify(state); err != nil {
 			log.Warn().Err(err).Str("state", state).Msg("sd_notify failed")
@@ -196,6 +198,13 @@ func cmdServe(e env, args []string) error {
 			health.observe(rep, ok, e.now())
 			if ok { // a tick that fails starves the watchdog: systemd restarts us
 				notifyLog("WATCHDOG=1")
+			}
+			if !settled {
+				// Start-up (loading, planning the window, the first tick)
+				// leaves garbage that an idle daemon would hold for minutes
+				// until the scavenger returns it: return it now.
+				settled = true
+				debug.FreeOSMemory()
 			}
 			metrics.ObserveTick(eng.LastTick())
 			for _, m := range rep.Sent {
