@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/ninhthuan/nhachan/internal/calendar"
@@ -82,4 +83,10 @@ func BenchmarkPlanNationalYear(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "occurrences")
 	b.ReportMetric(float64(peak)/(1<<20), "MB-heap-inuse")
+	// The process's peak resident memory so far: the planner's set-up,
+	// every plan and the garbage between them (Linux: kilobytes).
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "MB-peak-RSS")
+	}
 }

@@ -1,0 +1,394 @@
+package main
+
+// BenchmarkServeStartup_Province measures the real daemon as an operator
+// sees it: how long `nhachan serve` takes, from exec to the first 200 of
+// /healthz, on the shipped provincial configuration with several years of
+// history in its database, and how much memory it holds once idle. `make
+// bench` (.ci/bench-table.sh) prints its metrics in the benchmark table;
+// the goal (issue "Ready for a provincial server") is an idle RSS under
+// 30 MB. Nothing here asserts a time: the numbers are reported, not judged.
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ninhthuan/nhachan/internal/config"
+)
+
+// startupIdle is how long the daemon idles after its first tick before its
+// memory is read: long enough for the tick's garbage to settle, short
+// enough to keep `make bench` short.
+const startupIdle = 2 * time.Second
+
+// benchBinary builds the daemon as it is deployed — `make build-static`,
+// the target the Dockerfile runs and the README installs for systemd —
+// into dir.
+func benchBinary(b *testing.B, dir string) string {
+	b.Helper()
+	bin := filepath.Join(dir, "nhachan")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "make", "-s", "-C", filepath.Join("..", ".."), "build-static", "BIN="+bin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("make build-static: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// copyTree copies the regular files under src to dst.
+func copyTree(b *testing.B, src, dst string) {
+	b.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		b.Fatalf("copy %s: %v", src, err)
+	}
+}
+
+// provinceFixture copies the shipped configuration (config/ and
+// schedules/, the layout its relative paths expect) into a temporary
+// folder, so that the database and the outbox folder land there and
+// nothing under the repository is written. It returns the copied
+// configuration file and the configuration.
+func provinceFixture(b *testing.B) (string, *config.Config) {
+	b.Helper()
+	root := b.TempDir()
+	copyTree(b, filepath.Join("..", "..", "config"), filepath.Join(root, "config"))
+	copyTree(b, filepath.Join("..", "..", "schedules"), filepath.Join(root, "schedules"))
+	cfgFile := filepath.Join(root, "config", "nhachan.yaml")
+	cfg, diags := config.Load(cfgFile)
+	if diags.HasErrors() {
+		b.Fatalf("the shipped configuration does not load:\n%v", diags.Errors())
+	}
+	if cfg.Daemon.SMTP != nil {
+		b.Fatal("the shipped configuration has an SMTP server: the benchmark must not send mail to the network")
+	}
+	for _, p := range []string{cfg.Daemon.Database, cfg.Daemon.OutboxDir} {
+		if rel, err := filepath.Rel(root, p); err != nil || strings.HasPrefix(rel, "..") {
+			b.Fatalf("%s lies outside the temporary folder %s", p, root)
+		}
+	}
+	return cfgFile, cfg
+}
+
+// benchSimulate fills the database with history: the real engine, on a
+// virtual clock, from 1/1/2022 to yesterday (Vietnam), with the outbox
+// folder sender. The daemon then starts on a database a long-running
+// deployment would have.
+func benchSimulate(b *testing.B, bin, cfgFile, dbPath string) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	yesterday := vnToday().AddDays(-1)
+	cmd := exec.CommandContext(ctx, bin, "simulate", "--config", cfgFile, "--db", dbPath,
+		"--from", "2022-01-01", "--to", yesterday.String(), "--quiet")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("nhachan simulate: %v\n%s", err, out)
+	}
+	// The messages the simulation wrote are not needed.
+	if err := os.RemoveAll(filepath.Join(filepath.Dir(dbPath), "simulate-outbox")); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// countOccurrences is the size of the occurrences table.
+func countOccurrences(b *testing.B, dbPath string) int {
+	b.Helper()
+	db, err := sql.Open("sqlite3", "file:"+dbPath+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM occurrences`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// startupRun is what one start of the daemon measured.
+type startupRun struct {
+	toHealthy   time.Duration // exec to the first 200 of /healthz
+	toFirstTick time.Duration // exec to a /healthz that reports a tick
+	idleRSS     float64       // VmRSS after idling, MB
+	idleAnon    float64       // of which anonymous memory (RssAnon): heap, stacks, SQLite's cache
+	idleFile    float64       // of which file pages (RssFile): mostly the binary's code
+	peakRSS     float64       // VmHWM at the same moment, MB
+}
+
+// healthzState is the part of /healthz the benchmark reads.
+type healthzState struct {
+	Status   string     `json:"status"`
+	LastTick *time.Time `json:"last_tick"`
+}
+
+// getHealthz asks /healthz once; code 0 means no answer.
+func getHealthz(client *http.Client, url string) (int, healthzState) {
+	var h healthzState
+	resp, err := client.Get(url)
+	if err != nil {
+		return 0, h
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	_ = json.Unmarshal(body, &h)
+	return resp.StatusCode, h
+}
+
+// procStatusMB reads the memory lines of a running process's
+// /proc/PID/status (VmRSS, VmHWM, RssAnon, RssFile), in MB.
+func procStatusMB(pid int) (map[string]float64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		switch k {
+		case "VmRSS", "VmHWM", "RssAnon", "RssFile":
+		default:
+			continue
+		}
+		fields := strings.Fields(v) // "12345 kB"
+		if !ok || len(fields) != 2 || fields[1] != "kB" {
+			return nil, fmt.Errorf("/proc/%d/status: %s:%s", pid, k, v)
+		}
+		kb, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = kb / 1024
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"VmRSS", "VmHWM", "RssAnon", "RssFile"} {
+		if _, ok := out[k]; !ok {
+			return nil, fmt.Errorf("/proc/%d/status has no %s", pid, k)
+		}
+	}
+	return out, nil
+}
+
+// serveOnce starts `nhachan serve` on cfgFile, waits for /healthz to
+// answer 200, then for the first tick, idles, reads the memory and stops
+// the daemon with SIGTERM (it must exit 0 and log no error).
+func serveOnce(b *testing.B, bin, cfgFile string) startupRun {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args := []string{"serve", "--config", cfgFile, "--listen", "127.0.0.1:0"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--allow-root") // serve refuses root otherwise; CI runs as root
+	}
+	stderr := &lockedBuffer{}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stderr = stderr
+	cmd.WaitDelay = 5 * time.Second
+	done := make(chan struct{})
+	var waitErr error
+	fail := func(format string, a ...any) {
+		b.Helper()
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		b.Fatalf(format+"\nnhachan serve stderr:\n%s", append(a, tail(stderr.String(), 40))...)
+	}
+
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("start nhachan serve: %v", err)
+	}
+	go func() {
+		waitErr = cmd.Wait()
+		close(done)
+	}()
+	exited := func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}
+
+	// The listen address is in the log (port 0 picks a free one).
+	var healthz string
+	for healthz == "" {
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			var l logLine
+			if json.Unmarshal([]byte(line), &l) != nil {
+				continue
+			}
+			switch l.str("message") {
+			case "web pages, /healthz and /metrics":
+				healthz = l.str("listen") + "/healthz"
+			case "nhachan serve started":
+				if !strings.HasPrefix(l.str("mail"), "outbox ") {
+					fail("the daemon sends mail via %q, not to its outbox folder", l.str("mail"))
+				}
+			}
+		}
+		switch {
+		case healthz != "":
+		case exited():
+			fail("nhachan serve exited (%v) before listening", waitErr)
+		case time.Since(start) > time.Minute:
+			fail("nhachan serve did not listen within a minute")
+		default:
+			time.Sleep(time.Millisecond)
+		}
+	}
+
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	var run startupRun
+	for {
+		code, h := getHealthz(client, healthz)
+		if code == http.StatusOK {
+			run.toHealthy = time.Since(start)
+			if h.LastTick != nil {
+				run.toFirstTick = run.toHealthy
+			}
+			break
+		}
+		if exited() {
+			fail("nhachan serve exited (%v) before /healthz answered 200", waitErr)
+		}
+		if time.Since(start) > time.Minute {
+			fail("/healthz did not answer 200 within a minute (last status %d)", code)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for run.toFirstTick == 0 {
+		code, h := getHealthz(client, healthz)
+		if code == http.StatusOK && h.LastTick != nil {
+			run.toFirstTick = time.Since(start)
+			break
+		}
+		if exited() {
+			fail("nhachan serve exited (%v) before its first tick", waitErr)
+		}
+		if time.Since(start) > time.Minute {
+			fail("no first tick within a minute (/healthz status %d)", code)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	// Idle, then read the memory of a daemon that is healthy and has
+	// nothing to do.
+	time.Sleep(startupIdle)
+	if code, h := getHealthz(client, healthz); code != http.StatusOK {
+		fail("/healthz answered %d (%s) after idling", code, h.Status)
+	}
+	mem, err := procStatusMB(cmd.Process.Pid)
+	if err != nil {
+		fail("%v", err)
+	}
+	run.idleRSS, run.peakRSS = mem["VmRSS"], mem["VmHWM"]
+	run.idleAnon, run.idleFile = mem["RssAnon"], mem["RssFile"]
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		fail("SIGTERM: %v", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		fail("nhachan serve did not stop within 15 s of SIGTERM")
+	}
+	var ee *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &ee) {
+		b.Fatalf("nhachan serve: %v", waitErr)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		b.Fatalf("nhachan serve exited %d after SIGTERM:\n%s", code, tail(stderr.String(), 40))
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		var l logLine
+		if json.Unmarshal([]byte(line), &l) == nil && (l.str("level") == "error" || l.str("level") == "fatal") {
+			b.Fatalf("nhachan serve logged an error: %s\n%s", line, tail(stderr.String(), 40))
+		}
+	}
+	return run
+}
+
+// BenchmarkServeStartup_Province starts the daemon on the shipped
+// provincial configuration (its agencies and the 681 plan) over a database
+// holding the history of 1/1/2022 to yesterday. One untimed start first
+// does the day's work (today's reminders go to the outbox folder), as on
+// any day the daemon already ran; each measured iteration is then the
+// restart of a daemon with nothing due: exec → /healthz 200 (ms/start) →
+// first tick (ms/first-tick) → 2 s idle → VmRSS (MB-idle-RSS, the largest
+// of the iterations, split into MB-idle-anon and MB-idle-file) and VmHWM
+// (MB-peak-RSS) → SIGTERM. ns/op includes the
+// idle time and means nothing; run it with a fixed count, e.g.
+// -benchtime 5x.
+func BenchmarkServeStartup_Province(b *testing.B) {
+	if testing.Short() {
+		b.Skip("starts the real daemon")
+	}
+	bin := benchBinary(b, b.TempDir())
+	cfgFile, cfg := provinceFixture(b)
+	dbPath := cfg.Daemon.Database
+	benchSimulate(b, bin, cfgFile, dbPath)
+	serveOnce(b, bin, cfgFile) // today's tick, untimed
+	occurrences := countOccurrences(b, dbPath)
+
+	var sumStart, sumTick time.Duration
+	var idle, anon, file, peak float64
+	n := 0
+	for b.Loop() {
+		r := serveOnce(b, bin, cfgFile)
+		sumStart += r.toHealthy
+		sumTick += r.toFirstTick
+		if r.idleRSS > idle { // the iteration with the largest RSS, all its parts
+			idle, anon, file = r.idleRSS, r.idleAnon, r.idleFile
+		}
+		peak = max(peak, r.peakRSS)
+		n++
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(n) }
+	b.ReportMetric(ms(sumStart), "ms/start")
+	b.ReportMetric(ms(sumTick), "ms/first-tick")
+	b.ReportMetric(idle, "MB-idle-RSS")
+	b.ReportMetric(anon, "MB-idle-anon")
+	b.ReportMetric(file, "MB-idle-file")
+	b.ReportMetric(peak, "MB-peak-RSS")
+	b.ReportMetric(float64(len(cfg.Planner().Directory.Agencies())), "agencies")
+	b.ReportMetric(float64(occurrences), "occurrences")
+}
