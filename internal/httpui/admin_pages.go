@@ -198,12 +198,11 @@ func adminFacts(st notify.Setup, o sqlite.OccurrenceRow, c chip) []fact {
 // adminEvents is the timeline as events shows it, with the addresses, the
 // actors and every audit row.
 func adminEvents(st notify.Setup, tl sqlite.Timeline) []event {
-	names := newRecipientNames(st)
 	return timelineEvents(st, tl, timelineView{
 		text: adminText,
 		recipient: func(addr string) string {
 			to := adminText(addr)
-			if n, ok := names[strings.ToLower(strings.TrimSpace(addr))]; ok {
+			if n, ok := st.RecipientName(addr, tl.Occurrence.Deadline); ok {
 				to = adminText(n) + " <" + to + ">"
 			}
 			return to

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
 // Public pages may not show an e-mail address. Recipients are named by the
@@ -40,56 +41,12 @@ func mask(s string) string {
 	return addrLike.ReplaceAllLiteralString(s, maskedAddr)
 }
 
-// recipientNames maps lower-cased addresses to who they are, from the
-// configuration in force.
-type recipientNames map[string]string
-
-func newRecipientNames(s notify.Setup) recipientNames {
-	n := recipientNames{}
-	add := func(addr, name string) {
-		if k := strings.ToLower(strings.TrimSpace(addr)); k != "" {
-			if _, taken := n[k]; !taken {
-				n[k] = name
-			}
-		}
-	}
-	if s.Planner != nil && s.Planner.Directory != nil {
-		dir := s.Planner.Directory
-		for _, a := range dir.Agencies() {
-			for _, e := range a.Email {
-				add(e, a.Name)
-			}
-		}
-		for _, a := range dir.Agencies() {
-			if a.Head.Email != "" {
-				add(a.Head.Email, "Lãnh đạo "+a.Name)
-			}
-		}
-		for _, e := range s.FollowUpLeadership {
-			add(e, "Lãnh đạo "+agencyName(s, s.FollowUp, "cơ quan theo dõi"))
-		}
-		for _, e := range s.ProvincialLeadership {
-			add(e, "Lãnh đạo UBND tỉnh")
-		}
-	}
-	return n
-}
-
-// name says who an address is, never the address itself.
-func (n recipientNames) name(addr string) string {
-	if v, ok := n[strings.ToLower(strings.TrimSpace(addr))]; ok {
-		return mask(v)
+// recipientName says who an address is, never the address itself.
+func recipientName(st notify.Setup, addr string, on schedule.Date) string {
+	if n, ok := st.RecipientName(addr, on); ok {
+		return mask(n)
 	}
 	return "Người nhận khác (địa chỉ đã ẩn)"
-}
-
-func agencyName(s notify.Setup, id, fallback string) string {
-	if s.Planner != nil && s.Planner.Directory != nil {
-		if a, ok := s.Planner.Directory.Agency(id); ok {
-			return a.Name
-		}
-	}
-	return fallback
 }
 
 // stepLabel reads a step key aloud, as the mail itself does.

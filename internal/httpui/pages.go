@@ -193,10 +193,11 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 // named, never shown by address (see labels.go), and audit rows that repeat
 // a submission, waiver or extension already listed are left out.
 func events(st notify.Setup, tl sqlite.Timeline) []event {
-	names := newRecipientNames(st)
 	return timelineEvents(st, tl, timelineView{
-		text:      mask,
-		recipient: names.name,
+		text: mask,
+		recipient: func(addr string) string {
+			return recipientName(st, addr, tl.Occurrence.Deadline)
+		},
 	})
 }
 

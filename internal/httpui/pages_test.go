@@ -159,7 +159,7 @@ func TestOccurrencePage(t *testing.T) {
 			"Nhắc trước 7 ngày — thư nhắc hạn", "Người nhận: " + "&lt;script&gt;", "Đã gửi", "08:01 22/05/2026",
 			"Nhắc trước 7 ngày — bản sao thư nhắc hạn", "Người nhận: Lãnh đạo Sở Nội vụ",
 			"Máy chủ thư trả lời: 250 2.0.0 Ok: queued as [địa chỉ đã ẩn]",
-			"Thông báo quá hạn lần 1 — thông báo quá hạn", "Người nhận: Lãnh đạo &lt;script&gt;",
+			"Thông báo quá hạn lần 1 — thông báo quá hạn", "Người nhận: Giám đốc &lt;script&gt;",
 			"Người nhận: Người nhận khác (địa chỉ đã ẩn)", "Gửi không thành công",
 			"Lỗi gần nhất: 550 5.1.1 [địa chỉ đã ẩn] Recipient address rejected"}},
 		{"ontime", []string{"Đã nộp đúng hạn", "Ghi nhận đã nộp", "Ngày nộp: 18/03/2026", "Số, ký hiệu văn bản: 12/BC-STP",

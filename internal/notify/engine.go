@@ -546,11 +546,8 @@ func messageKey(g []sqlite.Notification) string {
 
 // compose builds the message for one recipient's rows.
 func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []sqlite.Notification) (*gomail.Msg, SentMessage, error) {
-	dir := s.Planner.Directory
 	to := email.Recipient{Addr: g[0].Recipient}
-	if a := dir.ByEmail(to.Addr); a != nil {
-		to.Name = a.Name
-	}
+	to.Name, _ = s.RecipientName(to.Addr, today)
 	m := email.Message{Key: messageKey(g), From: s.From, To: to, Kind: email.KindReminder, Date: now, Copy: true}
 	info := SentMessage{To: to.Addr}
 	for _, n := range g {

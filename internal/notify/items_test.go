@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"mime"
+	"net/mail"
 	"reflect"
 	"testing"
 
@@ -41,6 +43,78 @@ func TestRoleNames(t *testing.T) {
 	} {
 		if got := roleNames(dir, c.ids, c.on); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("roleNames(%v, %s) = %q, want %q", c.ids, c.on, got, c.want)
+		}
+	}
+}
+
+// Each letter is addressed to whom it reaches: the agency's mailbox to the
+// agency, its head's address to the head by title, the leadership
+// addresses to the leadership — never "Kính gửi: <the agency>" to a
+// director, nor a bare address.
+func TestLettersAddressTheirRecipient(t *testing.T) {
+	h := newHarness(t)
+	h.run("2027-06-01", "2027-06-28") // reminders, E1 on 22/6, E2 on 28/6
+	want := map[string]string{
+		"a@t.example":           "Cơ quan a",
+		"head-a@t.example":      "Thủ trưởng Cơ quan a",
+		"snv@t.example":         "Cơ quan snv",
+		"lanhdao-snv@t.example": "Lãnh đạo Cơ quan snv",
+		"vp@t.example":          "Cơ quan vp",
+	}
+	got := map[string]bool{}
+	dec := new(mime.WordDecoder)
+	for _, m := range h.sender.got {
+		to, err := dec.DecodeHeader(m.to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr, err := mail.ParseAddress(to)
+		if err != nil {
+			t.Fatalf("To %q: %v", to, err)
+		}
+		name, ok := want[addr.Address]
+		if !ok {
+			t.Errorf("unexpected recipient %s", addr)
+			continue
+		}
+		if addr.Name != name {
+			t.Errorf("To: %q for %s, want the name %q", addr.Name, addr.Address, name)
+		}
+		got[addr.Address] = true
+	}
+	for addr := range want {
+		if !got[addr] {
+			t.Errorf("%s got no letter", addr)
+		}
+	}
+
+	s := testSetup(t)
+	for addr, name := range map[string]string{
+		"HEAD-A@t.example":       "Thủ trưởng Cơ quan a",
+		"lanhdao-ubnd@t.example": "Lãnh đạo UBND tỉnh",
+		" a@t.example ":          "Cơ quan a",
+	} {
+		if got, ok := s.RecipientName(addr, d("2027-06-28")); !ok || got != name {
+			t.Errorf("RecipientName(%q) = %q, %v; want %q", addr, got, ok, name)
+		}
+	}
+	if got, ok := s.RecipientName("stranger@t.example", d("2027-06-28")); ok {
+		t.Errorf("RecipientName(stranger) = %q, want unknown", got)
+	}
+}
+
+func TestHeadName(t *testing.T) {
+	for _, c := range []struct {
+		title, name, short, want string
+	}{
+		{"Giám đốc Sở Tư pháp", "Sở Tư pháp tỉnh Ninh Thuận", "Sở Tư pháp", "Giám đốc Sở Tư pháp"},
+		{"Giám đốc", "Sở Tư pháp", "", "Giám đốc Sở Tư pháp"},
+		{"Chánh Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh", "Văn phòng UBND tỉnh", "Chánh Văn phòng UBND tỉnh"},
+		{"", "Sở Y tế", "", "Thủ trưởng Sở Y tế"},
+	} {
+		a := &model.Agency{Name: c.name, ShortName: c.short, Head: model.Head{Title: c.title}}
+		if got := headName(a); got != c.want {
+			t.Errorf("headName(%q of %q) = %q, want %q", c.title, c.name, got, c.want)
 		}
 	}
 }

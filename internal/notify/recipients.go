@@ -167,8 +167,53 @@ func (b *targets) head(a *model.Agency) { b.add(a.Head.Email, headName(a), WhyHe
 // headName is the head's title ("Giám đốc Sở Tư pháp"), or a formal
 // stand-in when the directory gives none.
 func headName(a *model.Agency) string {
-	if a.Head.Title != "" {
-		return a.Head.Title
+	t := strings.TrimSpace(a.Head.Title)
+	switch {
+	case t == "":
+		return "Thủ trưởng " + a.Name
+	case strings.Contains(t, a.Name) || (a.ShortName != "" && strings.Contains(t, a.ShortName)):
+		return t // "Giám đốc Sở Tư pháp"
+	default:
+		return t + " " + a.Name // "Giám đốc" of Sở Tư pháp
 	}
-	return "Thủ trưởng " + a.Name
+}
+
+// RecipientName says who addr is, as a letter addresses them ("Kính gửi:
+// …") and the web pages name them: an agency's mailbox is the agency, its
+// head's address the head's title, the follow-up and provincial leadership
+// addresses their leadership (Sở Nội vụ routed to the agency that answers
+// for it on day on). ok is false for an address the configuration does not
+// know.
+func (s Setup) RecipientName(addr string, on schedule.Date) (name string, ok bool) {
+	addr = strings.TrimSpace(addr)
+	if s.Planner == nil || s.Planner.Directory == nil || addr == "" {
+		return "", false
+	}
+	dir := s.Planner.Directory
+	if a := dir.ByEmail(addr); a != nil {
+		for _, e := range a.Email {
+			if strings.EqualFold(e, addr) {
+				return a.Name, true
+			}
+		}
+		return headName(a), true
+	}
+	has := func(list []string) bool {
+		for _, e := range list {
+			if strings.EqualFold(strings.TrimSpace(e), addr) {
+				return true
+			}
+		}
+		return false
+	}
+	if has(s.FollowUpLeadership) {
+		if a, found := dir.Agency(s.FollowUp); found {
+			return "Lãnh đạo " + Recipients{FollowUp: a}.On(dir, on).FollowUp.Name, true
+		}
+		return "Lãnh đạo cơ quan theo dõi", true
+	}
+	if has(s.ProvincialLeadership) {
+		return "Lãnh đạo UBND tỉnh", true
+	}
+	return "", false
 }
