@@ -92,6 +92,11 @@ type Message struct {
 	Kind    Kind
 	// Copy marks Sở Nội vụ's copy of mail sent to another agency.
 	Copy bool
+	// Oversight marks an escalation to someone who follows the duties up
+	// rather than answers for them (Sở Nội vụ's or the province's
+	// leadership, Văn phòng UBND tỉnh): it informs them and asks them to
+	// urge the agencies on, instead of asking them to submit.
+	Oversight bool
 	// Date is the send time shown in the Date header; under simulation it
 	// is the virtual clock's time.
 	Date  time.Time

@@ -28,7 +28,7 @@ var (
 		TaskID: "I.3", TaskText: "Báo cáo kết quả thực hiện kế hoạch cải cách hành chính quý I",
 		Product: "Báo cáo của Sở", Period: "Quý I/2026",
 		Due: schedule.NewDate(2026, 3, 31), EffectiveDue: schedule.NewDate(2026, 3, 31), DaysLeft: 7,
-		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 15/3/2021 của UBND tỉnh Ninh Thuận",
+		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
 		Agency:     "Sở Tư pháp", Lead: []string{"Sở Tư pháp"}, Coordinating: []string{"Sở Nội vụ", "Văn phòng UBND tỉnh"},
 	}
 	itemB = Item{
@@ -36,7 +36,7 @@ var (
 		TaskID: "II.5", TaskText: "Rà soát, đánh giá thủ tục hành chính thuộc thẩm quyền",
 		Product: "Kế hoạch rà soát", Period: "Năm 2026",
 		Due: schedule.NewDate(2026, 3, 28), EffectiveDue: schedule.NewDate(2026, 3, 30), DaysLeft: 6,
-		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 15/3/2021 của UBND tỉnh Ninh Thuận",
+		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
 		Agency:     "Sở Tư pháp", Lead: []string{"Sở Tư pháp"},
 		ConfirmURL: "https://nhachan.example/c/abc", ExtendURL: "https://nhachan.example/e/abc",
 	}
@@ -54,6 +54,18 @@ func escalation() Message {
 		Kind: KindEscalation, Date: tDate.AddDate(0, 0, 9), Items: []Item{late}}
 }
 
+// oversight is level 2 as Sở Nội vụ's leadership receives it: informed
+// and asked to urge the agency on, with no links to act in its stead.
+func oversight() Message {
+	m := escalation()
+	m.Key = "2026-04-09/lanhdao.snv@ninhthuan.example/escalation"
+	m.To = Recipient{Addr: "lanhdao.snv@ninhthuan.example", Name: "Lãnh đạo Sở Nội vụ"}
+	m.Oversight = true
+	m.Items[0].Step = "E2"
+	m.Items[0].ConfirmURL, m.Items[0].ExtendURL = "", ""
+	return m
+}
+
 func mustTemplates(t *testing.T) *Templates {
 	t.Helper()
 	tm, err := LoadTemplates("")
@@ -65,7 +77,7 @@ func mustTemplates(t *testing.T) *Templates {
 
 func TestRenderGolden(t *testing.T) {
 	tm := mustTemplates(t)
-	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation()} {
+	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight()} {
 		t.Run(name, func(t *testing.T) {
 			r, err := tm.Render(m)
 			if err != nil {

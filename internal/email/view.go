@@ -16,6 +16,8 @@ type View struct {
 	// Copy marks Sở Nội vụ's copy; Addressee is then the agency the
 	// original went to.
 	Copy bool
+	// Oversight: see Message.Oversight.
+	Oversight bool
 	// Addressee is the name after "Kính gửi:".
 	Addressee string
 	To        Recipient
@@ -93,8 +95,9 @@ const maxSubjectIDRunes = 60
 func newView(m Message) View {
 	v := View{
 		Kind: m.Kind,
-		Copy: m.Copy,
-		To:   m.To,
+		Copy:      m.Copy,
+		Oversight: m.Oversight,
+		To:        m.To,
 		Date: schedule.DateOf(m.Date.In(vnZone)),
 	}
 	var ids, agencies []string

@@ -550,6 +550,10 @@ func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today sche
 	to.Name, _ = s.RecipientName(to.Addr, today)
 	m := email.Message{Key: messageKey(g), From: s.From, To: to, Kind: email.KindReminder, Date: now, Copy: true}
 	info := SentMessage{To: to.Addr}
+	// The agency whose mailbox or head this is: it answers for the items
+	// owed by that agency, and only those carry its action links.
+	self := s.Planner.Directory.ByEmail(to.Addr)
+	answers, others := false, false
 	for _, n := range g {
 		if n.Kind == string(email.KindWeekly) {
 			items, err := e.weeklyItems(ctx, s, today)
@@ -588,11 +592,28 @@ func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today sche
 		if !strings.HasSuffix(n.Kind, "-copy") {
 			m.Copy = false
 		}
+		if o.AgencyID != "" {
+			if self != nil && self.ID == o.AgencyID {
+				answers = true
+			} else {
+				others = true
+				if !strings.HasSuffix(n.Kind, "-copy") {
+					// The links act for the agency: a coordinating agency or
+					// the leadership gets none (Sở Nội vụ's copy keeps them).
+					it.ConfirmURL, it.ExtendURL = "", ""
+				}
+			}
+		}
 		m.Items = append(m.Items, it)
 		info.Steps = append(info.Steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, n.Step))
 	}
 	if len(m.Items) == 0 {
 		return nil, info, nil
+	}
+	if m.Kind == email.KindEscalation && !m.Copy && others && !answers {
+		// Level 2 to the leadership or Văn phòng UBND tỉnh: they are
+		// informed and urge the agency on.
+		m.Oversight = true
 	}
 	r, err := s.Templates.Render(m)
 	if err != nil {

@@ -54,7 +54,7 @@ func TestHostileDirectoryAndScheduleTextCannotInject(t *testing.T) {
 				t.Errorf("header injection %q:\n%s", bad, head)
 			}
 		}
-		html := htmlPart(t, raw)
+		html := bodyPart(t, raw, "text/html")
 		if strings.Contains(html, "<script>") || !strings.Contains(html, "&lt;script&gt;") {
 			t.Errorf("markup not escaped in the HTML part")
 		}
@@ -66,8 +66,9 @@ func TestHostileDirectoryAndScheduleTextCannotInject(t *testing.T) {
 	}
 }
 
-// htmlPart decodes the text/html part of a raw message.
-func htmlPart(t *testing.T, raw []byte) string {
+// bodyPart decodes the part of a raw message of the media type (text/html,
+// text/plain).
+func bodyPart(t *testing.T, raw []byte, mediaType string) string {
 	t.Helper()
 	m, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -81,9 +82,9 @@ func htmlPart(t *testing.T, raw []byte) string {
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			t.Fatalf("no text/html part: %v", err)
+			t.Fatalf("no %s part: %v", mediaType, err)
 		}
-		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+		if strings.HasPrefix(p.Header.Get("Content-Type"), mediaType) {
 			b, err := io.ReadAll(p) // multipart decodes quoted-printable
 			if err != nil {
 				t.Fatal(err)

@@ -1,9 +1,12 @@
 package notify
 
 import (
+	"bytes"
+	"fmt"
 	"mime"
 	"net/mail"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ninhthuan/nhachan/internal/model"
@@ -115,6 +118,71 @@ func TestHeadName(t *testing.T) {
 		a := &model.Agency{Name: c.name, ShortName: c.short, Head: model.Head{Title: c.title}}
 		if got := headName(a); got != c.want {
 			t.Errorf("headName(%q of %q) = %q, want %q", c.title, c.name, got, c.want)
+		}
+	}
+}
+
+// Level 2 informs the leadership and Văn phòng UBND tỉnh and asks them to
+// urge the agency on; it does not ask them to submit, and the links that
+// act for the agency ("Xác nhận đã nộp", "Xin gia hạn") reach only the
+// agency's own addresses and Sở Nội vụ's copy.
+func TestLevel2InformsTheLeadership(t *testing.T) {
+	h := newHarness(t)
+	rs := &rawSender{}
+	h.eng.Sender = rs
+	s := testSetup(t)
+	s.Links = func(occ int64, agency string, _ schedule.Date) (string, string) {
+		return fmt.Sprintf("https://t.example/xac-nhan/%d/%s", occ, agency), fmt.Sprintf("https://t.example/gia-han/%d/%s", occ, agency)
+	}
+	h.eng.Swap(s)
+	h.run("2027-06-28", "2027-06-28") // E2 of T1 and T3
+	const ask = "Đề nghị Quý cơ quan khẩn trương hoàn thành"
+	informs := func(to string) string {
+		return "Hệ thống nhắc hạn trân trọng thông báo để " + to + " biết, theo dõi và đôn đốc cơ quan thực hiện khẩn trương hoàn thành."
+	}
+	want := map[string]struct {
+		oversight string // the closing sentence, "" for the request to submit
+		links     bool
+	}{
+		"a@t.example":           {"", true}, // the overdue notice it never had (E1)
+		"head-a@t.example":      {"", true},
+		"snv@t.example":         {"", true}, // the copy
+		"lanhdao-snv@t.example": {informs("Lãnh đạo Cơ quan snv"), false},
+		"vp@t.example":          {informs("Cơ quan vp"), false},
+	}
+	seen := map[string]bool{}
+	for _, raw := range rs.raw {
+		m, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr, err := mail.ParseAddress(m.Header.Get("To"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, ok := want[addr.Address]
+		if !ok {
+			t.Errorf("unexpected recipient %s", addr.Address)
+			continue
+		}
+		seen[addr.Address] = true
+		for _, mt := range []string{"text/plain", "text/html"} {
+			body := bodyPart(t, raw, mt)
+			if w.oversight != "" {
+				if !strings.Contains(body, w.oversight) || strings.Contains(body, ask) {
+					t.Errorf("%s (%s) is not informed and asked to urge the agency on:\n%s", addr.Address, mt, body)
+				}
+			} else if !strings.Contains(body, ask) && !strings.Contains(body, "Bản sao") {
+				t.Errorf("%s (%s) is not asked to submit:\n%s", addr.Address, mt, body)
+			}
+			if has := strings.Contains(body, "https://t.example/xac-nhan/"); has != w.links {
+				t.Errorf("%s (%s): links %v, want %v", addr.Address, mt, has, w.links)
+			}
+		}
+	}
+	for a := range want {
+		if !seen[a] {
+			t.Errorf("%s got no letter on 28/6", a)
 		}
 	}
 }
