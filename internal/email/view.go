@@ -94,11 +94,11 @@ const maxSubjectIDRunes = 60
 // newView prepares a sanitized message for the templates.
 func newView(m Message) View {
 	v := View{
-		Kind: m.Kind,
+		Kind:      m.Kind,
 		Copy:      m.Copy,
 		Oversight: m.Oversight,
 		To:        m.To,
-		Date: schedule.DateOf(m.Date.In(vnZone)),
+		Date:      schedule.DateOf(m.Date.In(vnZone)),
 	}
 	var ids, agencies []string
 	seenID, seenAgency := map[string]bool{}, map[string]bool{}
