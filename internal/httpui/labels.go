@@ -67,6 +67,15 @@ func stepLabel(step string) string {
 	return mask(step)
 }
 
+// label reads a stored code aloud from labels; an unknown code is shown
+// masked, as stored.
+func label(labels map[string]string, code string) string {
+	if l, ok := labels[code]; ok {
+		return l
+	}
+	return mask(code)
+}
+
 var kindLabels = map[string]string{
 	"reminder":        "thư nhắc hạn",
 	"reminder-copy":   "bản sao thư nhắc hạn",
@@ -75,12 +84,7 @@ var kindLabels = map[string]string{
 	"digest":          "thư tổng hợp",
 }
 
-func kindLabel(k string) string {
-	if v, ok := kindLabels[k]; ok {
-		return v
-	}
-	return mask(k)
-}
+func kindLabel(k string) string { return label(kindLabels, k) }
 
 var mailStateLabels = map[string]string{
 	"pending":   "Chờ gửi",
@@ -90,12 +94,7 @@ var mailStateLabels = map[string]string{
 	"cancelled": "Đã hủy (không cần gửi)",
 }
 
-func mailStateLabel(s string) string {
-	if v, ok := mailStateLabels[s]; ok {
-		return v
-	}
-	return mask(s)
-}
+func mailStateLabel(s string) string { return label(mailStateLabels, s) }
 
 var viaLabels = map[string]string{
 	"cli":    "dòng lệnh quản trị",
@@ -104,12 +103,7 @@ var viaLabels = map[string]string{
 	"import": "nhập từ tệp",
 }
 
-func viaLabel(v string) string {
-	if l, ok := viaLabels[v]; ok {
-		return l
-	}
-	return mask(v)
-}
+func viaLabel(v string) string { return label(viaLabels, v) }
 
 var auditLabels = map[string]string{
 	"occurrence.submitted":   "Ghi nhận đã nộp",
@@ -122,12 +116,7 @@ var auditLabels = map[string]string{
 	"occurrence.reopened":             "Mở lại nghĩa vụ",
 }
 
-func auditLabel(a string) string {
-	if l, ok := auditLabels[a]; ok {
-		return l
-	}
-	return mask(a)
-}
+func auditLabel(a string) string { return label(auditLabels, a) }
 
 // clockText shows an instant in Vietnam, the way officials write it.
 func clockText(t time.Time, loc *time.Location) string {
