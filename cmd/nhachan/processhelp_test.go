@@ -71,7 +71,7 @@ func nhachanBinary(t *testing.T) string {
 
 // pollUntil calls cond every 50 ms until it returns true or the deadline
 // passes; then it fails the test with what it was waiting for.
-func pollUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func pollUntil(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -113,7 +113,7 @@ func (l logLine) str(k string) string {
 
 // proc is a running nhachan process.
 type proc struct {
-	t       *testing.T
+	t       testing.TB
 	name    string
 	cmd     *exec.Cmd
 	stdout  *lockedBuffer
@@ -140,7 +140,7 @@ func startProc(t *testing.T, name string, timeout time.Duration, args ...string)
 // launch starts the command that build makes for a context bounded by
 // timeout, collects its output, reaps it, and kills it at cleanup if it
 // still runs.
-func launch(t *testing.T, name string, timeout time.Duration, build func(context.Context) *exec.Cmd) *proc {
+func launch(t testing.TB, name string, timeout time.Duration, build func(context.Context) *exec.Cmd) *proc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	p := &proc{t: t, name: name, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}

@@ -13,7 +13,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,7 +21,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -210,52 +208,24 @@ func procStatusMB(pid int) (map[string]float64, error) {
 // the daemon with SIGTERM (it must exit 0 and log no error).
 func serveOnce(b *testing.B, bin, cfgFile string) startupRun {
 	b.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	args := []string{"serve", "--config", cfgFile, "--listen", "127.0.0.1:0"}
 	if os.Geteuid() == 0 {
 		args = append(args, "--allow-root") // serve refuses root otherwise; CI runs as root
 	}
-	stderr := &lockedBuffer{}
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stderr = stderr
-	cmd.WaitDelay = 5 * time.Second
-	done := make(chan struct{})
-	var waitErr error
+	p := launch(b, "serve", 2*time.Minute, func(ctx context.Context) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.WaitDelay = 5 * time.Second
+		return cmd
+	})
 	fail := func(format string, a ...any) {
 		b.Helper()
-		if cmd.Process != nil {
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		b.Fatalf(format+"\nnhachan serve stderr:\n%s", append(a, tail(stderr.String(), 40))...)
+		b.Fatalf(format+"\nnhachan serve stderr:\n%s", append(a, tail(p.stderr.String(), 40))...)
 	}
-
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		b.Fatalf("start nhachan serve: %v", err)
-	}
-	go func() {
-		waitErr = cmd.Wait()
-		close(done)
-	}()
-	exited := func() bool {
-		select {
-		case <-done:
-			return true
-		default:
-			return false
-		}
-	}
-
-	// The listen address is in the log (port 0 picks a free one).
+	// The listen address is in the log (port 0 picks a free one); polled
+	// every millisecond, as the start-up is what is measured.
 	var healthz string
 	for healthz == "" {
-		for _, line := range strings.Split(stderr.String(), "\n") {
-			var l logLine
-			if json.Unmarshal([]byte(line), &l) != nil {
-				continue
-			}
+		for _, l := range p.logs() {
 			switch l.str("message") {
 			case "web pages, /healthz and /metrics":
 				healthz = l.str("listen") + "/healthz"
@@ -267,9 +237,9 @@ func serveOnce(b *testing.B, bin, cfgFile string) startupRun {
 		}
 		switch {
 		case healthz != "":
-		case exited():
-			fail("nhachan serve exited (%v) before listening", waitErr)
-		case time.Since(start) > time.Minute:
+		case p.exited():
+			fail("nhachan serve exited (%v) before listening", p.waitErr)
+		case time.Since(p.started) > time.Minute:
 			fail("nhachan serve did not listen within a minute")
 		default:
 			time.Sleep(time.Millisecond)
@@ -278,36 +248,24 @@ func serveOnce(b *testing.B, bin, cfgFile string) startupRun {
 
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	var run startupRun
-	for {
-		code, h := getHealthz(client, healthz)
-		if code == http.StatusOK {
-			run.toHealthy = time.Since(start)
-			if h.LastTick != nil {
-				run.toFirstTick = run.toHealthy
-			}
-			break
-		}
-		if exited() {
-			fail("nhachan serve exited (%v) before /healthz answered 200", waitErr)
-		}
-		if time.Since(start) > time.Minute {
-			fail("/healthz did not answer 200 within a minute (last status %d)", code)
-		}
-		time.Sleep(time.Millisecond)
-	}
 	for run.toFirstTick == 0 {
 		code, h := getHealthz(client, healthz)
-		if code == http.StatusOK && h.LastTick != nil {
-			run.toFirstTick = time.Since(start)
-			break
+		if code == http.StatusOK {
+			if run.toHealthy == 0 {
+				run.toHealthy = time.Since(p.started)
+			}
+			if h.LastTick != nil {
+				run.toFirstTick = time.Since(p.started)
+				break
+			}
 		}
-		if exited() {
-			fail("nhachan serve exited (%v) before its first tick", waitErr)
+		if p.exited() {
+			fail("nhachan serve exited (%v) before its first tick", p.waitErr)
 		}
-		if time.Since(start) > time.Minute {
-			fail("no first tick within a minute (/healthz status %d)", code)
+		if time.Since(p.started) > time.Minute {
+			fail("no healthy first tick within a minute (/healthz status %d)", code)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(time.Millisecond)
 	}
 
 	// Idle, then read the memory of a daemon that is healthy and has
@@ -316,32 +274,17 @@ func serveOnce(b *testing.B, bin, cfgFile string) startupRun {
 	if code, h := getHealthz(client, healthz); code != http.StatusOK {
 		fail("/healthz answered %d (%s) after idling", code, h.Status)
 	}
-	mem, err := procStatusMB(cmd.Process.Pid)
+	mem, err := procStatusMB(p.cmd.Process.Pid)
 	if err != nil {
 		fail("%v", err)
 	}
 	run.idleRSS, run.peakRSS = mem["VmRSS"], mem["VmHWM"]
 	run.idleAnon, run.idleFile = mem["RssAnon"], mem["RssFile"]
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		fail("SIGTERM: %v", err)
-	}
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		fail("nhachan serve did not stop within 15 s of SIGTERM")
-	}
-	var ee *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &ee) {
-		b.Fatalf("nhachan serve: %v", waitErr)
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 0 {
-		b.Fatalf("nhachan serve exited %d after SIGTERM:\n%s", code, tail(stderr.String(), 40))
-	}
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		var l logLine
-		if json.Unmarshal([]byte(line), &l) == nil && (l.str("level") == "error" || l.str("level") == "fatal") {
-			b.Fatalf("nhachan serve logged an error: %s\n%s", line, tail(stderr.String(), 40))
+	p.stop()
+	for _, l := range p.logs() {
+		if lv := l.str("level"); lv == "error" || lv == "fatal" {
+			fail("nhachan serve logged an error: %v", l)
 		}
 	}
 	return run
