@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -59,11 +60,11 @@ func TestSecondServeExitsFast(t *testing.T) {
 	delivered := messageCount(t, mp)
 	t.Logf("first daemon delivered %d messages", delivered)
 
+	// The first daemon's tick ends after the last delivery with a
+	// checkpoint that writes the database: the files are compared from
+	// the moment they stay unchanged for longer than a tick (1 s).
 	files := []string{c.DB, c.DB + "-wal"}
-	before := map[string]string{}
-	for _, f := range files {
-		before[f] = fileStamp(t, f)
-	}
+	before := stableStamps(t, files, 1500*time.Millisecond, 30*time.Second)
 
 	second := startProc(t, "serve#2", 30*time.Second, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 	code := second.wait(10 * time.Second)
@@ -94,6 +95,32 @@ func TestSecondServeExitsFast(t *testing.T) {
 		t.Errorf("Mailpit holds %d messages after the second serve, want %d", n, delivered)
 	}
 	first.stop()
+}
+
+// stableStamps waits until the files' stamps (fileStamp) stay the same for
+// quiet, and returns them.
+func stableStamps(t *testing.T, files []string, quiet, timeout time.Duration) map[string]string {
+	t.Helper()
+	read := func() map[string]string {
+		m := map[string]string{}
+		for _, f := range files {
+			m[f] = fileStamp(t, f)
+		}
+		return m
+	}
+	last, since := read(), time.Now()
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		cur := read()
+		if !maps.Equal(cur, last) {
+			last, since = cur, time.Now()
+			continue
+		}
+		if time.Since(since) >= quiet {
+			return cur
+		}
+	}
+	t.Fatalf("%v kept changing for %s", files, timeout)
+	return nil
 }
 
 // crashAgenciesPerKill sizes the crash test's directory so that delivery
