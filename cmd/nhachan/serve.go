@@ -34,6 +34,7 @@ func cmdServe(e env, args []string) error {
 	listen := fs.String("listen", "127.0.0.1:8080", "address of the web pages, /healthz and /metrics (empty: none)")
 	publicURL := fs.String("public-url", "", "base URL of links in mail (overrides the configuration)")
 	allowRoot := fs.Bool("allow-root", false, "run even as root (refused otherwise)")
+	localProxy := fs.Bool("behind-local-proxy", false, "the web pages are reached through a reverse proxy on this machine that appends the client's address to X-Forwarded-For: rate limits then apply per client, not to the proxy as a whole")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -140,7 +141,8 @@ func cmdServe(e env, args []string) error {
 			RequestExtension: func(ctx context.Context, id int64, agency string, until schedule.Date, why string) error {
 				return store.RequestExtension(ctx, id, "link:"+agency, until, why)
 			},
-			Log: log.With().Str("component", "http").Logger()}
+			TrustLocalProxy: *localProxy,
+			Log:             log.With().Str("component", "http").Logger()}
 		for _, a := range cfg.Daemon.Admins {
 			ui.Admins = append(ui.Admins, httpui.Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 		}

@@ -123,7 +123,7 @@ func (a *adminArea) current(r *http.Request) (adminSession, bool) {
 		err = errors.New("session user is no longer an admin")
 	}
 	if err != nil {
-		a.s.Log.Info().Err(err).Str("path", r.URL.Path).Str("client", clientKey(r)).Msg("admin: session refused")
+		a.s.Log.Info().Err(err).Str("path", r.URL.Path).Str("client", a.s.clientKey(r)).Msg("admin: session refused")
 		return adminSession{}, false
 	}
 	return sess, true
@@ -279,7 +279,7 @@ func (a *adminArea) showLogin(w http.ResponseWriter, r *http.Request, code int, 
 // that a flood costs no bcrypt work; an unknown user is compared against a
 // dummy hash, so that it takes as long as a wrong password.
 func (a *adminArea) login(w http.ResponseWriter, r *http.Request) {
-	client := clientKey(r)
+	client := a.s.clientKey(r)
 	if ok, wait := a.limit.allow(client, a.s.Now()); !ok {
 		a.s.Log.Warn().Str("client", client).Msg("admin: login rate limit")
 		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))

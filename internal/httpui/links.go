@@ -110,16 +110,16 @@ func (s *Server) linkRoutes(mux *http.ServeMux) {
 func (s *Server) guardLinkPOST(cop *http.CrossOriginProtection, lim *rateLimiter, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := cop.Check(r); err != nil && !s.fromPublicOrigin(r) {
-			s.Log.Warn().Err(err).Str("client", clientKey(r)).Str("route", linkRoute(r)).
+			s.Log.Warn().Err(err).Str("client", s.clientKey(r)).Str("route", linkRoute(r)).
 				Str("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")).Msg("cross-site POST refused")
 			s.errorPage(w, r, http.StatusForbidden, "Yêu cầu bị từ chối",
 				"Biểu mẫu xác nhận chỉ được gửi từ chính trang xác nhận của Hệ thống nhắc hạn, không từ một trang web khác. "+
 					"Xin mở lại liên kết trong thư nhắc và gửi biểu mẫu trên trang đó. Không có gì được ghi nhận.")
 			return
 		}
-		if ok, wait := lim.allow(clientKey(r), s.Now()); !ok {
+		if ok, wait := lim.allow(s.clientKey(r), s.Now()); !ok {
 			secs := retrySeconds(wait)
-			s.Log.Warn().Str("client", clientKey(r)).Str("route", linkRoute(r)).Msg("signed-link POST rate-limited")
+			s.Log.Warn().Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Msg("signed-link POST rate-limited")
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.errorPage(w, r, http.StatusTooManyRequests, "Quá nhiều yêu cầu",
 				fmt.Sprintf("Máy của bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Xin đợi khoảng %d giây rồi thử lại. "+
@@ -188,7 +188,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 		return t, false
 	}
 	if c.Action != want {
-		s.Log.Warn().Str("client", clientKey(r)).Str("route", linkRoute(r)).Str("action", string(c.Action)).
+		s.Log.Warn().Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Str("action", string(c.Action)).
 			Msg("signed link used for another action")
 		s.errorPage(w, r, http.StatusForbidden, "Liên kết không dùng cho trang này",
 			"Liên kết này là liên kết «"+actionLabel(c.Action)+"», không phải «"+actionLabel(want)+"». "+
@@ -208,7 +208,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 	}
 	t.occ = t.tl.Occurrence
 	if !belongs(t.occ, c.Agency) {
-		s.Log.Warn().Str("client", clientKey(r)).Int64("occurrence", c.Occurrence).Str("agency", c.Agency).
+		s.Log.Warn().Str("client", s.clientKey(r)).Int64("occurrence", c.Occurrence).Str("agency", c.Agency).
 			Msg("signed link names an agency the occurrence does not belong to")
 		s.errorPage(w, r, http.StatusForbidden, "Liên kết không khớp cơ quan",
 			"Liên kết này được gửi cho một cơ quan khác với cơ quan thực hiện nghĩa vụ. Xin liên hệ "+t.contact+
@@ -232,7 +232,7 @@ func belongs(o sqlite.OccurrenceRow, agency string) bool {
 // linkRejected answers a token Verify refused: 410 for an expired one,
 // saying which link and until when, 403 for everything else.
 func (s *Server) linkRejected(w http.ResponseWriter, r *http.Request, t linkTarget, err error) {
-	s.Log.Warn().Err(err).Str("client", clientKey(r)).Str("route", linkRoute(r)).Msg("signed link rejected")
+	s.Log.Warn().Err(err).Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Msg("signed link rejected")
 	var exp *signlink.ExpiredError
 	switch {
 	case errors.As(err, &exp):

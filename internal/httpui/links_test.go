@@ -777,6 +777,38 @@ func TestLinkPostsRateLimited(t *testing.T) {
 	}
 }
 
+// Behind a reverse proxy on this machine (every request from 127.0.0.1),
+// the limit is per official with --behind-local-proxy (the address the
+// proxy appends to X-Forwarded-For) and shared by all without it.
+func TestLinkPostsRateLimitedBehindLocalProxy(t *testing.T) {
+	for _, trust := range []bool{true, false} {
+		lf := newLinkFixture(t)
+		lf.srv.TrustLocalProxy = trust
+		target := submitURL(lf.token("soon", "stp", signlink.ActionSubmit))
+		bad := submitForm("", "") // a 400 that changes nothing
+		from := func(client string) int {
+			res, _ := lf.linkRequest(http.MethodPost, target, bad, "127.0.0.1:40000",
+				map[string]string{"X-Forwarded-For": "198.51.100.99, " + client})
+			return res.StatusCode
+		}
+		for i := range linkPostBurst {
+			if code := from("203.0.113.1"); code != http.StatusBadRequest {
+				t.Fatalf("trust %v: POST %d = %d, want 400", trust, i+1, code)
+			}
+		}
+		if code := from("203.0.113.1"); code != http.StatusTooManyRequests {
+			t.Errorf("trust %v: the same official after the burst = %d, want 429", trust, code)
+		}
+		want := http.StatusBadRequest // another official has a bucket of their own
+		if !trust {
+			want = http.StatusTooManyRequests // everybody is the proxy
+		}
+		if code := from("203.0.113.2"); code != want {
+			t.Errorf("trust %v: another official = %d, want %d", trust, code, want)
+		}
+	}
+}
+
 // Hostile task and agency names are escaped on every link page, and no
 // page shows an e-mail address.
 func TestLinkPagesEscapeAndHideAddresses(t *testing.T) {

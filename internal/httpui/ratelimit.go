@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 )
@@ -99,14 +100,22 @@ func (l *rateLimiter) size() int {
 
 // clientKey names the client of r for rate limiting: the host of
 // RemoteAddr, an IPv6 address reduced to its /64 (one subscriber usually
-// holds a whole /64). Forwarding headers are not trusted: anyone can set
-// them. Behind a reverse proxy every client shares the proxy's address,
-// which makes the limit global rather than per client — stricter, never
-// looser.
-func clientKey(r *http.Request) string {
+// holds a whole /64). With TrustLocalProxy, a request from a loopback peer
+// (the reverse proxy on this machine) is the last address of
+// X-Forwarded-For, the one the proxy appended: the ones before it are the
+// client's own words. Otherwise forwarding headers are ignored, since
+// anyone can send them, and behind a proxy every client shares the proxy's
+// address, which makes the limit global rather than per client —
+// stricter, never looser.
+func (s *Server) clientKey(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
+	}
+	if s.TrustLocalProxy && peerIsLoopback(r) {
+		if f := forwardedFor(r); f != "" {
+			host = f
+		}
 	}
 	a, err := netip.ParseAddr(host)
 	if err != nil {
@@ -119,6 +128,24 @@ func clientKey(r *http.Request) string {
 		}
 	}
 	return a.String()
+}
+
+// forwardedFor is the last address of r's X-Forwarded-For headers, "" when
+// there is none or it is not an IP address.
+func forwardedFor(r *http.Request) string {
+	vs := r.Header.Values("X-Forwarded-For")
+	if len(vs) == 0 {
+		return ""
+	}
+	last := vs[len(vs)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	last = strings.TrimSpace(last)
+	if _, err := netip.ParseAddr(last); err != nil {
+		return ""
+	}
+	return last
 }
 
 // retrySeconds is a Retry-After value: whole seconds, at least one.

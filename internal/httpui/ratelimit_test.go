@@ -102,8 +102,43 @@ func TestClientKey(t *testing.T) {
 	} {
 		r := httptest.NewRequest("POST", "/", nil)
 		r.RemoteAddr = remote
-		if got := clientKey(r); got != want {
+		r.Header.Set("X-Forwarded-For", "203.0.113.7") // ignored without TrustLocalProxy
+		if got := (&Server{}).clientKey(r); got != want {
 			t.Errorf("clientKey(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}
+
+// With TrustLocalProxy, behind a reverse proxy on this machine the client
+// is the address the proxy appended to X-Forwarded-For; what the client
+// wrote before it, and the header from any other peer, count for nothing.
+// Without it the header is ignored even from loopback: a proxy that passes
+// the client's header on unchanged would let anyone choose their bucket.
+func TestClientKeyBehindLocalProxy(t *testing.T) {
+	trusting := &Server{TrustLocalProxy: true}
+	for _, c := range []struct {
+		remote string
+		xff    []string
+		want   string
+	}{
+		{"127.0.0.1:5000", []string{"203.0.113.7"}, "203.0.113.7"},
+		{"127.0.0.1:5000", []string{"198.51.100.1, 203.0.113.7"}, "203.0.113.7"}, // the first is the client's claim
+		{"127.0.0.1:5000", []string{"198.51.100.1", "203.0.113.8"}, "203.0.113.8"},
+		{"[::1]:5000", []string{"2001:db8:1:2::9"}, "2001:db8:1:2::/64"},
+		{"127.0.0.1:5000", []string{"203.0.113.7, not-an-ip"}, "127.0.0.1"},
+		{"127.0.0.1:5000", nil, "127.0.0.1"},
+		{"192.0.2.1:1234", []string{"203.0.113.7"}, "192.0.2.1"}, // not a local proxy: ignored
+	} {
+		r := httptest.NewRequest("POST", "/", nil)
+		r.RemoteAddr = c.remote
+		for _, v := range c.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := trusting.clientKey(r); got != c.want {
+			t.Errorf("clientKey(%s, X-Forwarded-For %q) = %q, want %q", c.remote, c.xff, got, c.want)
+		}
+		if got := (&Server{}).clientKey(r); c.remote == "127.0.0.1:5000" && got != "127.0.0.1" {
+			t.Errorf("without TrustLocalProxy clientKey(%s, X-Forwarded-For %q) = %q, want the proxy's address", c.remote, c.xff, got)
 		}
 	}
 }

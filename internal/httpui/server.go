@@ -59,6 +59,11 @@ type Server struct {
 	// bytes). Empty: a random key is drawn at start, and every admin
 	// session ends when the daemon restarts.
 	SessionKey []byte
+	// TrustLocalProxy: requests from a loopback peer come through a reverse
+	// proxy on this machine that appends the client's address to
+	// X-Forwarded-For, so rate limits key on that address (clientKey).
+	// False: forwarding headers are ignored for rate limits.
+	TrustLocalProxy bool
 
 	once    sync.Once
 	handler http.Handler
