@@ -136,18 +136,21 @@ func cmdServe(e env, args []string) error {
 		if err != nil {
 			return err
 		}
+		sessionKey, err := adminSessionKey(cfg)
+		if err != nil {
+			return err
+		}
 		ui := &httpui.Server{Store: store, Setup: eng.Setup, Now: e.now, Metrics: metrics, Links: signer,
 			Health: func() httpui.Health { return health.snapshot(eng.LastTick()) },
 			RequestExtension: func(ctx context.Context, id int64, agency string, until schedule.Date, why string) error {
 				return store.RequestExtension(ctx, id, "link:"+agency, until, why)
 			},
 			TrustLocalProxy: *localProxy,
+			SessionKey:      sessionKey,
 			Log:             log.With().Str("component", "http").Logger()}
 		for _, a := range cfg.Daemon.Admins {
 			ui.Admins = append(ui.Admins, httpui.Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 		}
-		// No SessionKey: httpui makes a random one, so admin sessions end
-		// at a restart (a config key for a fixed one can come later).
 		srv := httpui.NewHTTPServer(*listen, ui.Handler())
 		ln, err := net.Listen("tcp", *listen)
 		if err != nil {

@@ -95,6 +95,22 @@ func buildSigner(cfg *config.Config) (*signlink.Signer, error) {
 	return signlink.NewSigner(cur, prev...)
 }
 
+// adminSessionKey is the key of the web admin sessions: derived from the
+// links key when links.key_file is set, so that sessions outlive a restart
+// and rotate with that key; nil otherwise (httpui then draws a random key
+// at start, and sessions end with the process).
+func adminSessionKey(cfg *config.Config) ([]byte, error) {
+	d := cfg.Daemon
+	if d.LinkKeyFile == "" {
+		return nil, nil
+	}
+	k, err := signlink.KeyFromFile(credentialFile(cfg, d.LinkKeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("links.key_file: %w", err)
+	}
+	return k.Derive("nhachan/admin-session/v1"), nil
+}
+
 // buildSender returns the SMTP sender when a server is configured (or given
 // with --smtp), else the outbox folder writer (outbox, or the configured
 // folder when outbox is "").

@@ -62,7 +62,6 @@ type adminArea struct {
 	admins []Admin
 	limit  *rateLimiter
 	cop    *http.CrossOriginProtection
-	logout revocations
 
 	dummyOnce sync.Once
 	dummy     []byte // a bcrypt hash to compare against for unknown users
@@ -116,8 +115,13 @@ func (a *adminArea) current(r *http.Request) (adminSession, bool) {
 		return adminSession{}, false
 	}
 	sess, err := a.keys.parse(c.Value, a.s.Now())
-	if err == nil && a.logout.revoked(sess.ID) {
-		err = errSessionRevoked
+	if err == nil {
+		// Fail closed: a session whose logout cannot be checked is refused.
+		if revoked, rerr := a.s.Store.SessionRevoked(r.Context(), sess.ID); rerr != nil {
+			err = rerr
+		} else if revoked {
+			err = errSessionRevoked
+		}
 	}
 	if err == nil && a.admin(sess.User) == nil {
 		err = errors.New("session user is no longer an admin")
@@ -358,7 +362,15 @@ func (a *adminArea) dummyHash() []byte {
 
 // logoutAction ends the session: the cookie is cleared and its id revoked.
 func (a *adminArea) logoutAction(w http.ResponseWriter, r *http.Request, sess adminSession) {
-	a.logout.revoke(sess.ID, sess.Expires, a.s.Now())
+	if err := a.s.Store.RevokeSession(r.Context(), sess.ID, sess.Expires); err != nil {
+		// The cookie is still cleared, but a copy of it would stay valid:
+		// say so rather than pretend.
+		a.s.Log.Error().Err(err).Str("user", sess.User).Msg("admin: logout not recorded")
+		setAdminCookie(w, r, sessionCookieName(r), "", -1)
+		a.error(w, r, http.StatusServiceUnavailable, "Chưa ghi nhận được việc đăng xuất",
+			"Hệ thống chưa ghi được việc đăng xuất vào cơ sở dữ liệu. Trình duyệt này đã xóa phiên đăng nhập; xin thử đăng xuất lại sau ít phút hoặc báo quản trị hệ thống.")
+		return
+	}
 	setAdminCookie(w, r, sessionCookieName(r), "", -1)
 	a.s.Log.Info().Str("user", sess.User).Msg("admin: logged out")
 	http.Redirect(w, r, adminLogin, http.StatusSeeOther)

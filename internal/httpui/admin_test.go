@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
@@ -354,6 +356,20 @@ func TestAdminLogout(t *testing.T) {
 	b.login("an")
 	if b.sessionCookie() == stolen {
 		t.Error("a new login reused the session")
+	}
+
+	// The daemon restarts: a new server with the same session key (derived
+	// from the links key) and the same database. The live session goes on;
+	// the logged-out one stays refused.
+	old := f.srv
+	f.srv = &Server{Store: old.Store, Setup: old.Setup, Now: old.Now, Health: old.Health, Log: zerolog.Nop(),
+		Admins: old.Admins, SessionKey: testSessionKey}
+	f.h = f.srv.Handler()
+	if res, _ := b.get(adminRoot); res.StatusCode != http.StatusOK {
+		t.Errorf("the live session after a restart = %d, want 200", res.StatusCode)
+	}
+	if res, _ := c.get(adminRoot); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the logged-out cookie after a restart = %d, want a redirect to the login", res.StatusCode)
 	}
 }
 

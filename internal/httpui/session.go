@@ -13,7 +13,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -29,10 +28,9 @@ import (
 //
 // When SessionKey is not configured a random one is drawn at start: every
 // session then ends when the daemon restarts, and admins log in again.
-// Logging out revokes the session id in memory until the session would
-// have expired anyway; with a configured SessionKey a restart forgets the
-// revocations, and a cookie copied before the logout works again until its
-// expiry (at most sessionTTL).
+// Logging out records the session id in the database (admin_logouts) until
+// the session would have expired anyway, so that a cookie copied before
+// the logout stays refused across restarts too.
 
 // sessionTTL is how long a login lasts: one working day.
 const sessionTTL = 8 * time.Hour
@@ -232,33 +230,4 @@ func loginCookieName(r *http.Request) string {
 func setAdminCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: requestIsHTTPS(r), SameSite: http.SameSiteStrictMode})
-}
-
-// revocations holds the ids of sessions logged out before they expired.
-type revocations struct {
-	mu  sync.Mutex
-	ids map[string]time.Time // id -> the session's expiry
-}
-
-// revoke records id until expires, dropping the entries past their expiry.
-// Only a logged-in admin can add one, so the map stays small.
-func (v *revocations) revoke(id string, expires, now time.Time) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.ids == nil {
-		v.ids = map[string]time.Time{}
-	}
-	for k, exp := range v.ids {
-		if !now.Before(exp) {
-			delete(v.ids, k)
-		}
-	}
-	v.ids[id] = expires
-}
-
-func (v *revocations) revoked(id string) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	_, ok := v.ids[id]
-	return ok
 }

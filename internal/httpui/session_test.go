@@ -84,17 +84,3 @@ func TestIsHTTPS(t *testing.T) {
 		}
 	}
 }
-
-func TestRevocationsPrune(t *testing.T) {
-	var v revocations
-	now := time.Date(2026, 6, 15, 3, 0, 0, 0, time.UTC)
-	v.revoke("a", now.Add(time.Hour), now)
-	v.revoke("b", now.Add(2*time.Hour), now)
-	if !v.revoked("a") || !v.revoked("b") || v.revoked("c") {
-		t.Fatal("revoked ids")
-	}
-	v.revoke("c", now.Add(3*time.Hour), now.Add(90*time.Minute))
-	if v.revoked("a") || !v.revoked("b") || len(v.ids) != 2 {
-		t.Errorf("an expired revocation was kept: %v", v.ids)
-	}
-}

@@ -2,6 +2,8 @@ package signlink
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -132,6 +134,20 @@ func KeyFromFile(path string) (Key, error) {
 		return Key{}, fmt.Errorf("key file %s: %w", path, err)
 	}
 	return k, nil
+}
+
+// Derive returns a secret for another purpose than links, derived from the
+// key's secret with HMAC-SHA256 under the purpose's name, so that the one
+// secret file can sign other things (the admin sessions) without a token of
+// one kind ever being valid as another. It is 32 bytes; the zero Key
+// derives nil.
+func (k Key) Derive(purpose string) []byte {
+	if len(k.secret) == 0 {
+		return nil
+	}
+	m := hmac.New(sha256.New, k.secret)
+	m.Write([]byte("signlink/derive/" + purpose))
+	return m.Sum(nil)
 }
 
 // Format writes the key as "signlink.Key{ID:…, secret:redacted}" for every

@@ -182,3 +182,32 @@ func assertNoSecret(t *testing.T, out string, secret []byte) {
 		}
 	}
 }
+
+// Derive gives each purpose its own 32-byte secret, the same for the same
+// key, different from the key's own and from another key's.
+func TestKeyDerive(t *testing.T) {
+	k1, err := NewKey("k1", bytes.Repeat([]byte{1}, MinSecretLen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := NewKey("k2", bytes.Repeat([]byte{2}, MinSecretLen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := k1.Derive("admin-session")
+	if len(a) != 32 || !bytes.Equal(a, k1.Derive("admin-session")) {
+		t.Fatalf("Derive is not a stable 32-byte secret: %x", a)
+	}
+	for name, other := range map[string][]byte{
+		"another purpose": k1.Derive("calendar"),
+		"another key":     k2.Derive("admin-session"),
+		"the key itself":  bytes.Repeat([]byte{1}, MinSecretLen),
+	} {
+		if bytes.Equal(a, other) {
+			t.Errorf("Derive equals %s", name)
+		}
+	}
+	if (Key{}).Derive("admin-session") != nil {
+		t.Error("the zero Key derived a secret")
+	}
+}

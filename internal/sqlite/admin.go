@@ -263,3 +263,29 @@ func stateBeforeSubmission(ctx context.Context, tx *sql.Tx, id int64) (State, er
 	}
 	return State(st), nil
 }
+
+// RevokeSession records that the admin session id was logged out; it
+// counts until expires, when the session would have ended anyway. Entries
+// past their expiry are pruned on the way.
+func (db *DB) RevokeSession(ctx context.Context, id string, expires time.Time) error {
+	now := db.stamp()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM admin_logouts WHERE expires_at <= ?`, now); err != nil {
+			return fmt.Errorf("prune admin logouts: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO admin_logouts (session_id, expires_at) VALUES (?, ?)
+			ON CONFLICT (session_id) DO NOTHING`, id, formatInstant(expires)); err != nil {
+			return fmt.Errorf("revoke admin session: %w", err)
+		}
+		return nil
+	})
+}
+
+// SessionRevoked reports whether the admin session id was logged out.
+func (db *DB) SessionRevoked(ctx context.Context, id string) (bool, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM admin_logouts WHERE session_id = ?`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("admin logouts: %w", err)
+	}
+	return n > 0, nil
+}

@@ -231,3 +231,40 @@ func TestAuditLogNewestFirst(t *testing.T) {
 		}
 	}
 }
+
+// A logged-out session stays revoked across a reopen of the database (the
+// daemon's restart) until it would have expired, then is pruned.
+func TestRevokeSessionSurvivesReopen(t *testing.T) {
+	db, c, path := openTest(t)
+	ctx := context.Background()
+	const id, other = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+	if err := db.RevokeSession(ctx, id, c.Now().Add(8*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeSession(ctx, id, c.Now().Add(8*time.Hour)); err != nil {
+		t.Fatalf("revoking twice: %v", err)
+	}
+	db.Close()
+	db, err := Open(path, Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for sid, want := range map[string]bool{id: true, other: false} {
+		if got, err := db.SessionRevoked(ctx, sid); err != nil || got != want {
+			t.Errorf("SessionRevoked(%s) = %v, %v; want %v", sid, got, err, want)
+		}
+	}
+	if err := db.RevokeSession(ctx, "short", c.Now().Add(time.Hour)); err == nil {
+		t.Error("a malformed session id was stored")
+	}
+	// Nine hours on, the next logout prunes the expired entry.
+	c.Advance(9 * time.Hour)
+	if err := db.RevokeSession(ctx, other, c.Now().Add(8*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.r.QueryRow(`SELECT count(*) FROM admin_logouts`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("admin_logouts holds %d rows (%v), want 1 after pruning", n, err)
+	}
+}
