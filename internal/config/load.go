@@ -100,6 +100,16 @@ func (l *loader) read(name string, v any, from reporter, at Pos) bool {
 	return decodeFile(l.reporter(name), data, v)
 }
 
+// resolve names the file or folder p that a configuration file in dir
+// mentions: a relative p is read from dir, an absolute one as it is (its
+// name in the loader's file system, rooted at "/", has no leading slash).
+func resolve(dir, p string) string {
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(strings.TrimPrefix(p, "/"))
+	}
+	return path.Join(dir, p)
+}
+
 func unwrapPathError(err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
 		return pe.Err
@@ -132,7 +142,7 @@ func (l *loader) load(name string) *Config {
 	}
 	cfg.Location = loc
 
-	cfg.Directory = l.loadDirectory(path.Join(dir, mf.Directory), main, mf.At.Key("directory"))
+	cfg.Directory = l.loadDirectory(resolve(dir, mf.Directory), main, mf.At.Key("directory"))
 	cfg.Notices = l.loadHolidays(mf, dir, main)
 	if !l.diags.HasErrors() {
 		cal, err := calendar.New(cfg.Notices)
@@ -146,7 +156,7 @@ func (l *loader) load(name string) *Config {
 	}
 	taskIDs := map[string]string{}
 	for i, ref := range mf.Schedules {
-		file := path.Join(dir, ref.File)
+		file := resolve(dir, ref.File)
 		s := l.loadSchedule(file, main, ref.At.Key("file"), cfg.Directory, taskIDs)
 		if s == nil {
 			continue
@@ -185,7 +195,7 @@ func (l *loader) loadHolidays(mf mainFile, dir string, main reporter) []calendar
 	if mf.Holidays == "" {
 		return nil
 	}
-	hdir := path.Join(dir, mf.Holidays)
+	hdir := resolve(dir, mf.Holidays)
 	entries, err := fs.ReadDir(l.fsys, hdir)
 	if err != nil {
 		main.errorf(mf.At.Key("holidays"), "cannot read holidays folder %s: %v", l.display(hdir), unwrapPathError(err))

@@ -97,6 +97,38 @@ func TestFixtureLoads(t *testing.T) {
 	}
 }
 
+// The directory, the holidays folder and the schedule files may be given
+// by absolute paths (a deployment keeps them under /etc/nhachan): they are
+// read as they are, not below the configuration's folder.
+func TestAbsolutePathsInTheMainFile(t *testing.T) {
+	shared := writeFixture(t, nil)
+	main := writeFixture(t, func(files map[string]string) {
+		files["nhachan.yaml"] = "timezone: Asia/Ho_Chi_Minh\n" +
+			"directory: " + filepath.Join(shared, "agencies.yaml") + "\n" +
+			"holidays: " + filepath.Join(shared, "holidays") + "\n" +
+			"schedules:\n  - file: " + filepath.Join(shared, "schedules", "plan.yaml") + "\n"
+		delete(files, "agencies.yaml")
+		delete(files, "holidays/2024.yaml")
+		delete(files, "schedules/plan.yaml")
+	})
+	cfg, diags := Load(filepath.Join(main, "nhachan.yaml"))
+	if diags.HasErrors() {
+		t.Fatalf("absolute paths: %v", diags.Error())
+	}
+	if n := len(cfg.Schedules[0].Tasks); n != 2 {
+		t.Fatalf("tasks = %d", n)
+	}
+	for _, f := range []string{filepath.Join(shared, "agencies.yaml"), filepath.Join(shared, "holidays")} {
+		found := false
+		for _, g := range cfg.Files {
+			found = found || g == f
+		}
+		if !found {
+			t.Errorf("%s is not among the watched files %v", f, cfg.Files)
+		}
+	}
+}
+
 // posOf returns line:col of the first occurrence of sub in s.
 func posOf(t *testing.T, s, sub string) string {
 	t.Helper()
