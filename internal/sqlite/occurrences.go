@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
@@ -71,6 +72,13 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inse
 			return fmt.Errorf("prepare lookup: %w", err)
 		}
 		defer get.Close()
+		// The rows already stored, read per task for the periods asked
+		// (one query per task instead of one per row: a national window
+		// holds a quarter of a million rows).
+		stored, err := storedOccurrences(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
 		for i := range rows {
 			r := &rows[i]
 			state := r.State
@@ -80,19 +88,24 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inse
 			if r.AgencyID == "" && state == StateOpen {
 				state = StateUnassigned
 			}
-			err := ins.QueryRowContext(ctx, r.ScheduleID, r.TaskID, r.Period, r.AgencyID, r.NamedAgencyID,
-				r.Role.String(), r.Due.String(), r.EffectiveDue.String(), string(state), now, now).Scan(&r.ID)
-			if err == nil {
-				inserted++
-				continue
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("insert occurrence %s/%s/%s: %w", r.TaskID, r.Period, r.AgencyID, err)
-			}
 			var due, eff string
-			if err := get.QueryRowContext(ctx, r.ScheduleID, r.TaskID, r.Period, r.AgencyID, r.AgencyID, r.NamedAgencyID).
-				Scan(&r.ID, &due, &eff); err != nil {
-				return fmt.Errorf("look up occurrence %s/%s/%s: %w", r.TaskID, r.Period, r.AgencyID, err)
+			if st, ok := stored[occKeyOf(r)]; ok {
+				r.ID, due, eff = st.id, st.due, st.eff
+			} else {
+				err := ins.QueryRowContext(ctx, r.ScheduleID, r.TaskID, r.Period, r.AgencyID, r.NamedAgencyID,
+					r.Role.String(), r.Due.String(), r.EffectiveDue.String(), string(state), now, now).Scan(&r.ID)
+				if err == nil {
+					inserted++
+					continue
+				}
+				if !errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("insert occurrence %s/%s/%s: %w", r.TaskID, r.Period, r.AgencyID, err)
+				}
+				// Stored meanwhile (or twice in rows): look it up.
+				if err := get.QueryRowContext(ctx, r.ScheduleID, r.TaskID, r.Period, r.AgencyID, r.AgencyID, r.NamedAgencyID).
+					Scan(&r.ID, &due, &eff); err != nil {
+					return fmt.Errorf("look up occurrence %s/%s/%s: %w", r.TaskID, r.Period, r.AgencyID, err)
+				}
 			}
 			if due == r.Due.String() && eff == r.EffectiveDue.String() {
 				continue
@@ -114,6 +127,74 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inse
 		return 0, fmt.Errorf("upsert occurrences: %w", err)
 	}
 	return inserted, nil
+}
+
+// occKey is an occurrence's identity, as the unique index occurrences_key
+// has it.
+type occKey struct{ schedule, task, period, assignee string }
+
+func occKeyOf(r *OccurrenceRow) occKey {
+	a := r.AgencyID
+	if a == "" {
+		a = "?" + r.NamedAgencyID
+	}
+	return occKey{r.ScheduleID, r.TaskID, r.Period, a}
+}
+
+// storedOccurrence is what UpsertOccurrences compares with the plan.
+type storedOccurrence struct {
+	id       int64
+	due, eff string
+}
+
+// storedOccurrences reads the stored rows of rows' tasks and periods: one
+// query per task, on the unique index.
+func storedOccurrences(ctx context.Context, tx *sql.Tx, rows []OccurrenceRow) (map[occKey]storedOccurrence, error) {
+	type task struct{ schedule, task string }
+	periods := map[task][]string{}
+	seen := map[occKey]bool{}
+	for i := range rows {
+		r := &rows[i]
+		k := occKey{r.ScheduleID, r.TaskID, r.Period, ""}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		t := task{r.ScheduleID, r.TaskID}
+		periods[t] = append(periods[t], r.Period)
+	}
+	out := make(map[occKey]storedOccurrence, len(rows))
+	for t, ps := range periods {
+		for len(ps) > 0 {
+			chunk := ps[:min(len(ps), 500)] // well under SQLite's limit on variables
+			ps = ps[len(chunk):]
+			args := []any{t.schedule, t.task}
+			for _, p := range chunk {
+				args = append(args, p)
+			}
+			q := `SELECT id, period, assignee, due, effective_due FROM occurrences
+				WHERE schedule_id = ? AND task_id = ? AND period IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
+			rs, err := tx.QueryContext(ctx, q, args...)
+			if err != nil {
+				return nil, fmt.Errorf("read stored occurrences of %s/%s: %w", t.schedule, t.task, err)
+			}
+			for rs.Next() {
+				var st storedOccurrence
+				var period, assignee string
+				if err := rs.Scan(&st.id, &period, &assignee, &st.due, &st.eff); err != nil {
+					rs.Close()
+					return nil, fmt.Errorf("read stored occurrences of %s/%s: %w", t.schedule, t.task, err)
+				}
+				out[occKey{t.schedule, t.task, period, assignee}] = st
+			}
+			err = rs.Err()
+			rs.Close()
+			if err != nil {
+				return nil, fmt.Errorf("read stored occurrences of %s/%s: %w", t.schedule, t.task, err)
+			}
+		}
+	}
+	return out, nil
 }
 
 const occColumns = `id, schedule_id, task_id, period, agency_id, named_agency_id, role,
