@@ -295,22 +295,41 @@ func serveOnce(b *testing.B, bin, cfgFile string) startupRun {
 // holding the history of 1/1/2022 to yesterday. One untimed start first
 // does the day's work (today's reminders go to the outbox folder), as on
 // any day the daemon already ran; each measured iteration is then the
-// restart of a daemon with nothing due: exec → /healthz 200 (ms/start) →
-// first tick (ms/first-tick) → 2 s idle → VmRSS (MB-idle-RSS, the largest
-// of the iterations, split into MB-idle-anon and MB-idle-file) and VmHWM
-// (MB-peak-RSS) → SIGTERM. ns/op includes the
-// idle time and means nothing; run it with a fixed count, e.g.
-// -benchtime 5x.
+// restart of a daemon with nothing due (benchRestarts).
 func BenchmarkServeStartup_Province(b *testing.B) {
 	if testing.Short() {
 		b.Skip("starts the real daemon")
 	}
 	bin := benchBinary(b, b.TempDir())
 	cfgFile, cfg := provinceFixture(b)
-	dbPath := cfg.Daemon.Database
-	benchSimulate(b, bin, cfgFile, dbPath)
+	benchSimulate(b, bin, cfgFile, cfg.Daemon.Database)
+	benchRestarts(b, bin, cfgFile, cfg)
+}
+
+// BenchmarkServeStartup_National is the same on a generated national
+// directory: 34 provinces × 100 agencies, each province's 60 tasks owed by
+// its agencies (nationalTimes), mail to the outbox folder. The untimed
+// first start materialises the window and sends the day's reminders; the
+// measured restarts find the window stored and nothing due.
+func BenchmarkServeStartup_National(b *testing.B) {
+	if testing.Short() {
+		b.Skip("starts the real daemon")
+	}
+	bin := benchBinary(b, b.TempDir())
+	cfgFile, cfg := nationalFixture(b)
+	benchRestarts(b, bin, cfgFile, cfg)
+}
+
+// benchRestarts starts the daemon once untimed (the day's work), then
+// measures each restart: exec → /healthz 200 (ms/start) → first tick
+// (ms/first-tick) → 2 s idle → VmRSS (MB-idle-RSS, the largest of the
+// iterations, split into MB-idle-anon and MB-idle-file) and VmHWM
+// (MB-peak-RSS) → SIGTERM. ns/op includes the idle time and means nothing;
+// run it with a fixed count, e.g. -benchtime 5x.
+func benchRestarts(b *testing.B, bin, cfgFile string, cfg *config.Config) {
+	b.Helper()
 	serveOnce(b, bin, cfgFile) // today's tick, untimed
-	occurrences := countOccurrences(b, dbPath)
+	occurrences := countOccurrences(b, cfg.Daemon.Database)
 
 	var sumStart, sumTick time.Duration
 	var idle, anon, file, peak float64
@@ -334,4 +353,109 @@ func BenchmarkServeStartup_Province(b *testing.B) {
 	b.ReportMetric(peak, "MB-peak-RSS")
 	b.ReportMetric(float64(len(cfg.Planner().Directory.Agencies())), "agencies")
 	b.ReportMetric(float64(occurrences), "occurrences")
+}
+
+// nationalTimes is the mix of a generated province's 60 tasks, as in
+// internal/model's national planning benchmark: the frequent kinds weigh
+// most, so that the numbers are not flattered.
+var nationalTimes = []struct {
+	n    int
+	time string
+}{
+	{10, "trước ngày 15 hằng tháng"},
+	{10, "chậm nhất vào ngày 20 tháng cuối quý"},
+	{10, "định kỳ 6 tháng"},
+	{12, "Quý I hàng năm"},
+	{8, "Trước 31/12 hàng năm"},
+	{5, "trước ngày 10/12 của năm trước liền kề năm kế hoạch"},
+	{2, "Quý IV/2027"},
+	{1, "hằng tuần"},
+	{2, "Thường xuyên trong năm"},
+}
+
+// nationalFixture writes the national configuration into a temporary
+// folder, with the shipped holidays, and loads it.
+func nationalFixture(b *testing.B) (string, *config.Config) {
+	b.Helper()
+	root := b.TempDir()
+	holidays, err := filepath.Abs(filepath.Join("..", "..", "config", "holidays"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var ag, main strings.Builder
+	ag.WriteString("groups:\n")
+	for p := range 34 {
+		fmt.Fprintf(&ag, "  - {id: p%02d-all, name: \"Các cơ quan tỉnh số %d\"}\n", p, p+1)
+	}
+	ag.WriteString(`agencies:
+  - id: bo-noi-vu
+    name: "Bộ Nội vụ"
+    email: ["vanthu@bnv.example"]
+    head: {title: "Bộ trưởng Bộ Nội vụ", email: "botruong@bnv.example"}
+  - id: van-phong-chinh-phu
+    name: "Văn phòng Chính phủ"
+    email: ["vanthu@vpcp.example"]
+    head: {title: "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ", email: "chunhiem@vpcp.example"}
+`)
+	fmt.Fprintf(&main, `timezone: Asia/Ho_Chi_Minh
+directory: agencies.yaml
+holidays: %q
+database: var/nhachan.db
+mail:
+  outbox_dir: var/outbox
+recipients:
+  follow_up: bo-noi-vu
+  provincial_office: van-phong-chinh-phu
+schedules:
+`, holidays)
+	for p := range 34 {
+		for a := range 100 {
+			fmt.Fprintf(&ag, `  - id: p%02d-a%03d
+    name: "Cơ quan số %d tỉnh số %d"
+    groups: [p%02d-all]
+    email: ["a%03d@p%02d.example"]
+    head: {title: "Thủ trưởng", email: "tt%03d@p%02d.example"}
+`, p, a, a+1, p+1, p, a, p, a, p)
+		}
+		var sc strings.Builder
+		fmt.Fprintf(&sc, `id: KH-P%02d
+title: "Kế hoạch cải cách hành chính tỉnh số %d"
+decision: "Quyết định số %d/QĐ-UBND"
+period: {from: 2021-01-01, until: 2030-12-31}
+follow_up: bo-noi-vu
+sections:
+  - {id: "I", title: "NHIỆM VỤ"}
+tasks:
+`, p, p+1, p+1)
+		i := 0
+		for _, k := range nationalTimes {
+			for range k.n {
+				i++
+				fmt.Fprintf(&sc, `  - id: "P%02d.%d"
+    section: "I"
+    task: "Nhiệm vụ số %d"
+    time: %q
+    lead_text: "Các cơ quan tỉnh số %d"
+    lead: [p%02d-all]
+    legal_basis: "Mục I.%d"
+`, p, i, i, k.time, p+1, p, i)
+			}
+		}
+		name := fmt.Sprintf("kh-p%02d.yaml", p)
+		write(name, sc.String())
+		fmt.Fprintf(&main, "  - file: %s\n", name)
+	}
+	write("agencies.yaml", ag.String())
+	write("nhachan.yaml", main.String())
+	cfgFile := filepath.Join(root, "nhachan.yaml")
+	cfg, diags := config.Load(cfgFile)
+	if diags.HasErrors() {
+		b.Fatalf("the national configuration does not load:\n%v", diags.Errors())
+	}
+	return cfgFile, cfg
 }
