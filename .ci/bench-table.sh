@@ -187,7 +187,7 @@ row() { printf '%-50s %-30s %-11s %-13s %s\n' "$@"; }
   row "daemon idle memory, province" "RSS after 2 s idle" "< 30 MB" "$(num "$idle_rss" 1) MB" "$(ok "$idle_rss < 30")"
   row "" "  of which anon / file" "" "$(num "$idle_anon" 1) / $(num "$idle_file" 1) MB" ""
   row "" "peak RSS (VmHWM)" "" "$(num "$serve_peak" 1) MB" ""
-  row "daemon start-up, national ($(num "$nat_agencies" 0) agencies, $(num "$nat_occ" 0) occ.)" "exec to /healthz 200" "" "$(num "$nat_start_ms" 0) ms" ""
+  row "start-up, national ($(num "$nat_agencies" 0) agencies, $(num "$nat_occ" 0) occ.)" "exec to /healthz 200" "" "$(num "$nat_start_ms" 0) ms" ""
   row "" "exec to first tick done" "" "$(num "$nat_tick_ms" 0) ms" ""
   row "" "RSS idle / peak" "" "$(num "$nat_idle" 1) / $(num "$nat_peak" 0) MB" ""
   row "delivery to Mailpit, nhachan (one connection)" "msgs/s ($(num "$deliv_size" 0) B/msg)" "" "$(num "$deliv" 0)" ""
