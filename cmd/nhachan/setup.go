@@ -74,21 +74,31 @@ func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, first
 	}, nil
 }
 
+// readKey reads the key file that the configuration key names (a bare
+// name is read from $CREDENTIALS_DIRECTORY when set).
+func readKey(cfg *config.Config, key, file string) (signlink.Key, error) {
+	k, err := signlink.KeyFromFile(credentialFile(cfg, file))
+	if err != nil {
+		return signlink.Key{}, fmt.Errorf("%s: %w", key, err)
+	}
+	return k, nil
+}
+
 // buildSigner loads the link signing keys; nil when links are off.
 func buildSigner(cfg *config.Config) (*signlink.Signer, error) {
 	d := cfg.Daemon
 	if d.LinkKeyFile == "" {
 		return nil, nil
 	}
-	cur, err := signlink.KeyFromFile(credentialFile(cfg, d.LinkKeyFile))
+	cur, err := readKey(cfg, "links.key_file", d.LinkKeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("links.key_file: %w", err)
+		return nil, err
 	}
 	var prev []signlink.Key
 	if d.LinkPreviousKeyFile != "" {
-		k, err := signlink.KeyFromFile(credentialFile(cfg, d.LinkPreviousKeyFile))
+		k, err := readKey(cfg, "links.previous_key_file", d.LinkPreviousKeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("links.previous_key_file: %w", err)
+			return nil, err
 		}
 		prev = append(prev, k)
 	}
@@ -100,13 +110,12 @@ func buildSigner(cfg *config.Config) (*signlink.Signer, error) {
 // and rotate with that key; nil otherwise (httpui then draws a random key
 // at start, and sessions end with the process).
 func adminSessionKey(cfg *config.Config) ([]byte, error) {
-	d := cfg.Daemon
-	if d.LinkKeyFile == "" {
+	if cfg.Daemon.LinkKeyFile == "" {
 		return nil, nil
 	}
-	k, err := signlink.KeyFromFile(credentialFile(cfg, d.LinkKeyFile))
+	k, err := readKey(cfg, "links.key_file", cfg.Daemon.LinkKeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("links.key_file: %w", err)
+		return nil, err
 	}
 	return k.Derive("nhachan/admin-session/v1"), nil
 }
