@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,4 +92,27 @@ func count(t testing.TB, db *DB, query string, args ...any) int {
 
 func note(occID int64, step, to string) Notification {
 	return Notification{Key: fmt.Sprintf("%d/%s/%s", occID, step, to), OccurrenceID: occID, Step: step, Recipient: to, Kind: "reminder"}
+}
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of q, its steps joined by "; ".
+func queryPlan(t *testing.T, db *DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "; ")
 }

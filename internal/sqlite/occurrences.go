@@ -172,9 +172,7 @@ func storedOccurrences(ctx context.Context, tx *sql.Tx, rows []OccurrenceRow) (m
 			for _, p := range chunk {
 				args = append(args, p)
 			}
-			q := `SELECT id, period, assignee, due, effective_due FROM occurrences
-				WHERE schedule_id = ? AND task_id = ? AND period IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
-			rs, err := tx.QueryContext(ctx, q, args...)
+			rs, err := tx.QueryContext(ctx, storedOccurrencesQuery(len(chunk)), args...)
 			if err != nil {
 				return nil, fmt.Errorf("read stored occurrences of %s/%s: %w", t.schedule, t.task, err)
 			}
@@ -195,6 +193,12 @@ func storedOccurrences(ctx context.Context, tx *sql.Tx, rows []OccurrenceRow) (m
 		}
 	}
 	return out, nil
+}
+
+// storedOccurrencesQuery reads the stored rows of one task for n periods.
+func storedOccurrencesQuery(n int) string {
+	return `SELECT id, period, assignee, due, effective_due FROM occurrences
+		WHERE schedule_id = ? AND task_id = ? AND period IN (?` + strings.Repeat(", ?", n-1) + `)`
 }
 
 const occColumns = `id, schedule_id, task_id, period, agency_id, named_agency_id, role,

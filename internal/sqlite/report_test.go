@@ -181,26 +181,10 @@ func TestAgencyRecords(t *testing.T) {
 
 func TestAgencyRecordsUsesIndex(t *testing.T) {
 	db, _, _ := openTest(t)
-	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+recordQuery+` WHERE o.assignee = ? AND o.deadline BETWEEN ? AND ?`,
+	p := queryPlan(t, db, recordQuery+` WHERE o.assignee = ? AND o.deadline BETWEEN ? AND ?`,
 		"so-nv", "2026-01-01", "2026-12-31")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(strings.Join(plan, "\n"), "occurrences_by_agency") {
-		t.Errorf("plan does not use occurrences_by_agency:\n%s", strings.Join(plan, "\n"))
+	if !strings.Contains(p, "occurrences_by_agency") {
+		t.Errorf("plan does not use occurrences_by_agency:\n%s", p)
 	}
 }
 
