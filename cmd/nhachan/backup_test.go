@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestBackupRestoreCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := lookup(t, store, "so-y-te")
-	if _, err := store.Enqueue(ctx, []sqlite.Notification{{Key: "k1", OccurrenceID: later.ID, Step: "remind-7", Recipient: "a@x.vn", Kind: "reminder"}}); err != nil {
+	if _, err := store.Enqueue(ctx, []duty.Notification{{Key: "k1", OccurrenceID: later.ID, Step: "remind-7", Recipient: "a@x.vn", Kind: "reminder"}}); err != nil {
 		t.Fatal(err)
 	}
 	claimed, err := store.Claim(ctx, "w", time.Minute, 10)
@@ -69,7 +70,7 @@ func TestBackupRestoreCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := lookup(t, store, "so-y-te"); o.State != sqlite.StateSubmitted {
+	if o := lookup(t, store, "so-y-te"); o.State != duty.StateSubmitted {
 		t.Fatalf("a refused restore changed the database: %+v", o)
 	}
 	store.Close()
@@ -83,10 +84,10 @@ func TestBackupRestoreCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	if o := lookup(t, store, "so-tu-phap"); o.State != sqlite.StateSubmitted {
+	if o := lookup(t, store, "so-tu-phap"); o.State != duty.StateSubmitted {
 		t.Errorf("the submission in the backup is missing: %+v", o)
 	}
-	if o := lookup(t, store, "so-y-te"); o.State == sqlite.StateSubmitted {
+	if o := lookup(t, store, "so-y-te"); o.State == duty.StateSubmitted {
 		t.Errorf("the database is not the backup: %+v", o)
 	}
 	taken, ok, _ := store.Meta(ctx, sqlite.MetaBackupTakenAt)
@@ -143,7 +144,7 @@ func runCLIAt(t *testing.T, now time.Time, args ...string) (code int, stdout, st
 	return code, out.String(), errb.String()
 }
 
-func lookup(t *testing.T, store *sqlite.DB, agency string) sqlite.OccurrenceRow {
+func lookup(t *testing.T, store *sqlite.DB, agency string) duty.Occurrence {
 	t.Helper()
 	rows, err := store.FindOccurrences(context.Background(), "TCTH.1a.hang-nam", agency, "2025")
 	if err != nil || len(rows) != 1 {

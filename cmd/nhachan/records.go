@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"os"
 	"os/user"
@@ -59,31 +60,31 @@ func openRecords(e env, fs *flag.FlagSet, args []string) (*recordCtx, []string, 
 // find returns the one lead occurrence of (task, agency, period), planning
 // and storing it first when the daemon has not reached it yet (a report
 // sent early is still a report).
-func (r *recordCtx) find(ctx context.Context, task, agency, period string) (sqlite.OccurrenceRow, error) {
+func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty.Occurrence, error) {
 	if task == "" || agency == "" || period == "" {
-		return sqlite.OccurrenceRow{}, usageError("--task, --agency and --period are required")
+		return duty.Occurrence{}, usageError("--task, --agency and --period are required")
 	}
 	rows, err := r.store.FindOccurrences(ctx, task, agency, period)
 	if err != nil {
-		return sqlite.OccurrenceRow{}, err
+		return duty.Occurrence{}, err
 	}
 	if len(rows) == 0 {
 		if err := r.materialise(ctx, task, period); err != nil {
-			return sqlite.OccurrenceRow{}, err
+			return duty.Occurrence{}, err
 		}
 		if rows, err = r.store.FindOccurrences(ctx, task, agency, period); err != nil {
-			return sqlite.OccurrenceRow{}, err
+			return duty.Occurrence{}, err
 		}
 	}
 	switch len(rows) {
 	case 0:
-		return sqlite.OccurrenceRow{}, exitError{code: exitFail, msg: fmt.Sprintf(
+		return duty.Occurrence{}, exitError{code: exitFail, msg: fmt.Sprintf(
 			"Không tìm thấy nhiệm vụ %s, kỳ %s của cơ quan %s. Kiểm tra lại bằng: nhachan plan --task %s --agency %s --from … --to …",
 			task, period, agency, task, agency)}
 	case 1:
 		return rows[0], nil
 	}
-	return sqlite.OccurrenceRow{}, exitError{code: exitFail, msg: fmt.Sprintf("%d occurrences match; name the answering agency", len(rows))}
+	return duty.Occurrence{}, exitError{code: exitFail, msg: fmt.Sprintf("%d occurrences match; name the answering agency", len(rows))}
 }
 
 // materialise stores the lead occurrences of one task around a period.
@@ -94,17 +95,17 @@ func (r *recordCtx) materialise(ctx context.Context, task, period string) error 
 	}
 	p := r.cfg.Planner()
 	occ := p.Plan(schedule.NewDate(y-1, 1, 1), schedule.NewDate(y+1, 12, 31), model.Filter{Task: task, LeadOnly: true})
-	var rows []sqlite.OccurrenceRow
+	var rows []duty.Occurrence
 	for _, o := range occ {
 		if o.Period != period {
 			continue
 		}
-		row := sqlite.OccurrenceRow{ScheduleID: o.Task.Schedule.ID, TaskID: o.Task.ID, Period: o.Period,
-			NamedAgencyID: o.Assignee.Named.ID, Role: o.Role, Due: o.Due, EffectiveDue: o.EffectiveDue, State: sqlite.StateOpen}
+		row := duty.Occurrence{ScheduleID: o.Task.Schedule.ID, TaskID: o.Task.ID, Period: o.Period,
+			NamedAgencyID: o.Assignee.Named.ID, Role: o.Role, Due: o.Due, EffectiveDue: o.EffectiveDue, State: duty.StateOpen}
 		if o.Assignee.Agency != nil {
 			row.AgencyID = o.Assignee.Agency.ID
 		} else {
-			row.State = sqlite.StateUnassigned
+			row.State = duty.StateUnassigned
 		}
 		rows = append(rows, row)
 	}
@@ -119,7 +120,7 @@ func newOccFlags(fs *flag.FlagSet) occFlags {
 	return occFlags{fs.String("task", "", "task id"), fs.String("agency", "", "agency id"), fs.String("period", "", "period (kỳ)")}
 }
 
-func (r *recordCtx) findFlags(ctx context.Context, f occFlags) (sqlite.OccurrenceRow, error) {
+func (r *recordCtx) findFlags(ctx context.Context, f occFlags) (duty.Occurrence, error) {
 	return r.find(ctx, *f.task, *f.agency, *f.period)
 }
 
@@ -148,8 +149,8 @@ func cmdSubmit(e env, args []string) error {
 	if on > today(e) {
 		return usageError("--date %s is in the future", on)
 	}
-	err = r.store.RecordSubmission(ctx, sqlite.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: sqlite.ViaCLI})
-	if errors.Is(err, sqlite.ErrAlreadyRecorded) {
+	err = r.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: duty.ViaCLI})
+	if errors.Is(err, duty.ErrAlreadyRecorded) {
 		fmt.Fprintf(e.stdout, "Đã ghi nhận trước đó: %s kỳ %s của %s đã nộp.\n", o.TaskID, o.Period, o.AgencyID)
 		return nil
 	}
@@ -211,7 +212,7 @@ func cmdExtend(e env, args []string) error {
 		return err
 	}
 	if err := r.store.Extend(ctx, o.ID, until, *reason, r.actor); err != nil {
-		if errors.Is(err, sqlite.ErrNotLater) {
+		if errors.Is(err, duty.ErrNotLater) {
 			return usageError("--until %s does not move the deadline %s later", until, o.Deadline)
 		}
 		return err
@@ -259,15 +260,15 @@ func cmdStatus(e env, args []string) error {
 	return nil
 }
 
-func stateVN(o sqlite.OccurrenceRow, today schedule.Date) string {
+func stateVN(o duty.Occurrence, today schedule.Date) string {
 	switch o.State {
-	case sqlite.StateSubmitted:
+	case duty.StateSubmitted:
 		return "đã nộp"
-	case sqlite.StateWaived:
+	case duty.StateWaived:
 		return "đã miễn"
-	case sqlite.StateUnassigned:
+	case duty.StateUnassigned:
 		return "chưa có cơ quan nhận"
-	case sqlite.StateHistory:
+	case duty.StateHistory:
 		return "trước khi theo dõi"
 	}
 	if o.Deadline < today {
@@ -307,8 +308,8 @@ func cmdImport(e env, args []string) error {
 	ctx := context.Background()
 	type rec struct {
 		line int
-		occ  sqlite.OccurrenceRow
-		s    sqlite.Submission
+		occ  duty.Occurrence
+		s    duty.Submission
 	}
 	var recs []rec
 	var problems []string
@@ -339,7 +340,7 @@ func cmdImport(e env, args []string) error {
 		if len(f) > 5 {
 			note = f[5]
 		}
-		recs = append(recs, rec{line, o, sqlite.Submission{OccurrenceID: o.ID, Ref: f[3], SubmittedOn: on, Note: note, RecordedBy: r.actor, Via: sqlite.ViaImport}})
+		recs = append(recs, rec{line, o, duty.Submission{OccurrenceID: o.ID, Ref: f[3], SubmittedOn: on, Note: note, RecordedBy: r.actor, Via: duty.ViaImport}})
 	}
 	if len(problems) > 0 {
 		return exitError{code: exitConfig, msg: strings.Join(problems, "\n") + "\nnothing was imported"}
@@ -348,7 +349,7 @@ func cmdImport(e env, args []string) error {
 	for _, x := range recs {
 		err := r.store.RecordSubmission(ctx, x.s)
 		switch {
-		case errors.Is(err, sqlite.ErrAlreadyRecorded):
+		case errors.Is(err, duty.ErrAlreadyRecorded):
 			dup++
 		case err != nil:
 			return fmt.Errorf("%s:%d: %w (lines before it were imported)", pos[0], x.line, err)

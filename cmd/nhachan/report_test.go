@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,7 +24,6 @@ import (
 	"github.com/ninhthuan/nhachan/internal/report"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/signlink"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // reportHostileName is co-quan-001's name in the report tests: a formula
@@ -58,16 +58,16 @@ func newReportFixture(t *testing.T) *reportFixture {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	occ := func(task, agency, due string) sqlite.OccurrenceRow {
+	occ := func(task, agency, due string) duty.Occurrence {
 		d, err := schedule.ParseDate(due)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return sqlite.OccurrenceRow{ScheduleID: "KH-THU-NGHIEM", TaskID: task, Period: due[:4], AgencyID: agency,
-			NamedAgencyID: agency, Role: model.RoleLead, Due: d, EffectiveDue: d, State: sqlite.StateOpen}
+		return duty.Occurrence{ScheduleID: "KH-THU-NGHIEM", TaskID: task, Period: due[:4], AgencyID: agency,
+			NamedAgencyID: agency, Role: model.RoleLead, Due: d, EffectiveDue: d, State: duty.StateOpen}
 	}
 	names := []string{"ontime", "late", "waived", "overdue", "notyet", "lastyear"}
-	rows := []sqlite.OccurrenceRow{
+	rows := []duty.Occurrence{
 		occ("I.1", "co-quan-001", "2026-03-31"), occ("I.2", "co-quan-001", "2026-06-30"),
 		occ("I.1", "co-quan-002", "2026-03-31"), occ("I.2", "co-quan-002", "2026-09-30"),
 		occ("I.3", "so-noi-vu", "2026-12-15"), occ("I.1", "so-noi-vu", "2025-03-31"),
@@ -82,8 +82,8 @@ func newReportFixture(t *testing.T) *reportFixture {
 	}
 	submit := func(name, on string) {
 		d, _ := schedule.ParseDate(on)
-		if err := store.RecordSubmission(ctx, sqlite.Submission{OccurrenceID: f.ids[name], Ref: "1/BC", SubmittedOn: d,
-			RecordedBy: "test", Via: sqlite.ViaCLI}); err != nil {
+		if err := store.RecordSubmission(ctx, duty.Submission{OccurrenceID: f.ids[name], Ref: "1/BC", SubmittedOn: d,
+			RecordedBy: "test", Via: duty.ViaCLI}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -327,8 +327,9 @@ func (f *reportFixture) fetchFeed(t *testing.T, signer *signlink.Signer, path st
 	}
 	defer store.Close()
 	setup := notify.Setup{Planner: cfg.Planner(), Location: cfg.Location}
-	srv := &httpui.Server{Store: store, Setup: func() notify.Setup { return setup }, Now: func() time.Time { return now },
-		Links: signer, Log: zerolog.Nop()}
+	rt := &httpui.Runtime{Setup: setup, Links: signer}
+	srv := &httpui.Server{Store: store, Runtime: func() *httpui.Runtime { return rt }, Now: func() time.Time { return now },
+		Log: zerolog.Nop()}
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/calendar") {

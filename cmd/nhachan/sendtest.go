@@ -4,9 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/mail"
-
-	gomail "github.com/wneessen/go-mail"
 
 	"github.com/ninhthuan/nhachan/internal/email"
 )
@@ -36,33 +35,16 @@ func cmdSendTest(e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ch := &email.Channel{Sender: sender, Templates: tpl, Domain: domainOf(cfg.Daemon.FromAddr),
+		From: duty.Recipient{Addr: cfg.Daemon.FromAddr, Name: cfg.Daemon.FromName}}
 	now := e.now()
-	m := email.Message{
-		Key: "test/" + now.UTC().Format("20060102T150405.000000000") + "/" + *to, Kind: email.KindTest, Date: now,
-		From: email.Recipient{Addr: cfg.Daemon.FromAddr, Name: cfg.Daemon.FromName}, To: email.Recipient{Addr: *to},
-	}
-	r, err := tpl.Render(m)
-	if err != nil {
-		return err
-	}
-	domain := domainOf(cfg.Daemon.FromAddr)
-	msg, err := email.Build(m, r, domain)
-	if err != nil {
-		return err
-	}
-	res := sender.Send(context.Background(), []*gomail.Msg{msg})[0]
-	if res.Class != email.OK {
+	n := duty.Notice{Key: "test/" + now.UTC().Format("20060102T150405.000000000") + "/" + *to,
+		Kind: duty.KindTest, Date: now, To: duty.Recipient{Addr: *to}}
+	var res duty.Outcome
+	ch.Deliver(context.Background(), []duty.Notice{n}, func(_ int, o duty.Outcome) { res = o })
+	if res.Class != duty.Delivered {
 		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan send-test: not sent via %s: %v", via, res.Err)}
 	}
 	fmt.Fprintf(e.stdout, "Đã gửi thư thử nghiệm tới %s qua %s: %s\n", *to, via, res.Response)
 	return nil
-}
-
-func domainOf(addr string) string {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == '@' {
-			return addr[i+1:]
-		}
-	}
-	return addr
 }

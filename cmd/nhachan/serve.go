@@ -10,7 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -76,18 +79,20 @@ func cmdServe(e env, args []string) error {
 		log.Warn().Int("rows", n).Msg("released the claims of a daemon that stopped without finishing; their messages may be sent again")
 	}
 	today := schedule.DateOf(e.now().In(cfg.Location))
-	setup, err := buildSetup(ctx, cfg, store, today, *publicURL)
+	opts := runtimeOptions{smtpURL: *smtpURL, publicURL: *publicURL}
+	first, err := buildSnapshot(ctx, cfg, store, today, opts)
 	if err != nil {
 		return err
 	}
-	sender, via, err := buildSender(cfg, *smtpURL, "")
-	if err != nil {
-		return err
-	}
-	eng := notify.New(store, sender, setup, e.now, log.With().Str("component", "engine").Logger())
+	// One pointer for the engine and the web server: a reload swaps both.
+	var current atomic.Pointer[snapshot]
+	current.Store(first)
+	eng := notify.New(store, func() *notify.Setup { return &current.Load().engine }, e.now,
+		log.With().Str("component", "engine").Logger())
 	metrics := httpui.NewMetrics(store, log.With().Str("component", "metrics").Logger())
-	log.Info().Str("config", cfg.File).Str("db", *dbPath).Str("mail", via).Str("tick", cfg.Daemon.Tick).
-		Str("tracking_start", setup.TrackingStart.String()).Msg("nhachan serve started")
+	health := &healthState{started: e.now(), every: tickInterval(first.tick, e.now())}
+	log.Info().Str("config", cfg.File).Str("db", *dbPath).Str("mail", first.via).Str("tick", first.tick).
+		Str("tracking_start", first.engine.TrackingStart.String()).Msg("nhachan serve started")
 
 	wake := make(chan struct{}, 1)
 	poke := func() {
@@ -97,8 +102,9 @@ func cmdServe(e env, args []string) error {
 		}
 	}
 	c := cron.New(cron.WithLocation(cfg.Location))
-	if _, err := c.AddFunc(cfg.Daemon.Tick, poke); err != nil {
-		return fmt.Errorf("tick %q: %w", cfg.Daemon.Tick, err)
+	tickID, err := c.AddFunc(first.tick, poke)
+	if err != nil {
+		return fmt.Errorf("tick %q: %w", first.tick, err)
 	}
 	c.Start()
 	defer c.Stop()
@@ -106,51 +112,56 @@ func cmdServe(e env, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	changed := watchFiles(ctx, cfg.Files, 2*time.Second)
+	watcher := newFileWatcher(ctx, 2*time.Second, first.watch)
 
 	reload := func(why string) {
 		next, diags := config.Load(*cfgFile)
+		var snap *snapshot
+		var err error
 		if diags.HasErrors() {
 			for _, d := range diags.Errors() {
 				log.Error().Str("reload", why).Msg(d.String())
 			}
-			log.Error().Str("reload", why).Msg("configuration not reloaded: the previous one stays in force")
-			metrics.ObserveReload(false)
-			return
+			err = errors.New(diags.Errors()[0].String())
+		} else {
+			snap, err = buildSnapshot(ctx, next, store, schedule.DateOf(e.now().In(next.Location)), opts)
 		}
-		s, err := buildSetup(ctx, next, store, schedule.DateOf(e.now().In(next.Location)), *publicURL)
+		if err == nil && snap.tick != current.Load().tick {
+			var id cron.EntryID
+			if id, err = c.AddFunc(snap.tick, poke); err == nil {
+				c.Remove(tickID)
+				tickID = id
+				health.setEvery(tickInterval(snap.tick, e.now()))
+			}
+		}
 		if err != nil {
-			log.Error().Err(err).Str("reload", why).Msg("configuration not reloaded")
+			// Keep watching what the broken configuration names too, so
+			// that fixing it reloads.
+			if next != nil {
+				watcher.set(append(append([]string(nil), current.Load().watch...), next.Files...))
+			}
+			log.Error().Err(err).Str("reload", why).Msg("configuration not reloaded: the previous one stays in force")
+			health.reloaded(err, e.now())
 			metrics.ObserveReload(false)
 			return
 		}
-		eng.Swap(s)
+		current.Store(snap)
+		watcher.set(snap.watch)
+		health.reloaded(nil, e.now())
 		metrics.ObserveReload(true)
-		log.Info().Str("reload", why).Int("warnings", len(diags.Warnings())).Msg("configuration reloaded")
+		log.Info().Str("reload", why).Int("warnings", len(diags.Warnings())).Str("mail", snap.via).Msg("configuration reloaded")
 		poke()
 	}
 
-	health := &healthState{started: e.now(), every: tickInterval(cfg.Daemon.Tick, e.now())}
 	if *listen != "" {
-		signer, err := buildSigner(cfg)
-		if err != nil {
-			return err
-		}
-		sessionKey, err := adminSessionKey(cfg)
-		if err != nil {
-			return err
-		}
-		ui := &httpui.Server{Store: store, Setup: eng.Setup, Now: e.now, Metrics: metrics, Links: signer,
+		ui := &httpui.Server{Store: store, Runtime: func() *httpui.Runtime { return &current.Load().web },
+			Now: e.now, Metrics: metrics,
 			Health: func() httpui.Health { return health.snapshot(eng.LastTick()) },
 			RequestExtension: func(ctx context.Context, id int64, agency string, until schedule.Date, why string) error {
 				return store.RequestExtension(ctx, id, "link:"+agency, until, why)
 			},
 			TrustLocalProxy: *localProxy,
-			SessionKey:      sessionKey,
 			Log:             log.With().Str("component", "http").Logger()}
-		for _, a := range cfg.Daemon.Admins {
-			ui.Admins = append(ui.Admins, httpui.Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
-		}
 		srv := httpui.NewHTTPServer(*listen, ui.Handler())
 		ln, err := net.Listen("tcp", *listen)
 		if err != nil {
@@ -191,7 +202,7 @@ func cmdServe(e env, args []string) error {
 			return nil
 		case <-hup:
 			reload("SIGHUP")
-		case <-changed:
+		case <-watcher.changed:
 			reload("file change")
 		case <-wake:
 			rep, ok := runTick(ctx, eng, log)
@@ -253,6 +264,22 @@ type healthState struct {
 	tickErr       error
 	checkErr      error // the last daily quick_check
 	checkedAt     time.Time
+	reloadErr     error // why the last reload was refused; nil once one works
+	reloadAt      time.Time
+}
+
+// reloaded records a reload's outcome: err nil clears an earlier refusal.
+func (h *healthState) reloaded(err error, at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.reloadErr, h.reloadAt = err, at
+}
+
+// setEvery records a new tick interval (a reload changed the tick).
+func (h *healthState) setEvery(every time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.every = every
 }
 
 func (h *healthState) quickCheck(err error, at time.Time) {
@@ -290,7 +317,8 @@ func (h *healthState) snapshot(lastTick time.Time) httpui.Health {
 		at = h.started // Open ran quick_check
 	}
 	return httpui.Health{Started: h.started, LastTick: lastTick, TickEvery: h.every,
-		SendFailures: h.sendFailures, LastSendError: h.lastSendError, QuickCheck: check, QuickCheckAt: at}
+		SendFailures: h.sendFailures, LastSendError: h.lastSendError, QuickCheck: check, QuickCheckAt: at,
+		ReloadError: h.reloadErr, ReloadFailedAt: h.reloadAt}
 }
 
 // tickInterval is the time between two ticks of the cron spec.
@@ -303,24 +331,22 @@ func tickInterval(spec string, now time.Time) time.Duration {
 	return sched.Next(a).Sub(a)
 }
 
-// watchFiles reports, on the returned channel, when any of the files
-// changes (size or modification time). Polling needs no extra dependency
-// and works on every filesystem, including bind mounts.
-func watchFiles(ctx context.Context, files []string, every time.Duration) <-chan struct{} {
-	out := make(chan struct{}, 1)
-	stamp := func() string {
-		s := ""
-		for _, f := range files {
-			if st, err := os.Stat(f); err == nil {
-				s += fmt.Sprintf("%s:%d:%d;", f, st.Size(), st.ModTime().UnixNano())
-			} else {
-				s += f + ":missing;"
-			}
-		}
-		return s
-	}
+// fileWatcher reports, on changed, when any of the watched files changes
+// (size or modification time, or appearing or vanishing). Polling needs no
+// extra dependency and works on every filesystem, including bind mounts.
+// The set of files follows the runtime: a reload may name other key or
+// template files.
+type fileWatcher struct {
+	changed chan struct{}
+	mu      sync.Mutex
+	files   []string
+	last    string
+}
+
+func newFileWatcher(ctx context.Context, every time.Duration, files []string) *fileWatcher {
+	w := &fileWatcher{changed: make(chan struct{}, 1)}
+	w.set(files)
 	go func() {
-		last := stamp()
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
@@ -328,15 +354,54 @@ func watchFiles(ctx context.Context, files []string, every time.Duration) <-chan
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if s := stamp(); s != last {
-					last = s
-					select {
-					case out <- struct{}{}:
-					default:
-					}
-				}
+				w.poll()
 			}
 		}
 	}()
-	return out
+	return w
+}
+
+// set replaces the watched files. The first set takes their state now as
+// the baseline. A later set that changes the list reports a change at the
+// next poll: a file may have changed between the reload that read it and
+// now, and one reload too many is harmless where one too few is not.
+func (w *fileWatcher) set(files []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.files != nil && slices.Equal(w.files, files) {
+		return
+	}
+	first := w.files == nil
+	w.files = append([]string{}, files...)
+	if first {
+		w.last = stampFiles(w.files)
+	} else {
+		w.last = ""
+	}
+}
+
+func (w *fileWatcher) poll() {
+	w.mu.Lock()
+	s := stampFiles(w.files)
+	fired := s != w.last
+	w.last = s
+	w.mu.Unlock()
+	if fired {
+		select {
+		case w.changed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func stampFiles(files []string) string {
+	var b strings.Builder
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			fmt.Fprintf(&b, "%s:%d:%d;", f, st.Size(), st.ModTime().UnixNano())
+		} else {
+			b.WriteString(f + ":missing;")
+		}
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,12 +27,11 @@ type daemonFlags struct {
 // buildSetup turns a loaded configuration into the engine's setup. The
 // tracking start is the configuration's, or else the day the database first
 // saw the daemon (kept in the database, so a restart does not move it).
-func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, firstDay schedule.Date, publicURL string) (notify.Setup, error) {
+// signer (nil when links are off) signs the links of the letters; channel
+// delivers them.
+func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, firstDay schedule.Date, publicURL string,
+	signer *signlink.Signer, channel notify.Channel) (notify.Setup, error) {
 	d := cfg.Daemon
-	tpl, err := email.LoadTemplates(d.TemplatesDir)
-	if err != nil {
-		return notify.Setup{}, fmt.Errorf("templates: %w", err)
-	}
 	start := d.TrackingStart
 	if start == 0 {
 		v, err := store.InitMeta(ctx, "tracking_start", firstDay.String())
@@ -44,11 +44,6 @@ func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, first
 	}
 	if publicURL == "" {
 		publicURL = d.PublicURL
-	}
-	domain := d.FromAddr[strings.LastIndexByte(d.FromAddr, '@')+1:]
-	signer, err := buildSigner(cfg)
-	if err != nil {
-		return notify.Setup{}, err
 	}
 	var links func(int64, string, schedule.Date) (string, string)
 	if signer != nil && publicURL != "" {
@@ -67,8 +62,7 @@ func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, first
 	return notify.Setup{
 		Links:   links,
 		Planner: cfg.Planner(), Policy: d.Policy, AnyTime: d.AnyTime, TrackingStart: start,
-		Location: cfg.Location, From: email.Recipient{Addr: d.FromAddr, Name: d.FromName}, Domain: domain,
-		PublicURL: publicURL, Templates: tpl,
+		Location: cfg.Location, PublicURL: publicURL, Channel: channel,
 		FollowUp: d.FollowUp, FollowUpLeadership: d.FollowUpLeadership,
 		ProvincialOffice: d.ProvincialOffice, ProvincialLeadership: d.ProvincialLeadership,
 	}, nil
@@ -105,19 +99,28 @@ func buildSigner(cfg *config.Config) (*signlink.Signer, error) {
 	return signlink.NewSigner(cur, prev...)
 }
 
-// adminSessionKey is the key of the web admin sessions: derived from the
-// links key when links.key_file is set, so that sessions outlive a restart
-// and rotate with that key; nil otherwise (httpui then draws a random key
-// at start, and sessions end with the process).
-func adminSessionKey(cfg *config.Config) ([]byte, error) {
-	if cfg.Daemon.LinkKeyFile == "" {
-		return nil, nil
+// adminSessionKeys are the keys of the web admin sessions, derived from
+// the links keys when links.key_file is set: the current key signs, the
+// previous one still verifies, so that sessions outlive a restart and
+// rotate with those keys, and removing a leaked key ends the sessions it
+// signed. None when links are off (httpui then draws a random key at
+// start, and sessions end with the process).
+func adminSessionKeys(cfg *config.Config) ([][]byte, error) {
+	var out [][]byte
+	for _, f := range []struct{ key, file string }{
+		{"links.key_file", cfg.Daemon.LinkKeyFile},
+		{"links.previous_key_file", cfg.Daemon.LinkPreviousKeyFile},
+	} {
+		if f.file == "" || cfg.Daemon.LinkKeyFile == "" {
+			continue
+		}
+		k, err := readKey(cfg, f.key, f.file)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k.Derive("nhachan/admin-session/v1"))
 	}
-	k, err := readKey(cfg, "links.key_file", cfg.Daemon.LinkKeyFile)
-	if err != nil {
-		return nil, err
-	}
-	return k.Derive("nhachan/admin-session/v1"), nil
+	return out, nil
 }
 
 // buildSender returns the SMTP sender when a server is configured (or given
@@ -126,13 +129,13 @@ func adminSessionKey(cfg *config.Config) ([]byte, error) {
 func buildSender(cfg *config.Config, smtpURL, outbox string) (email.Sender, string, error) {
 	d := cfg.Daemon
 	if smtpURL != "" {
-		srv, err := email.ParseSMTPURL(smtpURL)
+		srv, err := smtpconf.Parse(smtpURL)
 		if err != nil {
 			return nil, "", usageError("--smtp: %v", err)
 		}
 		if d.SMTP != nil {
 			srv.Username = d.SMTP.Server.Username
-			pw, err := email.PasswordFrom(credentialFile(cfg, d.SMTP.PasswordFile), d.SMTP.PasswordEnv)
+			pw, err := smtpconf.PasswordFrom(credentialFile(cfg, d.SMTP.PasswordFile), d.SMTP.PasswordEnv)
 			if err != nil {
 				return nil, "", err
 			}
@@ -143,7 +146,7 @@ func buildSender(cfg *config.Config, smtpURL, outbox string) (email.Sender, stri
 	if d.SMTP != nil {
 		srv := d.SMTP.Server
 		if srv.Username != "" {
-			pw, err := email.PasswordFrom(credentialFile(cfg, d.SMTP.PasswordFile), d.SMTP.PasswordEnv)
+			pw, err := smtpconf.PasswordFrom(credentialFile(cfg, d.SMTP.PasswordFile), d.SMTP.PasswordEnv)
 			if err != nil {
 				return nil, "", err
 			}

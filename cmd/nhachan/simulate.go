@@ -71,16 +71,14 @@ func cmdSimulate(e env, args []string) error {
 		fmt.Fprintln(e.stdout, "Không còn ngày nào để mô phỏng.\nTổng cộng: 0 thư đã gửi, 0 lượt gửi lỗi.")
 		return nil
 	}
-	setup, err := buildSetup(ctx, cfg, store, from, *publicURL)
+	snap, err := buildSnapshot(ctx, cfg, store, from, runtimeOptions{smtpURL: *smtpURL, publicURL: *publicURL,
+		outbox: filepath.Join(filepath.Dir(*dbPath), "simulate-outbox")})
 	if err != nil {
 		return err
 	}
-	sender, via, err := buildSender(cfg, *smtpURL, filepath.Join(filepath.Dir(*dbPath), "simulate-outbox"))
-	if err != nil {
-		return err
-	}
-	eng := notify.New(store, sender, setup, clock, zerolog.Nop())
-	fmt.Fprintf(e.stdout, "Mô phỏng %s – %s, theo dõi từ %s, gửi qua %s\n", from.VN(), to.VN(), setup.TrackingStart.VN(), via)
+	setup := snap.engine
+	eng := notify.New(store, func() *notify.Setup { return &setup }, clock, zerolog.Nop())
+	fmt.Fprintf(e.stdout, "Mô phỏng %s – %s, theo dõi từ %s, gửi qua %s\n", from.VN(), to.VN(), setup.TrackingStart.VN(), snap.via)
 	total, failed := 0, 0
 	hours := []int{setup.Policy.SendHour, setup.Policy.SendHour + 2, setup.Policy.SendHour + 6}
 	for day := from; day <= to; day = day.AddDays(1) {

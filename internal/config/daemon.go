@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"net/url"
 	"path"
 	"regexp"
@@ -8,8 +10,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/ninhthuan/nhachan/internal/email"
-	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
@@ -33,7 +33,7 @@ type Daemon struct {
 	SMTP *SMTP
 	// TemplatesDir holds admins' template overrides ("" for none).
 	TemplatesDir string
-	Policy       notify.Policy
+	Policy       duty.Policy
 	// AnyTime opens the send window every day at every hour (demos only).
 	AnyTime bool
 	// Recipients beyond the agencies themselves.
@@ -58,7 +58,7 @@ type Admin struct {
 // SMTP is the mail server. The password is never in the configuration:
 // it comes from PasswordFile or the environment variable PasswordEnv.
 type SMTP struct {
-	Server       email.SMTPConfig
+	Server       smtpconf.Server
 	URL          string
 	PasswordFile string
 	PasswordEnv  string
@@ -75,7 +75,7 @@ const (
 func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Daemon {
 	d := Daemon{
 		Database: defaultDatabase, Tick: defaultTick, OutboxDir: defaultOutbox,
-		Policy: notify.DefaultPolicy(), FromName: "Hệ thống nhắc hạn", FromAddr: "nhachan@localhost.localdomain",
+		Policy: duty.DefaultPolicy(), FromName: "Hệ thống nhắc hạn", FromAddr: "nhachan@localhost.localdomain",
 		FollowUp: "so-noi-vu", ProvincialOffice: "van-phong-ubnd-tinh",
 	}
 	rel := func(p string) string {
@@ -121,7 +121,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 			d.TemplatesDir = rel(m.TemplatesDir)
 		}
 		if s := m.SMTP; s != nil {
-			srv, err := email.ParseSMTPURL(s.URL)
+			srv, err := smtpconf.Parse(s.URL)
 			if err != nil {
 				r.errorf(s.At.Key("url"), "mail.smtp.url: %v", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	netmail "net/mail"
 	"strings"
 
@@ -81,7 +82,7 @@ func Build(m Message, r Rendered, domain string) (*mail.Msg, error) {
 // address validates a recipient. The address must be exactly what
 // net/mail parses back, so "a@x.example\r\nBcc: e@evil" or
 // "a@x, b@y" are rejected rather than repaired.
-func address(r Recipient) (*netmail.Address, error) {
+func address(r duty.Recipient) (*netmail.Address, error) {
 	if r.Addr == "" {
 		return nil, errors.New("empty address")
 	}
@@ -110,7 +111,7 @@ func checkDomain(d string) error {
 
 // threadIDs lists the distinct occurrence thread ids, space separated as
 // References wants; go-mail folds the line at the spaces.
-func threadIDs(items []Item, domain string) string {
+func threadIDs(items []duty.Item, domain string) string {
 	var ids []string
 	seen := map[string]bool{}
 	for _, it := range items {
@@ -125,7 +126,7 @@ func threadIDs(items []Item, domain string) string {
 
 // taskIDs is the X-Nhachan-Tasks value: distinct ids, cleaned, capped, so
 // that filters and scripts can match on them.
-func taskIDs(items []Item) string {
+func taskIDs(items []duty.Item) string {
 	var ids []string
 	seen := map[string]bool{}
 	for _, it := range items {

@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	"context"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -77,7 +78,7 @@ func TestBuildHeaders(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	for k, want := range map[string]Recipient{"From": tFrom, "To": tSTP, "Reply-To": tSNV} {
+	for k, want := range map[string]duty.Recipient{"From": tFrom, "To": tSTP, "Reply-To": tSNV} {
 		a, err := h.AddressList(k)
 		if err != nil || len(a) != 1 || a[0].Address != want.Addr || a[0].Name != want.Name {
 			t.Errorf("%s = %v, %v", k, a, err)
@@ -181,7 +182,7 @@ func TestDirSender(t *testing.T) {
 	for round := range 2 { // the second round re-sends: same files, same bytes
 		res := s.Send(context.Background(), []*mail.Msg{msg1, msg2})
 		for i, r := range res {
-			if r.Class != OK {
+			if r.Class != duty.Delivered {
 				t.Fatalf("round %d message %d: %v %v", round, i, r.Class, r.Err)
 			}
 		}
@@ -207,7 +208,7 @@ func TestDirSender(t *testing.T) {
 
 	bad := mail.NewMsg()
 	bad.SetGenHeaderPreformatted(mail.HeaderMessageID, "<../../etc/passwd@x>")
-	if r := s.Send(context.Background(), []*mail.Msg{bad})[0]; r.Class != Permanent {
+	if r := s.Send(context.Background(), []*mail.Msg{bad})[0]; r.Class != duty.Permanent {
 		t.Errorf("path in Message-ID: %v", r.Class)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/textproto"
 	"strings"
 
@@ -11,44 +12,9 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// Class says what the engine should do about one message's outcome.
-type Class int
-
-const (
-	// OK: the server accepted the message (its final "250" was read).
-	OK Class = iota
-	// Temporary: retry later with backoff — a 4xx reply, a refused, reset
-	// or timed-out connection, a DNS failure, or a message not attempted
-	// because the connection was lost earlier in the batch.
-	Temporary
-	// Permanent: the server refused this message for good (5xx for its
-	// recipient or content). Record and report it; do not retry.
-	Permanent
-	// Config: the setup is wrong (authentication, TLS missing or failing,
-	// sender refused). Every message would fail the same way: report once
-	// and hold the outbox until the configuration changes, instead of
-	// retrying each message in a storm.
-	Config
-)
-
-// String names the class for logs.
-func (c Class) String() string {
-	switch c {
-	case OK:
-		return "ok"
-	case Temporary:
-		return "temporary"
-	case Permanent:
-		return "permanent"
-	case Config:
-		return "config"
-	}
-	return "unknown"
-}
-
 // Result is the outcome of one message of a batch.
 type Result struct {
-	Class Class
+	Class duty.Class
 	Err   error
 	// Response is the server's final reply to the message, e.g.
 	// "250 2.0.0 Ok: queued as 4F2…", or where the directory sender wrote it.
@@ -57,24 +23,24 @@ type Result struct {
 
 // classifyDial sorts a failure to connect, greet, start TLS or
 // authenticate. Nothing was sent, so the class applies to the whole batch.
-func classifyDial(err error) Class {
+func classifyDial(err error) duty.Class {
 	var tpErr *textproto.Error
 	switch {
 	case isTLSFailure(err), isAuthFailure(err):
 		// A 4xx during AUTH (454 "temporary authentication failure") is
 		// the server's own trouble, not ours.
 		if errors.As(err, &tpErr) && tpErr.Code/100 == 4 {
-			return Temporary
+			return duty.Temporary
 		}
-		return Config
+		return duty.Misconfigured
 	case errors.As(err, &tpErr):
 		if tpErr.Code/100 == 4 {
-			return Temporary
+			return duty.Temporary
 		}
 		// A 5xx greeting or EHLO: this server will not talk to us.
-		return Config
+		return duty.Misconfigured
 	}
-	return Temporary // network trouble, or unknown: retrying is the safe side
+	return duty.Temporary // network trouble, or unknown: retrying is the safe side
 }
 
 // isTLSFailure recognises TLS that is required but missing, or failing.
@@ -110,42 +76,42 @@ func classifySend(msg *mail.Msg, err error) (r Result, lost bool) {
 	if msg.IsDelivered() {
 		// The server said 250: the message is delivered even if a later
 		// step (RSET) failed. Retrying it would send it twice.
-		return Result{Class: OK, Response: okResponse(msg)}, err != nil
+		return Result{Class: duty.Delivered, Response: okResponse(msg)}, err != nil
 	}
 	if err == nil {
-		return Result{Class: OK, Response: okResponse(msg)}, false
+		return Result{Class: duty.Delivered, Response: okResponse(msg)}, false
 	}
 	r = Result{Err: err, Response: err.Error()}
 	var se *mail.SendError
 	if !errors.As(err, &se) {
-		r.Class = Temporary
+		r.Class = duty.Temporary
 		return r, true
 	}
 	code := se.ErrorCode()
 	switch {
 	case code == 421:
 		// "Service not available, closing transmission channel."
-		r.Class = Temporary
+		r.Class = duty.Temporary
 		return r, true
 	case code/100 == 4:
-		r.Class = Temporary
+		r.Class = duty.Temporary
 		return r, false
 	case code/100 == 5 && se.Reason == mail.ErrSMTPMailFrom:
 		// The sender is refused: the same for every message.
-		r.Class = Config
+		r.Class = duty.Misconfigured
 		return r, false
 	case code/100 == 5:
-		r.Class = Permanent
+		r.Class = duty.Permanent
 		return r, false
 	}
 	switch se.Reason {
 	case mail.ErrGetSender, mail.ErrGetRcpts, mail.ErrNoUnencoded:
 		// The message itself is malformed; no retry will fix it.
-		r.Class = Permanent
+		r.Class = duty.Permanent
 		return r, false
 	}
 	// No SMTP code: the connection broke (EOF, reset, timeout).
-	r.Class = Temporary
+	r.Class = duty.Temporary
 	return r, true
 }
 

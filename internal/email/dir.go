@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func (s *dirSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(in
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
 			for j := i; j < len(res); j++ {
-				res[j] = Result{Class: Temporary, Err: fmt.Errorf("not written: %w", err)}
+				res[j] = Result{Class: duty.Temporary, Err: fmt.Errorf("not written: %w", err)}
 			}
 			break
 		}
@@ -52,17 +53,17 @@ func (s *dirSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(in
 
 func (s *dirSender) write(m *mail.Msg) Result {
 	if m == nil {
-		return Result{Class: Permanent, Err: errors.New("nil message")}
+		return Result{Class: duty.Permanent, Err: errors.New("nil message")}
 	}
 	name, err := emlName(m.GetMessageID())
 	if err != nil {
-		return Result{Class: Permanent, Err: err}
+		return Result{Class: duty.Permanent, Err: err}
 	}
 	path := filepath.Join(s.dir, name)
 	if err := writeAtomic(path, m); err != nil {
 		return Result{Class: fileClass(err), Err: fmt.Errorf("write %s: %w", path, err)}
 	}
-	return Result{Class: OK, Response: "written to " + path}
+	return Result{Class: duty.Delivered, Response: "written to " + path}
 }
 
 // emlName takes the local part of "<hash@domain>"; Build makes it 32 hex
@@ -115,9 +116,9 @@ func writeAtomic(path string, m *mail.Msg) (err error) {
 
 // fileClass: a permission problem is the admin's to fix; a full disk or
 // an I/O error may pass.
-func fileClass(err error) Class {
+func fileClass(err error) duty.Class {
 	if errors.Is(err, fs.ErrPermission) {
-		return Config
+		return duty.Misconfigured
 	}
-	return Temporary
+	return duty.Temporary
 }

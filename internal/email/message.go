@@ -12,95 +12,22 @@ package email
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
-// Recipient is one mailbox. Name is shown in the From/To header and in
-// "Kính gửi:"; for agencies it is their Vietnamese name.
-type Recipient struct {
-	Addr string
-	Name string
-}
-
-// Kind says what a message is for; it picks the subject prefix and the
-// wording of the body.
-type Kind string
-
-// The kinds of message nhachan sends.
-const (
-	KindReminder   Kind = "reminder"
-	KindEscalation Kind = "escalation"
-	KindDigest     Kind = "digest"
-	KindWeekly     Kind = "weekly" // Sở Nội vụ's weekly summary
-	KindTest       Kind = "test"
-)
-
-// Item is one occurrence (task × period × agency) mentioned in a message.
-type Item struct {
-	// Key identifies the occurrence for good, e.g.
-	// "681-QD-UBND-2021/I.3/2027/so-noi-vu"; every mail about it carries
-	// the same thread id derived from it, so mail clients thread them.
-	Key string
-	// Step is the policy step: "R14","R7","R3","R1","R0" for reminders,
-	// "E1","E2","E3"… for escalations.
-	Step       string
-	Escalation bool
-	TaskID     string
-	TaskText   string
-	Product    string
-	Period     string
-	// Due is the date the document sets; EffectiveDue is the date the
-	// deadline really ends (moved past non-working days, or extended).
-	Due          schedule.Date
-	EffectiveDue schedule.Date
-	// DaysLeft counts days from the message date to EffectiveDue: >0 days
-	// left, 0 due today, <0 days late.
-	DaysLeft     int
-	LegalBasis   string
-	Agency       string
-	Lead         []string
-	Coordinating []string
-	// ConfirmURL and ExtendURL are the signed links of the web UI; empty
-	// until it exists, and then the links are omitted.
-	ConfirmURL string
-	ExtendURL  string
-	// Unassigned, when non-empty, says why nobody receives this item
-	// (no agency, no address); Sở Nội vụ sees the reason.
-	Unassigned string
-	// SubmittedOn is the day the agency submitted (weekly summary), or 0.
-	SubmittedOn schedule.Date
-}
-
-// Message is one mail to one recipient, grouping all of that recipient's
-// items of the day.
+// Message is one letter: the engine's notice with the sender's identity
+// (the follow-up agency's display name and mailbox) and where replies go.
 type Message struct {
-	// Key is stable across retries and restarts (e.g.
-	// "2027-03-24/vanthu.snv@x.example/reminder"); the Message-ID derives
-	// from it, so a re-sent message is recognisably the same message.
-	Key  string
-	From Recipient
-	To   Recipient
-	// ReplyTo, when set, is where replies go (Sở Nội vụ); optional.
-	ReplyTo Recipient
-	Kind    Kind
-	// Copy marks Sở Nội vụ's copy of mail sent to another agency.
-	Copy bool
-	// Oversight marks an escalation to someone who follows the duties up
-	// rather than answers for them (Sở Nội vụ's or the province's
-	// leadership, Văn phòng UBND tỉnh): it informs them and asks them to
-	// urge the agencies on, instead of asking them to submit.
-	Oversight bool
-	// Date is the send time shown in the Date header; under simulation it
-	// is the virtual clock's time.
-	Date  time.Time
-	Items []Item
+	duty.Notice
+	From duty.Recipient
+	// ReplyTo, when set, is where replies go (Sở Nội vụ's desk).
+	ReplyTo duty.Recipient
 }
 
 // vnZone is Vietnam's civil time. It has been UTC+7 without daylight saving
@@ -177,7 +104,7 @@ func sanitized(m Message) Message {
 	m.From.Name = clean(m.From.Name, maxNameRunes)
 	m.To.Name = clean(m.To.Name, maxNameRunes)
 	m.ReplyTo.Name = clean(m.ReplyTo.Name, maxNameRunes)
-	items := make([]Item, len(m.Items))
+	items := make([]duty.Item, len(m.Items))
 	for i, it := range m.Items {
 		it.Step = clean(it.Step, 16)
 		it.TaskID = clean(it.TaskID, 64)

@@ -3,6 +3,8 @@ package email
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"io"
 	"strings"
 	"testing"
@@ -55,7 +57,7 @@ func BenchmarkDeliveryMailpit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sender := NewSMTPSender(SMTPConfig{Host: mp.Host, Port: mp.Port, TLS: TLSNone, Timeout: 30 * time.Second})
+	sender := NewSMTPSender(smtpconf.Server{Host: mp.Host, Port: mp.Port, TLS: smtpconf.TLSNone, Timeout: 30 * time.Second})
 	ctx := context.Background()
 	var sent, size int64
 	round := 0
@@ -67,7 +69,7 @@ func BenchmarkDeliveryMailpit(b *testing.B) {
 		round++
 		b.StartTimer()
 		for i, r := range sender.Send(ctx, msgs) {
-			if r.Class != OK || !strings.HasPrefix(r.Response, "250") {
+			if r.Class != duty.Delivered || !strings.HasPrefix(r.Response, "250") {
 				b.Fatalf("batch %d message %d: %v %q %v", round, i, r.Class, r.Response, r.Err)
 			}
 		}

@@ -5,11 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"net"
-	"net/url"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,152 +31,10 @@ type EachSender interface {
 	SendEach(ctx context.Context, msgs []*mail.Msg, each func(i int, r Result)) []Result
 }
 
-// TLSMode is how the connection to the SMTP server is protected.
-type TLSMode string
-
-// The TLS modes. STARTTLS is required by default: a server that does not
-// offer it gets a Config error, never a silent downgrade.
-const (
-	TLSStartTLS TLSMode = "starttls"
-	TLSImplicit TLSMode = "tls"
-	TLSNone     TLSMode = "none"
-)
-
-// SMTPConfig says where and how to deliver mail.
-type SMTPConfig struct {
-	Host string
-	// Port defaults to 587 for starttls, 465 for tls and 25 for none.
-	Port int
-	// TLS defaults to starttls; "none" must be chosen explicitly.
-	TLS      TLSMode
-	Username string
-	// Password comes from PasswordFrom, never from a URL or a log line.
-	Password string
-	// Timeout bounds each network step; default 30s.
-	Timeout time.Duration
-	// InsecureSkipVerify accepts any server certificate; for tests only.
-	InsecureSkipVerify bool
-}
-
-// ParseSMTPURL reads "smtp://host[:port][?tls=none|starttls|tls]".
-// Credentials in the URL are refused: URLs end up in shell history, process
-// lists and logs, so the password must come from a file or the environment.
-func ParseSMTPURL(s string) (SMTPConfig, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return SMTPConfig{}, fmt.Errorf("smtp url: %w", err)
-	}
-	if u.Scheme != "smtp" {
-		return SMTPConfig{}, fmt.Errorf("smtp url %q: scheme must be smtp://", redact(u))
-	}
-	if u.User != nil {
-		return SMTPConfig{}, fmt.Errorf("smtp url %q: user and password are not allowed in the URL; "+
-			"set the user in the config and the password in a file or an environment variable", redact(u))
-	}
-	if u.Path != "" && u.Path != "/" || u.Fragment != "" || u.Opaque != "" {
-		return SMTPConfig{}, fmt.Errorf("smtp url %q: want smtp://host:port?tls=…", s)
-	}
-	cfg := SMTPConfig{Host: u.Hostname(), TLS: TLSStartTLS}
-	if cfg.Host == "" {
-		return SMTPConfig{}, fmt.Errorf("smtp url %q: no host", s)
-	}
-	q := u.Query()
-	for k := range q {
-		if k != "tls" {
-			return SMTPConfig{}, fmt.Errorf("smtp url %q: unknown parameter %q (only tls)", s, k)
-		}
-	}
-	if v := q.Get("tls"); v != "" {
-		cfg.TLS = TLSMode(v)
-	}
-	if p := u.Port(); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return SMTPConfig{}, fmt.Errorf("smtp url %q: invalid port %q", s, p)
-		}
-		cfg.Port = n
-	}
-	if err := cfg.Validate(); err != nil {
-		return SMTPConfig{}, fmt.Errorf("smtp url %q: %w", s, err)
-	}
-	return cfg, nil
-}
-
-// redact drops any credentials before a URL is shown in an error.
-func redact(u *url.URL) string {
-	c := *u
-	if c.User != nil {
-		c.User = url.User("REDACTED")
-	}
-	return c.String()
-}
-
-// Validate checks the mode and fills nothing; defaults apply at send time.
-func (c SMTPConfig) Validate() error {
-	switch c.TLS {
-	case TLSStartTLS, TLSImplicit, TLSNone, "":
-	default:
-		return fmt.Errorf("tls=%q: want starttls, tls or none", c.TLS)
-	}
-	if c.Host == "" {
-		return errors.New("no host")
-	}
-	return nil
-}
-
-// String describes the server for logs, without the password.
-func (c SMTPConfig) String() string {
-	return fmt.Sprintf("smtp://%s?tls=%s", net.JoinHostPort(c.Host, strconv.Itoa(c.port())), c.mode())
-}
-
-func (c SMTPConfig) mode() TLSMode {
-	if c.TLS == "" {
-		return TLSStartTLS
-	}
-	return c.TLS
-}
-
-func (c SMTPConfig) port() int {
-	switch {
-	case c.Port != 0:
-		return c.Port
-	case c.mode() == TLSImplicit:
-		return mail.DefaultPortSSL
-	case c.mode() == TLSNone:
-		return mail.DefaultPort
-	}
-	return mail.DefaultPortTLS
-}
-
-// PasswordFrom reads a secret from file (a trailing newline is dropped) or,
-// when file is empty, from the environment variable envVar. The value never
-// appears in an error.
-func PasswordFrom(file, envVar string) (string, error) {
-	switch {
-	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("smtp password file: %w", err)
-		}
-		s := strings.TrimRight(string(b), "\r\n")
-		if s == "" {
-			return "", fmt.Errorf("smtp password file %s is empty", file)
-		}
-		return s, nil
-	case envVar != "":
-		s, ok := os.LookupEnv(envVar)
-		if !ok || s == "" {
-			return "", fmt.Errorf("smtp password: environment variable %s is not set", envVar)
-		}
-		return s, nil
-	}
-	return "", errors.New("smtp password: neither a file nor an environment variable is configured")
-}
-
 // NewSMTPSender returns a Sender that opens one connection per Send.
-func NewSMTPSender(cfg SMTPConfig) Sender { return &smtpSender{cfg: cfg} }
+func NewSMTPSender(cfg smtpconf.Server) Sender { return &smtpSender{cfg: cfg} }
 
-type smtpSender struct{ cfg SMTPConfig }
+type smtpSender struct{ cfg smtpconf.Server }
 
 // Send implements Sender.
 func (s *smtpSender) Send(ctx context.Context, msgs []*mail.Msg) []Result {
@@ -192,14 +48,14 @@ func (s *smtpSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(i
 	if len(msgs) == 0 {
 		return res
 	}
-	fail := func(from int, c Class, err error) {
+	fail := func(from int, c duty.Class, err error) {
 		for i := from; i < len(res); i++ {
 			res[i] = Result{Class: c, Err: err}
 		}
 	}
 	client, conn, err := s.client()
 	if err != nil {
-		fail(0, Config, fmt.Errorf("smtp %s: %w", s.cfg, err))
+		fail(0, duty.Misconfigured, fmt.Errorf("smtp %s: %w", s.cfg, err))
 		return res
 	}
 	sc, err := client.DialToSMTPClientWithContext(ctx)
@@ -224,11 +80,11 @@ func (s *smtpSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(i
 
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
-			fail(i, Temporary, fmt.Errorf("not sent: %w", err))
+			fail(i, duty.Temporary, fmt.Errorf("not sent: %w", err))
 			break
 		}
 		if m == nil {
-			res[i] = Result{Class: Permanent, Err: errors.New("nil message")}
+			res[i] = Result{Class: duty.Permanent, Err: errors.New("nil message")}
 			continue
 		}
 		r, lost := classifySend(m, client.SendWithSMTPClient(sc, m))
@@ -237,7 +93,7 @@ func (s *smtpSender) SendEach(ctx context.Context, msgs []*mail.Msg, each func(i
 			each(i, r)
 		}
 		if lost {
-			fail(i+1, Temporary, fmt.Errorf("not sent: connection lost: %w", r.Err))
+			fail(i+1, duty.Temporary, fmt.Errorf("not sent: connection lost: %w", r.Err))
 			break
 		}
 	}
@@ -266,7 +122,7 @@ func (s *smtpSender) client() (*mail.Client, func() net.Conn, error) {
 		d := &net.Dialer{Timeout: timeout}
 		var c net.Conn
 		var err error
-		if cfg.mode() == TLSImplicit {
+		if cfg.EffectiveTLS() == smtpconf.TLSImplicit {
 			c, err = (&tls.Dialer{NetDialer: d, Config: tlsConf}).DialContext(ctx, network, addr)
 		} else {
 			c, err = d.DialContext(ctx, network, addr)
@@ -279,7 +135,7 @@ func (s *smtpSender) client() (*mail.Client, func() net.Conn, error) {
 		return c, err
 	}
 	opts := []mail.Option{
-		mail.WithPort(cfg.port()),
+		mail.WithPort(cfg.EffectivePort()),
 		mail.WithTimeout(timeout),
 		mail.WithTLSConfig(tlsConf),
 		mail.WithDialContextFunc(dial),
@@ -288,13 +144,13 @@ func (s *smtpSender) client() (*mail.Client, func() net.Conn, error) {
 		mail.WithoutNoop(),
 		mail.WithoutRset(),
 	}
-	switch cfg.mode() {
-	case TLSStartTLS:
+	switch cfg.EffectiveTLS() {
+	case smtpconf.TLSStartTLS:
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
-	case TLSImplicit:
+	case smtpconf.TLSImplicit:
 		// The dialer above did TLS; STARTTLS inside it would be an error.
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
-	case TLSNone:
+	case smtpconf.TLSNone:
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
 	}
 	if cfg.Username != "" {

@@ -3,6 +3,8 @@ package email
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"net"
 	"slices"
 	"strings"
@@ -20,7 +22,7 @@ func batch(t *testing.T, addrs ...string) []*mail.Msg {
 	for i, a := range addrs {
 		m := reminder()
 		m.Key = fmt.Sprintf("%s/%d/%s", t.Name(), i, a)
-		m.To = Recipient{Addr: a, Name: "Cơ quan " + a}
+		m.To = duty.Recipient{Addr: a, Name: "Cơ quan " + a}
 		r, err := tm.Render(m)
 		if err != nil {
 			t.Fatal(err)
@@ -34,16 +36,16 @@ func batch(t *testing.T, addrs ...string) []*mail.Msg {
 	return out
 }
 
-func classes(res []Result) []Class {
-	var cs []Class
+func classes(res []Result) []duty.Class {
+	var cs []duty.Class
 	for _, r := range res {
 		cs = append(cs, r.Class)
 	}
 	return cs
 }
 
-func plain(host string, port int) SMTPConfig {
-	return SMTPConfig{Host: host, Port: port, TLS: TLSNone, Timeout: 5 * time.Second}
+func plain(host string, port int) smtpconf.Server {
+	return smtpconf.Server{Host: host, Port: port, TLS: smtpconf.TLSNone, Timeout: 5 * time.Second}
 }
 
 func TestSMTPFaults(t *testing.T) {
@@ -52,28 +54,28 @@ func TestSMTPFaults(t *testing.T) {
 		name      string
 		faults    faults
 		user      string
-		want      []Class
+		want      []duty.Class
 		delivered []string
 		conns     int
 	}{
-		{"all accepted", faults{}, "", []Class{OK, OK, OK}, []string{a, b, c}, 1},
-		{"auth ok", faults{}, "nhachan", []Class{OK, OK, OK}, []string{a, b, c}, 1},
+		{"all accepted", faults{}, "", []duty.Class{duty.Delivered, duty.Delivered, duty.Delivered}, []string{a, b, c}, 1},
+		{"auth ok", faults{}, "nhachan", []duty.Class{duty.Delivered, duty.Delivered, duty.Delivered}, []string{a, b, c}, 1},
 		{"550 for one recipient", faults{RcptReply: map[string]string{b: "550 5.1.1 no such user"}}, "",
-			[]Class{OK, Permanent, OK}, []string{a, c}, 1},
+			[]duty.Class{duty.Delivered, duty.Permanent, duty.Delivered}, []string{a, c}, 1},
 		{"451 for one recipient", faults{RcptReply: map[string]string{b: "451 4.3.0 try later"}}, "",
-			[]Class{OK, Temporary, OK}, []string{a, c}, 1},
+			[]duty.Class{duty.Delivered, duty.Temporary, duty.Delivered}, []string{a, c}, 1},
 		{"452 after data", faults{DataReply: "452 4.3.1 insufficient storage"}, "",
-			[]Class{Temporary, Temporary, Temporary}, nil, 1},
+			[]duty.Class{duty.Temporary, duty.Temporary, duty.Temporary}, nil, 1},
 		{"554 after data", faults{DataReply: "554 5.6.0 content rejected"}, "",
-			[]Class{Permanent, Permanent, Permanent}, nil, 1},
-		{"421 greeting", faults{Greeting: "421 4.3.2 busy"}, "", []Class{Temporary, Temporary, Temporary}, nil, 1},
-		{"421 on mail", faults{MailReply: "421 4.3.2 shutting down"}, "", []Class{Temporary, Temporary, Temporary}, nil, 1},
-		{"554 greeting", faults{Greeting: "554 5.7.1 go away"}, "", []Class{Config, Config, Config}, nil, 1},
-		{"dropped mid-batch", faults{DropAtMail: 2}, "", []Class{OK, Temporary, Temporary}, []string{a}, 1},
-		{"535 auth", faults{AuthReply: "535 5.7.8 authentication failed"}, "nhachan", []Class{Config, Config, Config}, nil, 1},
+			[]duty.Class{duty.Permanent, duty.Permanent, duty.Permanent}, nil, 1},
+		{"421 greeting", faults{Greeting: "421 4.3.2 busy"}, "", []duty.Class{duty.Temporary, duty.Temporary, duty.Temporary}, nil, 1},
+		{"421 on mail", faults{MailReply: "421 4.3.2 shutting down"}, "", []duty.Class{duty.Temporary, duty.Temporary, duty.Temporary}, nil, 1},
+		{"554 greeting", faults{Greeting: "554 5.7.1 go away"}, "", []duty.Class{duty.Misconfigured, duty.Misconfigured, duty.Misconfigured}, nil, 1},
+		{"dropped mid-batch", faults{DropAtMail: 2}, "", []duty.Class{duty.Delivered, duty.Temporary, duty.Temporary}, []string{a}, 1},
+		{"535 auth", faults{AuthReply: "535 5.7.8 authentication failed"}, "nhachan", []duty.Class{duty.Misconfigured, duty.Misconfigured, duty.Misconfigured}, nil, 1},
 		{"454 auth", faults{AuthReply: "454 4.7.0 temporary authentication failure"}, "nhachan",
-			[]Class{Temporary, Temporary, Temporary}, nil, 1},
-		{"553 sender", faults{MailReply: "553 5.7.1 sender not allowed"}, "", []Class{Config, Config, Config}, nil, 1},
+			[]duty.Class{duty.Temporary, duty.Temporary, duty.Temporary}, nil, 1},
+		{"553 sender", faults{MailReply: "553 5.7.1 sender not allowed"}, "", []duty.Class{duty.Misconfigured, duty.Misconfigured, duty.Misconfigured}, nil, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,9 +98,9 @@ func TestSMTPFaults(t *testing.T) {
 			}
 			for i, r := range res {
 				switch {
-				case r.Class == OK && !strings.HasPrefix(r.Response, "250 2.0.0 Ok: queued as Q"):
+				case r.Class == duty.Delivered && !strings.HasPrefix(r.Response, "250 2.0.0 Ok: queued as Q"):
 					t.Errorf("%d: response %q", i, r.Response)
-				case r.Class != OK && r.Err == nil:
+				case r.Class != duty.Delivered && r.Err == nil:
 					t.Errorf("%d: %v without an error", i, r.Class)
 				case r.Err != nil && strings.Contains(r.Err.Error(), "mật-khẩu"):
 					t.Errorf("%d: password in error %v", i, r.Err)
@@ -115,11 +117,11 @@ func TestSMTPRetryAfterRecovery(t *testing.T) {
 	f := startFakeSMTP(t, faults{DataReply: "451 4.3.0 try later"})
 	s := NewSMTPSender(plain(f.Host, f.Port))
 	msgs := batch(t, "a@x.example", "b@x.example")
-	if got := classes(s.Send(context.Background(), msgs)); !slices.Equal(got, []Class{Temporary, Temporary}) {
+	if got := classes(s.Send(context.Background(), msgs)); !slices.Equal(got, []duty.Class{duty.Temporary, duty.Temporary}) {
 		t.Fatalf("first try %v", got)
 	}
 	f.set(faults{})
-	if got := classes(s.Send(context.Background(), msgs)); !slices.Equal(got, []Class{OK, OK}) {
+	if got := classes(s.Send(context.Background(), msgs)); !slices.Equal(got, []duty.Class{duty.Delivered, duty.Delivered}) {
 		t.Fatalf("retry %v", got)
 	}
 	if conns, delivered := f.stats(); conns != 2 || len(delivered) != 2 {
@@ -135,7 +137,7 @@ func TestSMTPRefused(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close() // nobody listens there now
 	res := NewSMTPSender(plain("127.0.0.1", port)).Send(context.Background(), batch(t, "a@x.example", "b@x.example"))
-	if got := classes(res); !slices.Equal(got, []Class{Temporary, Temporary}) {
+	if got := classes(res); !slices.Equal(got, []duty.Class{duty.Temporary, duty.Temporary}) {
 		t.Errorf("classes %v (%v)", got, res[0].Err)
 	}
 }
@@ -145,16 +147,16 @@ func TestSMTPTimeout(t *testing.T) {
 	cfg := plain(f.Host, f.Port)
 	cfg.Timeout = 200 * time.Millisecond
 	res := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example"))
-	if res[0].Class != Temporary {
+	if res[0].Class != duty.Temporary {
 		t.Errorf("class %v (%v)", res[0].Class, res[0].Err)
 	}
 }
 
 func TestSMTPStartTLSRequired(t *testing.T) {
 	f := startFakeSMTP(t, faults{})
-	cfg := SMTPConfig{Host: f.Host, Port: f.Port, Timeout: 5 * time.Second} // TLS left at its default
+	cfg := smtpconf.Server{Host: f.Host, Port: f.Port, Timeout: 5 * time.Second} // TLS left at its default
 	res := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example"))
-	if res[0].Class != Config {
+	if res[0].Class != duty.Misconfigured {
 		t.Errorf("class %v (%v), want config", res[0].Class, res[0].Err)
 	}
 	if _, delivered := f.stats(); len(delivered) != 0 {
@@ -169,8 +171,8 @@ func TestSMTPStartTLSRequired(t *testing.T) {
 func TestSMTPPlainAuthNeedsTLS(t *testing.T) {
 	for _, tc := range []struct {
 		listen string
-		want   Class
-	}{{"127.0.0.1:0", OK}, {"127.0.0.2:0", Config}} {
+		want   duty.Class
+	}{{"127.0.0.1:0", duty.Delivered}, {"127.0.0.2:0", duty.Misconfigured}} {
 		t.Run(tc.listen, func(t *testing.T) {
 			f := startFakeSMTPOn(t, tc.listen, faults{})
 			cfg := plain(f.Host, f.Port)
@@ -188,7 +190,7 @@ func TestSMTPCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res := NewSMTPSender(plain(f.Host, f.Port)).Send(ctx, batch(t, "a@x.example", "b@x.example"))
-	if got := classes(res); !slices.Equal(got, []Class{Temporary, Temporary}) {
+	if got := classes(res); !slices.Equal(got, []duty.Class{duty.Temporary, duty.Temporary}) {
 		t.Errorf("classes %v", got)
 	}
 	if _, delivered := f.stats(); len(delivered) != 0 {

@@ -10,6 +10,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"math/big"
 	"net"
 	netmail "net/mail"
@@ -33,13 +35,13 @@ func TestMailpitRoundTrip(t *testing.T) {
 	copyMsg := reminder()
 	copyMsg.Key, copyMsg.To, copyMsg.Copy = "2026-03-24/vanthu.snv/reminder-copy", tSNV, true
 	digest := reminder()
-	digest.Key, digest.To, digest.Kind = "2026-03-24/vanthu.snv/digest", tSNV, KindDigest
+	digest.Key, digest.To, digest.Kind = "2026-03-24/vanthu.snv/digest", tSNV, duty.KindDigest
 	msgs := []Message{reminder(), escalation(), copyMsg, digest,
-		{Key: "send-test", From: tFrom, To: tSTP, Kind: KindTest, Date: tDate}}
+		{Notice: duty.Notice{Key: "send-test", To: tSTP, Kind: duty.KindTest, Date: tDate}, From: tFrom}}
 	for i := range 20 {
 		m := reminder()
 		m.Key = fmt.Sprintf("2026-03-24/agency-%d/reminder", i)
-		m.To = Recipient{Addr: fmt.Sprintf("co-quan-%d@ninhthuan.example", i), Name: fmt.Sprintf("Ủy ban nhân dân huyện số %d", i)}
+		m.To = duty.Recipient{Addr: fmt.Sprintf("co-quan-%d@ninhthuan.example", i), Name: fmt.Sprintf("Ủy ban nhân dân huyện số %d", i)}
 		msgs = append(msgs, m)
 	}
 
@@ -58,9 +60,9 @@ func TestMailpitRoundTrip(t *testing.T) {
 		built = append(built, b)
 	}
 
-	cfg := SMTPConfig{Host: mp.Host, Port: mp.Port, TLS: TLSNone, Username: "nhachan", Password: "bí-mật", Timeout: 10 * time.Second}
+	cfg := smtpconf.Server{Host: mp.Host, Port: mp.Port, TLS: smtpconf.TLSNone, Username: "nhachan", Password: "bí-mật", Timeout: 10 * time.Second}
 	for i, r := range NewSMTPSender(cfg).Send(context.Background(), built) {
-		if r.Class != OK || !strings.HasPrefix(r.Response, "250 ") {
+		if r.Class != duty.Delivered || !strings.HasPrefix(r.Response, "250 ") {
 			t.Fatalf("message %d: %v %q %v", i, r.Class, r.Response, r.Err)
 		}
 	}
@@ -117,13 +119,13 @@ func TestMailpitRoundTrip(t *testing.T) {
 // STARTTLS, and sends nothing.
 func TestMailpitStartTLSRequired(t *testing.T) {
 	mp := mailpittest.Start(t)
-	cfg, err := ParseSMTPURL("smtp://" + mp.SMTPAddr) // no tls=: the default
-	if err != nil || cfg.TLS != TLSStartTLS {
+	cfg, err := smtpconf.Parse("smtp://" + mp.SMTPAddr) // no tls=: the default
+	if err != nil || cfg.TLS != smtpconf.TLSStartTLS {
 		t.Fatalf("ParseSMTPURL = %+v, %v", cfg, err)
 	}
 	res := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example", "b@x.example"))
 	for i, r := range res {
-		if r.Class != Config {
+		if r.Class != duty.Misconfigured {
 			t.Errorf("%d: %v %v, want config", i, r.Class, r.Err)
 		}
 	}
@@ -138,20 +140,20 @@ func TestMailpitStartTLSRequired(t *testing.T) {
 func TestMailpitTLS(t *testing.T) {
 	cert, key := selfSigned(t)
 	for _, tc := range []struct {
-		mode  TLSMode
+		mode  smtpconf.TLSMode
 		extra []string
 	}{
-		{TLSStartTLS, []string{"--smtp-require-starttls"}},
-		{TLSImplicit, []string{"--smtp-require-tls"}},
+		{smtpconf.TLSStartTLS, []string{"--smtp-require-starttls"}},
+		{smtpconf.TLSImplicit, []string{"--smtp-require-tls"}},
 	} {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			mp := mailpittest.Start(t, mailpittest.WithArgs(append([]string{"--smtp-tls-cert", cert, "--smtp-tls-key", key}, tc.extra...)...))
-			cfg := SMTPConfig{Host: mp.Host, Port: mp.Port, TLS: tc.mode, Username: "u", Password: "p", Timeout: 10 * time.Second}
-			if r := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example"))[0]; r.Class != Config {
+			cfg := smtpconf.Server{Host: mp.Host, Port: mp.Port, TLS: tc.mode, Username: "u", Password: "p", Timeout: 10 * time.Second}
+			if r := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example"))[0]; r.Class != duty.Misconfigured {
 				t.Errorf("unverified certificate: %v %v, want config", r.Class, r.Err)
 			}
 			cfg.InsecureSkipVerify = true
-			if r := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example"))[0]; r.Class != OK {
+			if r := NewSMTPSender(cfg).Send(context.Background(), batch(t, "a@x.example"))[0]; r.Class != duty.Delivered {
 				t.Errorf("%v %v", r.Class, r.Err)
 			}
 			if n := len(mp.Messages(t)); n != 1 {
@@ -200,7 +202,7 @@ func BenchmarkMailpitDelivery(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := NewSMTPSender(SMTPConfig{Host: mp.Host, Port: mp.Port, TLS: TLSNone, Timeout: 10 * time.Second})
+	s := NewSMTPSender(smtpconf.Server{Host: mp.Host, Port: mp.Port, TLS: smtpconf.TLSNone, Timeout: 10 * time.Second})
 	const batchSize = 100
 	var msgs []*mail.Msg
 	for i := range batchSize {
@@ -220,7 +222,7 @@ func BenchmarkMailpitDelivery(b *testing.B) {
 	for sent := 0; sent < b.N; sent += batchSize {
 		n := min(batchSize, b.N-sent)
 		for _, r := range s.Send(context.Background(), msgs[:n]) {
-			if r.Class != OK {
+			if r.Class != duty.Delivered {
 				b.Fatal(r.Err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	htmltemplate "html/template"
 	"io/fs"
 	"os"
@@ -146,7 +147,7 @@ func tidy(s string) string {
 // validates override templates and lets admins preview them.
 func SampleMessages() []Message {
 	date := time.Date(2026, 3, 24, 8, 0, 0, 0, vnZone)
-	full := Item{
+	full := duty.Item{
 		Key: "681-QD-UBND-2021/I.3/2026/so-tu-phap", Step: "R7",
 		TaskID: "I.3", TaskText: "Báo cáo kết quả thực hiện công tác cải cách hành chính",
 		Product: "Báo cáo của UBND tỉnh", Period: "Quý I/2026",
@@ -160,17 +161,16 @@ func SampleMessages() []Message {
 	late.Step, late.Escalation, late.DaysLeft = "E1", true, -3
 	done := full
 	done.Step, done.SubmittedOn = "", schedule.NewDate(2026, 3, 20)
-	snv := Recipient{Addr: "vanthu.snv@nhachan.example", Name: "Sở Nội vụ"}
-	to := Recipient{Addr: "stp@nhachan.example", Name: "Sở Tư pháp"}
-	from := Recipient{Addr: "nhachan@nhachan.example", Name: "Hệ thống nhắc hạn"}
+	snv := duty.Recipient{Addr: "vanthu.snv@nhachan.example", Name: "Sở Nội vụ"}
+	to := duty.Recipient{Addr: "stp@nhachan.example", Name: "Sở Tư pháp"}
+	from := duty.Recipient{Addr: "nhachan@nhachan.example", Name: "Hệ thống nhắc hạn"}
 	return []Message{
-		{Key: "sample/reminder", From: from, To: to, Kind: KindReminder, Date: date, Items: []Item{full}},
-		{Key: "sample/copy", From: from, To: snv, Kind: KindReminder, Copy: true, Date: date, Items: []Item{full}},
-		{Key: "sample/escalation", From: from, To: to, Kind: KindEscalation, Date: date, Items: []Item{late}},
-		{Key: "sample/oversight", From: from, To: Recipient{Addr: "lanhdao.snv@nhachan.example", Name: "Lãnh đạo Sở Nội vụ"},
-			Kind: KindEscalation, Oversight: true, Date: date, Items: []Item{late}},
-		{Key: "sample/digest", From: from, To: snv, Kind: KindDigest, Date: date, Items: []Item{full, late}},
-		{Key: "sample/weekly", From: from, To: snv, Kind: KindWeekly, Date: date, Items: []Item{full, late, done}},
-		{Key: "sample/test", From: from, To: to, Kind: KindTest, Date: date},
+		{Notice: duty.Notice{Key: "sample/reminder", To: to, Kind: duty.KindReminder, Date: date, Items: []duty.Item{full}}, From: from},
+		{Notice: duty.Notice{Key: "sample/copy", To: snv, Kind: duty.KindReminder, Copy: true, Date: date, Items: []duty.Item{full}}, From: from},
+		{Notice: duty.Notice{Key: "sample/escalation", To: to, Kind: duty.KindEscalation, Date: date, Items: []duty.Item{late}}, From: from},
+		{Notice: duty.Notice{Key: "sample/oversight", To: duty.Recipient{Addr: "lanhdao.snv@nhachan.example", Name: "Lãnh đạo Sở Nội vụ"}, Kind: duty.KindEscalation, Oversight: true, Date: date, Items: []duty.Item{late}}, From: from},
+		{Notice: duty.Notice{Key: "sample/digest", To: snv, Kind: duty.KindDigest, Date: date, Items: []duty.Item{full, late}}, From: from},
+		{Notice: duty.Notice{Key: "sample/weekly", To: snv, Kind: duty.KindWeekly, Date: date, Items: []duty.Item{full, late, done}}, From: from},
+		{Notice: duty.Notice{Key: "sample/test", To: to, Kind: duty.KindTest, Date: date}, From: from},
 	}
 }

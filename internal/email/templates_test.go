@@ -2,6 +2,7 @@ package email
 
 import (
 	"flag"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,10 +21,10 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 // Saturday and moves to Monday), and an escalation.
 var (
 	tDate = time.Date(2026, 3, 24, 8, 0, 0, 0, vnZone)
-	tFrom = Recipient{Addr: "nhachan@ninhthuan.example", Name: "Hệ thống nhắc hạn"}
-	tSNV  = Recipient{Addr: "vanthu.snv@ninhthuan.example", Name: "Sở Nội vụ"}
-	tSTP  = Recipient{Addr: "vanthu.stp@ninhthuan.example", Name: "Sở Tư pháp"}
-	itemA = Item{
+	tFrom = duty.Recipient{Addr: "nhachan@ninhthuan.example", Name: "Hệ thống nhắc hạn"}
+	tSNV  = duty.Recipient{Addr: "vanthu.snv@ninhthuan.example", Name: "Sở Nội vụ"}
+	tSTP  = duty.Recipient{Addr: "vanthu.stp@ninhthuan.example", Name: "Sở Tư pháp"}
+	itemA = duty.Item{
 		Key: "681-QD-UBND-2021/I.3/2026-Q1/so-tu-phap", Step: "R7",
 		TaskID: "I.3", TaskText: "Báo cáo kết quả thực hiện kế hoạch cải cách hành chính quý I",
 		Product: "Báo cáo của Sở", Period: "Quý I/2026",
@@ -31,7 +32,7 @@ var (
 		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
 		Agency:     "Sở Tư pháp", Lead: []string{"Sở Tư pháp"}, Coordinating: []string{"Sở Nội vụ", "Văn phòng UBND tỉnh"},
 	}
-	itemB = Item{
+	itemB = duty.Item{
 		Key: "681-QD-UBND-2021/II.5/2026/so-tu-phap", Step: "R7",
 		TaskID: "II.5", TaskText: "Rà soát, đánh giá thủ tục hành chính thuộc thẩm quyền",
 		Product: "Kế hoạch rà soát", Period: "Năm 2026",
@@ -43,15 +44,13 @@ var (
 )
 
 func reminder() Message {
-	return Message{Key: "2026-03-24/vanthu.stp@ninhthuan.example/reminder", From: tFrom, To: tSTP,
-		Kind: KindReminder, Date: tDate, Items: []Item{itemA, itemB}}
+	return Message{Notice: duty.Notice{Key: "2026-03-24/vanthu.stp@ninhthuan.example/reminder", To: tSTP, Kind: duty.KindReminder, Date: tDate, Items: []duty.Item{itemA, itemB}}, From: tFrom}
 }
 
 func escalation() Message {
 	late := itemA
 	late.Step, late.Escalation, late.DaysLeft = "E1", true, -2
-	return Message{Key: "2026-04-02/vanthu.stp@ninhthuan.example/escalation", From: tFrom, To: tSTP,
-		Kind: KindEscalation, Date: tDate.AddDate(0, 0, 9), Items: []Item{late}}
+	return Message{Notice: duty.Notice{Key: "2026-04-02/vanthu.stp@ninhthuan.example/escalation", To: tSTP, Kind: duty.KindEscalation, Date: tDate.AddDate(0, 0, 9), Items: []duty.Item{late}}, From: tFrom}
 }
 
 // oversight is level 2 as Sở Nội vụ's leadership receives it: informed
@@ -59,7 +58,7 @@ func escalation() Message {
 func oversight() Message {
 	m := escalation()
 	m.Key = "2026-04-09/lanhdao.snv@ninhthuan.example/escalation"
-	m.To = Recipient{Addr: "lanhdao.snv@ninhthuan.example", Name: "Lãnh đạo Sở Nội vụ"}
+	m.To = duty.Recipient{Addr: "lanhdao.snv@ninhthuan.example", Name: "Lãnh đạo Sở Nội vụ"}
 	m.Oversight = true
 	m.Items[0].Step = "E2"
 	m.Items[0].ConfirmURL, m.Items[0].ExtendURL = "", ""
@@ -106,10 +105,10 @@ func TestRenderEveryKind(t *testing.T) {
 	copyMsg := reminder()
 	copyMsg.To, copyMsg.Copy = tSNV, true
 	digest := reminder()
-	digest.To, digest.Kind = tSNV, KindDigest
+	digest.To, digest.Kind = tSNV, duty.KindDigest
 	digest.Items = append(digest.Items, escalation().Items[0])
 	digest.Items[0].Unassigned = "chưa có địa chỉ thư điện tử"
-	test := Message{Key: "test", From: tFrom, To: tSTP, Kind: KindTest, Date: tDate}
+	test := Message{Notice: duty.Notice{Key: "test", To: tSTP, Kind: duty.KindTest, Date: tDate}, From: tFrom}
 
 	cases := []struct {
 		name    string
@@ -167,7 +166,7 @@ func TestSamplesRenderEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Kind != KindReminder && m.Kind != KindEscalation {
+		if m.Kind != duty.KindReminder && m.Kind != duty.KindEscalation {
 			continue
 		}
 		it := m.Items[0]
@@ -187,7 +186,7 @@ func TestSamplesRenderEveryField(t *testing.T) {
 
 func TestLinksOmittedWhenEmpty(t *testing.T) {
 	m := reminder()
-	m.Items = []Item{itemA}
+	m.Items = []duty.Item{itemA}
 	r, err := mustTemplates(t).Render(m)
 	if err != nil {
 		t.Fatal(err)

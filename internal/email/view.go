@@ -2,6 +2,7 @@ package email
 
 import (
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"unicode/utf8"
 
@@ -12,7 +13,7 @@ import (
 // line, no control characters, NFC, capped), so an override template cannot
 // reintroduce header injection through data.
 type View struct {
-	Kind Kind
+	Kind duty.Kind
 	// Copy marks Sở Nội vụ's copy; Addressee is then the agency the
 	// original went to.
 	Copy bool
@@ -20,7 +21,7 @@ type View struct {
 	Oversight bool
 	// Addressee is the name after "Kính gửi:".
 	Addressee string
-	To        Recipient
+	To        duty.Recipient
 	// Date is the message date in Vietnam.
 	Date  schedule.Date
 	Items []ItemView
@@ -34,7 +35,7 @@ type View struct {
 
 // ItemView is an Item with the phrases the templates need precomputed.
 type ItemView struct {
-	Item
+	duty.Item
 	// DueText is "Thứ Ba, ngày 31/03/2026".
 	DueText string
 	// Deadline is the date the deadline really ends: EffectiveDue, or Due

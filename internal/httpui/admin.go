@@ -3,7 +3,6 @@ package httpui
 import (
 	"crypto/rand"
 	"crypto/subtle"
-	"errors"
 	"html/template"
 	"net/http"
 	"regexp"
@@ -57,11 +56,12 @@ const maxAdminForm = 16 << 10
 
 // adminArea is the admin routes' state, made once by adminRoutes.
 type adminArea struct {
-	s      *Server
-	keys   sessionKeys
-	admins []Admin
-	limit  *rateLimiter
-	cop    *http.CrossOriginProtection
+	s     *Server
+	limit *rateLimiter
+	cop   *http.CrossOriginProtection
+	// fallback signs sessions while no session key is configured: drawn
+	// once, so such sessions end when the daemon restarts.
+	fallback sessionKeys
 
 	dummyOnce sync.Once
 	dummy     []byte // a bcrypt hash to compare against for unknown users
@@ -69,20 +69,14 @@ type adminArea struct {
 
 // adminRoutes registers the admin area on mux.
 func (s *Server) adminRoutes(mux *http.ServeMux) {
-	a := &adminArea{s: s, admins: append([]Admin(nil), s.Admins...),
-		limit: newRateLimiter(loginPerMinute, loginBurst, loginClients), cop: http.NewCrossOriginProtection()}
-	key := s.SessionKey
-	if len(key) < minSessionKey {
-		if len(key) > 0 {
-			s.Log.Warn().Int("bytes", len(key)).Msg("admin session key shorter than 32 bytes: using a random key instead")
-		}
-		key = make([]byte, 32)
-		rand.Read(key)
-		if len(a.admins) > 0 {
-			s.Log.Info().Msg("admin sessions are signed with a random key: they end when the daemon restarts")
-		}
+	a := &adminArea{s: s, limit: newRateLimiter(loginPerMinute, loginBurst, loginClients),
+		cop: http.NewCrossOriginProtection()}
+	key := make([]byte, 32)
+	rand.Read(key)
+	a.fallback = deriveKeys(key)
+	if rt := s.Runtime(); len(rt.Admins) > 0 && len(a.keyring(rt)) == 1 && len(rt.SessionKeys) == 0 {
+		s.Log.Info().Msg("admin sessions are signed with a random key: they end when the daemon restarts")
 	}
-	a.keys = deriveKeys(key)
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Log.Warn().Str("path", r.URL.Path).Str("origin", r.Header.Get("Origin")).
 			Str("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")).Msg("admin: cross-origin POST refused")
@@ -114,7 +108,8 @@ func (a *adminArea) current(r *http.Request) (adminSession, bool) {
 	if err != nil {
 		return adminSession{}, false
 	}
-	sess, err := a.keys.parse(c.Value, a.s.Now())
+	rt := a.s.Runtime()
+	sess, err := a.parse(rt, c.Value)
 	if err == nil {
 		// Fail closed: a session whose logout cannot be checked is refused.
 		if revoked, rerr := a.s.Store.SessionRevoked(r.Context(), sess.ID); rerr != nil {
@@ -122,9 +117,6 @@ func (a *adminArea) current(r *http.Request) (adminSession, bool) {
 		} else if revoked {
 			err = errSessionRevoked
 		}
-	}
-	if err == nil && a.admin(sess.User) == nil {
-		err = errors.New("session user is no longer an admin")
 	}
 	if err != nil {
 		a.s.Log.Info().Err(err).Str("path", r.URL.Path).Str("client", a.s.clientKey(r)).Msg("admin: session refused")
@@ -135,14 +127,75 @@ func (a *adminArea) current(r *http.Request) (adminSession, bool) {
 
 // admin returns the admin named user, or nil. Every entry is compared,
 // in constant time, so the lookup's time says nothing about the name.
-func (a *adminArea) admin(user string) *Admin {
+func (a *adminArea) admin(rt *Runtime, user string) *Admin {
 	var found *Admin
-	for i := range a.admins {
-		if subtle.ConstantTimeCompare([]byte(a.admins[i].User), []byte(user)) == 1 {
-			found = &a.admins[i]
+	for i := range rt.Admins {
+		if subtle.ConstantTimeCompare([]byte(rt.Admins[i].User), []byte(user)) == 1 {
+			found = &rt.Admins[i]
 		}
 	}
 	return found
+}
+
+// keyring is the session keys in force: the first signs, all verify.
+// Configured keys shorter than minSessionKey are left out (config refuses
+// them; this is the last guard); none left means the random fallback.
+func (a *adminArea) keyring(rt *Runtime) []sessionKeys {
+	var out []sessionKeys
+	for _, k := range rt.SessionKeys {
+		if len(k) >= minSessionKey {
+			out = append(out, deriveKeys(k))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, a.fallback)
+	}
+	return out
+}
+
+// parse verifies a session cookie against every key in force and binds it
+// to its admin as configured now: a session of an admin who was removed,
+// or whose password was changed since, is refused.
+func (a *adminArea) parse(rt *Runtime, v string) (adminSession, error) {
+	bind := func(user string) (string, bool) {
+		if ad := a.admin(rt, user); ad != nil {
+			return ad.PasswordHash, true
+		}
+		return "", false
+	}
+	var err error
+	for _, k := range a.keyring(rt) {
+		var sess adminSession
+		if sess, err = k.parse(v, a.s.Now(), bind); err == nil {
+			return sess, nil
+		}
+	}
+	return adminSession{}, err
+}
+
+// sign returns the cookie value of a new session of ad.
+func (a *adminArea) sign(rt *Runtime, sess adminSession, ad *Admin) string {
+	return a.keyring(rt)[0].sign(sess, ad.PasswordHash)
+}
+
+// checkCSRF accepts the session's token under any key in force.
+func (a *adminArea) checkCSRF(rt *Runtime, id, got string) bool {
+	for _, k := range a.keyring(rt) {
+		if k.checkCSRF(id, got) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLogin accepts the login form's token under any key in force.
+func (a *adminArea) checkLogin(rt *Runtime, nonce, got string) bool {
+	for _, k := range a.keyring(rt) {
+		if k.checkLogin(nonce, got) {
+			return true
+		}
+	}
+	return false
 }
 
 // page wraps a GET handler: without a valid session it redirects to the
@@ -173,7 +226,7 @@ func (a *adminArea) action(h func(http.ResponseWriter, *http.Request, adminSessi
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
-		if err := r.ParseForm(); err != nil || !a.keys.checkCSRF(sess.ID, r.PostForm.Get("csrf")) {
+		if err := r.ParseForm(); err != nil || !a.checkCSRF(a.s.Runtime(), sess.ID, r.PostForm.Get("csrf")) {
 			a.s.Log.Warn().Str("user", sess.User).Str("path", r.URL.Path).Msg("admin: CSRF token missing or wrong")
 			a.error(w, r, http.StatusForbidden, "Yêu cầu bị từ chối",
 				"Biểu mẫu không hợp lệ hoặc đã cũ. Xin tải lại trang quản trị rồi thao tác lại; chưa có gì được thay đổi.")
@@ -198,8 +251,9 @@ type adminPage struct {
 
 // pageFor fills the layout fields for a logged-in admin.
 func (a *adminArea) pageFor(sess adminSession, title string) adminPage {
-	p := adminPage{Title: title, Today: a.s.today(a.s.Setup()).VN(), User: sess.User, CSRF: a.keys.csrfToken(sess.ID)}
-	if ad := a.admin(sess.User); ad != nil && ad.Name != "" {
+	rt := a.s.Runtime()
+	p := adminPage{Title: title, Today: a.s.today(rt.Setup).VN(), User: sess.User, CSRF: a.keyring(rt)[0].csrfToken(sess.ID)}
+	if ad := a.admin(rt, sess.User); ad != nil && ad.Name != "" {
 		p.User = ad.Name
 	}
 	return p
@@ -275,8 +329,9 @@ func (a *adminArea) showLogin(w http.ResponseWriter, r *http.Request, code int, 
 		nonce = c.Value
 	}
 	setAdminCookie(w, r, loginCookieName(r), nonce, 3600)
+	rt := a.s.Runtime()
 	a.render(w, r, code, "login", loginView{adminPage: adminPage{Title: "Đăng nhập quản trị",
-		Today: a.s.today(a.s.Setup()).VN()}, Token: a.keys.loginToken(nonce), Next: next, Error: msg, NoAdmin: len(a.admins) == 0})
+		Today: a.s.today(rt.Setup).VN()}, Token: a.keyring(rt)[0].loginToken(nonce), Next: next, Error: msg, NoAdmin: len(rt.Admins) == 0})
 }
 
 // login checks a user name and password. Rate limiting comes first, so
@@ -300,22 +355,23 @@ func (a *adminArea) login(w http.ResponseWriter, r *http.Request) {
 	if !safeNext(next) {
 		next = ""
 	}
+	rt := a.s.Runtime()
 	c, err := r.Cookie(loginCookieName(r))
-	if err != nil || !a.keys.checkLogin(c.Value, r.PostForm.Get("csrf")) {
+	if err != nil || !a.checkLogin(rt, c.Value, r.PostForm.Get("csrf")) {
 		a.s.Log.Warn().Str("client", client).Msg("admin: login form token missing or wrong")
 		a.error(w, r, http.StatusForbidden, "Biểu mẫu đã cũ",
 			"Biểu mẫu đăng nhập không hợp lệ hoặc đã hết hạn. Xin mở lại trang đăng nhập rồi thử lại.")
 		return
 	}
 	user, pass := r.PostForm.Get("ten-dang-nhap"), r.PostForm.Get("mat-khau")
-	ad := a.admin(user)
-	if !a.passwordOK(ad, pass) {
+	ad := a.admin(rt, user)
+	if !a.passwordOK(rt, ad, pass) {
 		a.s.Log.Warn().Str("user", user).Str("client", client).Msg("admin: login failed")
 		a.showLogin(w, r, http.StatusUnauthorized, next, "Tên đăng nhập hoặc mật khẩu không đúng.")
 		return
 	}
 	sess := newSession(ad.User, a.s.Now())
-	setAdminCookie(w, r, sessionCookieName(r), a.keys.sign(sess), int(sessionTTL.Seconds()))
+	setAdminCookie(w, r, sessionCookieName(r), a.sign(rt, sess, ad), int(sessionTTL.Seconds()))
 	setAdminCookie(w, r, loginCookieName(r), "", -1)
 	a.s.Log.Info().Str("user", ad.User).Str("client", client).Msg("admin: logged in")
 	if next == "" {
@@ -326,13 +382,13 @@ func (a *adminArea) login(w http.ResponseWriter, r *http.Request) {
 
 // passwordOK runs exactly one bcrypt comparison whatever the input: against
 // ad's hash, or a dummy one of the same cost when ad is nil.
-func (a *adminArea) passwordOK(ad *Admin, pass string) bool {
+func (a *adminArea) passwordOK(rt *Runtime, ad *Admin, pass string) bool {
 	if len(pass) > 72 { // bcrypt reads no further; refuse rather than truncate
 		pass = pass[:72]
 		ad = nil
 	}
 	if ad == nil {
-		bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(pass))
+		bcrypt.CompareHashAndPassword(a.dummyHash(rt), []byte(pass))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(ad.PasswordHash), []byte(pass)) == nil
@@ -340,12 +396,12 @@ func (a *adminArea) passwordOK(ad *Admin, pass string) bool {
 
 // dummyHash is a hash of a random password at the admins' highest cost,
 // made on first use.
-func (a *adminArea) dummyHash() []byte {
+func (a *adminArea) dummyHash(rt *Runtime) []byte {
 	a.dummyOnce.Do(func() {
 		cost := bcrypt.DefaultCost
-		if len(a.admins) > 0 {
+		if len(rt.Admins) > 0 {
 			cost = bcrypt.MinCost
-			for _, ad := range a.admins {
+			for _, ad := range rt.Admins {
 				if c, err := bcrypt.Cost([]byte(ad.PasswordHash)); err == nil && c > cost {
 					cost = c
 				}

@@ -3,6 +3,7 @@ package httpui
 import (
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // The admin area's four actions on an occurrence. Each validates its form
@@ -74,18 +74,18 @@ func (a *adminArea) occurrenceAction(act adminAction) func(http.ResponseWriter, 
 			http.Redirect(w, r, fmt.Sprintf("/quan-tri/nghia-vu/%d?xong=%s", id, act.slug), http.StatusSeeOther)
 		case errors.As(err, &ie):
 			a.error(w, r, http.StatusBadRequest, "Thông tin chưa hợp lệ", ie.msg+" Chưa có gì được thay đổi; xin quay lại và sửa.")
-		case errors.Is(err, sqlite.ErrNotFound):
+		case errors.Is(err, duty.ErrNotFound):
 			a.notFound(w, r)
-		case errors.Is(err, sqlite.ErrNotLater):
+		case errors.Is(err, duty.ErrNotLater):
 			a.error(w, r, http.StatusBadRequest, "Thông tin chưa hợp lệ",
 				"Hạn mới phải sau hạn hiện tại. Chưa có gì được thay đổi; xin quay lại và sửa.")
-		case errors.Is(err, sqlite.ErrAlreadyRecorded):
+		case errors.Is(err, duty.ErrAlreadyRecorded):
 			a.conflict(w, r, "Nghĩa vụ này đã được ghi nhận nộp (có thể bởi người khác, ngay trước đó). Xin tải lại trang để xem và, nếu cần, sửa thông tin đã nộp.")
-		case errors.Is(err, sqlite.ErrNoSubmission):
+		case errors.Is(err, duty.ErrNoSubmission):
 			a.conflict(w, r, "Nghĩa vụ này chưa có thông tin nộp để sửa (có thể vừa được mở lại). Xin tải lại trang.")
-		case errors.Is(err, sqlite.ErrNotOpen):
+		case errors.Is(err, duty.ErrNotOpen):
 			a.conflict(w, r, "Chỉ miễn hoặc gia hạn được nghĩa vụ đang phải thực hiện; nghĩa vụ này đã nộp, đã miễn hoặc thuộc giai đoạn trước khi theo dõi.")
-		case errors.Is(err, sqlite.ErrNotClosed):
+		case errors.Is(err, duty.ErrNotClosed):
 			a.conflict(w, r, "Chỉ mở lại được nghĩa vụ đã nộp hoặc đã miễn.")
 		default:
 			a.serverError(w, r, err)
@@ -143,7 +143,7 @@ func (a *adminArea) submit(r *http.Request, id int64, actor string) error {
 	if err != nil {
 		return err
 	}
-	today := a.s.today(a.s.Setup())
+	today := a.s.today(a.s.setup())
 	if on > today {
 		return adminBadInput("Ngày nộp (%s) không được sau hôm nay (%s).", on.VN(), today.VN())
 	}
@@ -153,8 +153,8 @@ func (a *adminArea) submit(r *http.Request, id int64, actor string) error {
 	if mode == "sua" {
 		return a.s.Store.CorrectSubmission(r.Context(), id, ref, on, note, actor)
 	}
-	return a.s.Store.RecordSubmission(r.Context(), sqlite.Submission{OccurrenceID: id, Ref: ref, SubmittedOn: on,
-		Note: note, RecordedBy: actor, Via: sqlite.ViaWeb})
+	return a.s.Store.RecordSubmission(r.Context(), duty.Submission{OccurrenceID: id, Ref: ref, SubmittedOn: on,
+		Note: note, RecordedBy: actor, Via: duty.ViaWeb})
 }
 
 func (a *adminArea) waive(r *http.Request, id int64, actor string) error {

@@ -33,12 +33,12 @@ func newAdminFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	old := f.srv
-	f.srv = &Server{Store: old.Store, Setup: old.Setup, Now: old.Now, Health: old.Health, Log: zerolog.Nop(),
-		Admins: []Admin{
-			{User: "an", Name: "Nguyễn Văn An", PasswordHash: string(hash)},
-			{User: "binh", Name: evilAdminTag, PasswordHash: string(hash)},
-		},
-		SessionKey: testSessionKey}
+	f.rt.Admins = []Admin{
+		{User: "an", Name: "Nguyễn Văn An", PasswordHash: string(hash)},
+		{User: "binh", Name: evilAdminTag, PasswordHash: string(hash)},
+	}
+	f.rt.SessionKeys = [][]byte{testSessionKey}
+	f.srv = &Server{Store: old.Store, Runtime: old.Runtime, Now: old.Now, Health: old.Health, Log: zerolog.Nop()}
 	f.h = f.srv.Handler()
 	return f
 }
@@ -155,4 +155,15 @@ func (b *adminClient) sessionCookie() string {
 		}
 	}
 	return ""
+}
+
+// bind is what the admin area binds a session to: the admin's password
+// hash as configured now.
+func (f *fixture) bind(user string) (string, bool) {
+	for _, a := range f.rt.Admins {
+		if a.User == user {
+			return a.PasswordHash, true
+		}
+	}
+	return "", false
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"sort"
 	"strconv"
@@ -11,7 +12,6 @@ import (
 	"unicode"
 
 	"github.com/ninhthuan/nhachan/internal/notify"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // The admin area's pages. Unlike the public pages they show e-mail
@@ -50,7 +50,7 @@ type adminHomeView struct {
 // home is the overview: what needs attention this year, the latest audit
 // rows, and the way to any occurrence.
 func (a *adminArea) home(w http.ResponseWriter, r *http.Request, sess adminSession) {
-	st := a.s.Setup()
+	st := a.s.setup()
 	today := a.s.today(st)
 	rows, err := a.s.Store.BoardRows(r.Context(), today.Year())
 	if err != nil {
@@ -128,17 +128,17 @@ func (a *adminArea) occurrence(w http.ResponseWriter, r *http.Request, sess admi
 	}
 	tl, err := a.s.Store.Timeline(r.Context(), id)
 	if err != nil {
-		if errors.Is(err, sqlite.ErrNotFound) {
+		if errors.Is(err, duty.ErrNotFound) {
 			a.notFound(w, r)
 			return
 		}
 		a.serverError(w, r, err)
 		return
 	}
-	st := a.s.Setup()
+	st := a.s.setup()
 	today := a.s.today(st)
 	o := tl.Occurrence
-	row := sqlite.BoardRow{OccurrenceRow: o}
+	row := duty.BoardRow{Occurrence: o}
 	if tl.Submission != nil {
 		row.SubmittedOn = tl.Submission.SubmittedOn
 	}
@@ -155,23 +155,23 @@ func (a *adminArea) occurrence(w http.ResponseWriter, r *http.Request, sess admi
 	case tl.Submission != nil:
 		s := tl.Submission
 		v.SubmitMode, v.Ref, v.On, v.Note = "sua", adminText(s.Ref), s.SubmittedOn.String(), adminText(s.Note)
-	case o.State != sqlite.StateSubmitted:
+	case o.State != duty.StateSubmitted:
 		v.SubmitMode, v.On = "ghi", today.String()
 	}
-	v.CanWaive = o.State == sqlite.StateOpen || o.State == sqlite.StateUnassigned
+	v.CanWaive = o.State == duty.StateOpen || o.State == duty.StateUnassigned
 	v.CanExtend = v.CanWaive
-	v.CanReopen = o.State == sqlite.StateSubmitted || o.State == sqlite.StateWaived
+	v.CanReopen = o.State == duty.StateSubmitted || o.State == duty.StateWaived
 	a.render(w, r, http.StatusOK, "occurrence", v)
 }
 
 // adminFacts lists the occurrence's facts with the agency's addresses.
-func adminFacts(st notify.Setup, o sqlite.OccurrenceRow, c chip) []fact {
+func adminFacts(st notify.Setup, o duty.Occurrence, c chip) []fact {
 	fs := []fact{{"Số nghĩa vụ", strconv.FormatInt(o.ID, 10)}, {"Cơ quan", c.AgencyName}}
 	if o.AgencyID != "" && o.NamedAgencyID != o.AgencyID {
 		fs = append(fs, fact{"Cơ quan được giao theo kế hoạch", agencyLabel(st, o.NamedAgencyID)})
 	}
 	if dir := directory(st); dir != nil {
-		if ag, ok := dir.Agency(owner(sqlite.BoardRow{OccurrenceRow: o})); ok {
+		if ag, ok := dir.Agency(owner(duty.BoardRow{Occurrence: o})); ok {
 			if len(ag.Email) > 0 {
 				fs = append(fs, fact{"Thư điện tử của cơ quan", adminText(strings.Join(ag.Email, ", "))})
 			}
@@ -197,7 +197,7 @@ func adminFacts(st notify.Setup, o sqlite.OccurrenceRow, c chip) []fact {
 
 // adminEvents is the timeline as events shows it, with the addresses, the
 // actors and every audit row.
-func adminEvents(st notify.Setup, tl sqlite.Timeline) []event {
+func adminEvents(st notify.Setup, tl duty.Timeline) []event {
 	return timelineEvents(st, tl, timelineView{
 		text: adminText,
 		recipient: func(addr string) string {
@@ -212,7 +212,7 @@ func adminEvents(st notify.Setup, tl sqlite.Timeline) []event {
 }
 
 // auditLines puts audit rows in words.
-func auditLines(st notify.Setup, log []sqlite.AuditEntry) []auditLine {
+func auditLines(st notify.Setup, log []duty.AuditEntry) []auditLine {
 	out := make([]auditLine, 0, len(log))
 	for _, e := range log {
 		out = append(out, auditLine{When: clockText(e.At, st.Location), Actor: adminText(e.Actor), Action: adminActionLabel(e.Action),
@@ -235,7 +235,7 @@ func (a *adminArea) auditLog(w http.ResponseWriter, r *http.Request, sess adminS
 		return
 	}
 	a.render(w, r, http.StatusOK, "log", auditLogView{adminPage: a.pageFor(sess, "Nhật ký thao tác"),
-		Lines: auditLines(a.s.Setup(), log), Limit: auditLogLimit})
+		Lines: auditLines(a.s.setup(), log), Limit: auditLogLimit})
 }
 
 // adminActionLabel names an audit action: its label, or the action as

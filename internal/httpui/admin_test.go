@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 func TestAdminLogin(t *testing.T) {
@@ -260,7 +259,7 @@ func TestAdminSessionTamperedOrExpired(t *testing.T) {
 	b.login("an")
 	good := b.sessionCookie()
 	keys := deriveKeys(testSessionKey)
-	valid, err := keys.parse(good, f.now)
+	valid, err := keys.parse(good, f.now, f.bind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,8 +274,9 @@ func TestAdminSessionTamperedOrExpired(t *testing.T) {
 		return s[:i] + string(c) + s[i+1:]
 	}
 	join := func(p ...string) string { return strings.Join(p, ".") }
-	resign := func(s adminSession) string { return keys.sign(s) }
+	resign := func(s adminSession) string { h, _ := f.bind(s.User); return keys.sign(s, h) }
 	otherKeys := deriveKeys([]byte("another key, another server, 32 bytes long"))
+	resignWith := func(k sessionKeys, s adminSession) string { h, _ := f.bind(s.User); return k.sign(s, h) }
 	cases := map[string]string{
 		"MAC flipped":              join(parts[0], parts[1], parts[2], flip(parts[3])),
 		"user changed":             join(parts[0], parts[1], tokenB64.EncodeToString([]byte("binh")), parts[3]),
@@ -286,7 +286,7 @@ func TestAdminSessionTamperedOrExpired(t *testing.T) {
 		"empty":                    "",
 		"garbage":                  "khong-phai-phien!",
 		"too long":                 good + strings.Repeat("A", 600),
-		"other key":                otherKeys.sign(valid),
+		"other key":                resignWith(otherKeys, valid),
 		"CSRF key":                 join(parts[0], parts[1], parts[2], tokenB64.EncodeToString(sessionMAC(keys.csrf, join(parts[0], parts[1], parts[2])))),
 		"unknown user, signed":     resign(adminSession{ID: valid.ID, User: "ghost", Expires: valid.Expires}),
 		"30-day expiry, signed":    resign(adminSession{ID: valid.ID, User: "an", Expires: f.now.Add(30 * 24 * time.Hour).Truncate(time.Second)}),
@@ -362,8 +362,7 @@ func TestAdminLogout(t *testing.T) {
 	// from the links key) and the same database. The live session goes on;
 	// the logged-out one stays refused.
 	old := f.srv
-	f.srv = &Server{Store: old.Store, Setup: old.Setup, Now: old.Now, Health: old.Health, Log: zerolog.Nop(),
-		Admins: old.Admins, SessionKey: testSessionKey}
+	f.srv = &Server{Store: old.Store, Runtime: old.Runtime, Now: old.Now, Health: old.Health, Log: zerolog.Nop()}
 	f.h = f.srv.Handler()
 	if res, _ := b.get(adminRoot); res.StatusCode != http.StatusOK {
 		t.Errorf("the live session after a restart = %d, want 200", res.StatusCode)
@@ -462,7 +461,7 @@ func TestAdminPostsNeedCSRF(t *testing.T) {
 }
 
 // auditOf returns the newest audit row of an occurrence with its detail.
-func auditOf(t *testing.T, f *fixture, id int64) (sqlite.AuditEntry, map[string]any) {
+func auditOf(t *testing.T, f *fixture, id int64) (duty.AuditEntry, map[string]any) {
 	t.Helper()
 	log, err := f.store.AuditLog(context.Background(), 1000)
 	if err != nil {
@@ -478,7 +477,7 @@ func auditOf(t *testing.T, f *fixture, id int64) (sqlite.AuditEntry, map[string]
 		}
 	}
 	t.Fatalf("no audit row for %d", id)
-	return sqlite.AuditEntry{}, nil
+	return duty.AuditEntry{}, nil
 }
 
 func TestAdminActions(t *testing.T) {
@@ -515,8 +514,8 @@ func TestAdminActions(t *testing.T) {
 			switch p.name {
 			case "record":
 				s := tl.Submission
-				if o.State != sqlite.StateSubmitted || s == nil || s.Ref != "45/BC-SĐH" || s.SubmittedOn != d("2026-06-10") ||
-					s.Note != "gửi qua văn thư" || s.RecordedBy != "web:an" || s.Via != sqlite.ViaWeb || e.Action != "occurrence.submitted" {
+				if o.State != duty.StateSubmitted || s == nil || s.Ref != "45/BC-SĐH" || s.SubmittedOn != d("2026-06-10") ||
+					s.Note != "gửi qua văn thư" || s.RecordedBy != "web:an" || s.Via != duty.ViaWeb || e.Action != "occurrence.submitted" {
 					t.Errorf("after record: %s %+v %+v", o.State, s, e)
 				}
 			case "correct":
@@ -527,7 +526,7 @@ func TestAdminActions(t *testing.T) {
 					t.Errorf("after correct: %+v %+v", s, e)
 				}
 			case "waive":
-				if o.State != sqlite.StateWaived || tl.Waiver == nil || tl.Waiver.Actor != "web:an" || e.Action != "occurrence.waived" {
+				if o.State != duty.StateWaived || tl.Waiver == nil || tl.Waiver.Actor != "web:an" || e.Action != "occurrence.waived" {
 					t.Errorf("after waive: %s %+v", o.State, tl.Waiver)
 				}
 			case "extend":
@@ -535,7 +534,7 @@ func TestAdminActions(t *testing.T) {
 					t.Errorf("after extend: %+v %+v", o, tl.Extensions)
 				}
 			case "reopen":
-				if o.State != sqlite.StateOpen || tl.Waiver != nil || e.Action != "occurrence.reopened" || det["reason"] != "Miễn nhầm" {
+				if o.State != duty.StateOpen || tl.Waiver != nil || e.Action != "occurrence.reopened" || det["reason"] != "Miễn nhầm" {
 					t.Errorf("after reopen: %s %+v %v", o.State, tl.Waiver, det)
 				}
 			}

@@ -2,13 +2,13 @@ package httpui
 
 import (
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"sort"
 	"strconv"
 
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // option is one <option> of a filter.
@@ -60,9 +60,9 @@ type boardView struct {
 // The legend counts ignore the status filter, so that choosing "quá hạn"
 // still shows how many of each there are.
 func (s *Server) board(w http.ResponseWriter, r *http.Request) {
-	st := s.Setup()
+	st := s.setup()
 	today := s.today(st)
-	f, rows, err := parseFilter(r.URL.Query(), today.Year(), st, func(y int) ([]sqlite.BoardRow, error) {
+	f, rows, err := parseFilter(r.URL.Query(), today.Year(), st, func(y int) ([]duty.BoardRow, error) {
 		return s.Store.BoardRows(r.Context(), y)
 	})
 	if s.queryFailed(w, r, err) {
@@ -109,7 +109,7 @@ func (s *Server) queryFailed(w http.ResponseWriter, r *http.Request, err error) 
 	return true
 }
 
-func chipOf(st notify.Setup, r sqlite.BoardRow, today schedule.Date) chip {
+func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 	status := statusOf(r, today)
 	c := chip{ID: r.ID, TaskID: r.TaskID, AgencyID: owner(r), AgencyName: agencyLabel(st, owner(r)),
 		Period: r.Period, Deadline: r.Deadline.VN(), Status: status, Label: status.Label()}
@@ -213,7 +213,7 @@ func yearOptions(selected, this int) []option {
 	return out
 }
 
-func agencyOptions(st notify.Setup, rows []sqlite.BoardRow, selected string) []option {
+func agencyOptions(st notify.Setup, rows []duty.BoardRow, selected string) []option {
 	out := []option{{Value: "", Label: "Tất cả cơ quan", Selected: selected == ""}}
 	seen := map[string]bool{}
 	if dir := directory(st); dir != nil {
@@ -231,7 +231,7 @@ func agencyOptions(st notify.Setup, rows []sqlite.BoardRow, selected string) []o
 	return out
 }
 
-func taskOptions(st notify.Setup, rows []sqlite.BoardRow, selected string) []option {
+func taskOptions(st notify.Setup, rows []duty.BoardRow, selected string) []option {
 	out := []option{{Value: "", Label: "Tất cả nhiệm vụ", Selected: selected == ""}}
 	seen := map[string]bool{}
 	if st.Planner != nil {

@@ -41,12 +41,14 @@ var feedAlarmDays = []int{7, 1}
 // log only. Without a signer (links.key_file unset) there are no feeds.
 func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	token, ok := strings.CutSuffix(r.PathValue("file"), feedPathSuffix)
-	if !ok || s.Links == nil {
+	rt := s.Runtime() // one snapshot for the whole request
+	links := rt.Links
+	if !ok || links == nil {
 		s.notFound(w, r)
 		return
 	}
 	now := s.Now()
-	c, err := s.Links.Verify(token, now)
+	c, err := links.Verify(token, now)
 	if err == nil && (c.Action != signlink.ActionCalendar || c.Occurrence != 0) {
 		err = errors.New("token for action " + string(c.Action) + ", not calendar")
 	}
@@ -55,7 +57,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		feedForbidden(w, "Liên kết lịch không hợp lệ hoặc đã hết hạn. Xin liên hệ Sở Nội vụ để nhận liên kết mới.")
 		return
 	}
-	st := s.Setup()
+	st := rt.Setup
 	today := s.today(st)
 	recs, err := s.Store.AgencyRecords(r.Context(), c.Agency, today.AddDays(-feedPastDays), today.AddDays(feedFutureDays))
 	if err != nil {

@@ -32,7 +32,7 @@ func testSigner(t *testing.T, id string, fill byte) *signlink.Signer {
 func newFeedFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newFixture(t)
-	f.srv.Links = testSigner(t, "k1", 1)
+	f.rt.Links = testSigner(t, "k1", 1)
 	return f
 }
 
@@ -49,7 +49,7 @@ func sign(t *testing.T, s *signlink.Signer, c signlink.Claims) string {
 // signer and valid for two years.
 func feedPath(t *testing.T, f *fixture, agency string) string {
 	t.Helper()
-	return "/lich/" + sign(t, f.srv.Links, signlink.Claims{Agency: agency, Action: signlink.ActionCalendar,
+	return "/lich/" + sign(t, f.rt.Links, signlink.Claims{Agency: agency, Action: signlink.ActionCalendar,
 		Expires: f.now.Add(2 * 365 * 24 * time.Hour)}) + ".ics"
 }
 
@@ -200,9 +200,9 @@ func TestCalendarFeedRefused(t *testing.T) {
 		"two dots":           good + ".x",
 		"too long":           strings.Repeat("A", signlink.MaxTokenLen+1),
 		"another key":        sign(t, other, signlink.Claims{Agency: "stp", Action: signlink.ActionCalendar, Expires: exp}),
-		"expired":            sign(t, f.srv.Links, signlink.Claims{Agency: "stp", Action: signlink.ActionCalendar, Expires: f.now}),
-		"a submit token":     sign(t, f.srv.Links, signlink.Claims{Occurrence: f.ids["soon"], Agency: "stp", Action: signlink.ActionSubmit, Expires: exp}),
-		"an extension token": sign(t, f.srv.Links, signlink.Claims{Occurrence: f.ids["soon"], Agency: "stp", Action: signlink.ActionExtend, Expires: exp}),
+		"expired":            sign(t, f.rt.Links, signlink.Claims{Agency: "stp", Action: signlink.ActionCalendar, Expires: f.now}),
+		"a submit token":     sign(t, f.rt.Links, signlink.Claims{Occurrence: f.ids["soon"], Agency: "stp", Action: signlink.ActionSubmit, Expires: exp}),
+		"an extension token": sign(t, f.rt.Links, signlink.Claims{Occurrence: f.ids["soon"], Agency: "stp", Action: signlink.ActionExtend, Expires: exp}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			for _, m := range []string{http.MethodGet, http.MethodHead} {
@@ -237,7 +237,7 @@ func TestCalendarFeedNotFound(t *testing.T) {
 		t.Errorf("POST = %d, want 405", code)
 	}
 	// Without a signer (links.key_file unset) there are no feeds.
-	f.srv.Links = nil
+	f.rt.Links = nil
 	if code, _ := f.get(path); code != http.StatusNotFound {
 		t.Errorf("without a signer: %d, want 404", code)
 	}

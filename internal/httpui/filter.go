@@ -2,13 +2,13 @@ package httpui
 
 import (
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/url"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // The query parameters, in Vietnamese like the paths.
@@ -62,7 +62,7 @@ func parseYear(q url.Values, def int) (int, error) {
 // parseFilter reads and checks the board's query against the directory,
 // the schedules and the year's rows (an agency or task that left the
 // configuration but still has duties that year is accepted).
-func parseFilter(q url.Values, def int, st notify.Setup, rowsOf func(year int) ([]sqlite.BoardRow, error)) (filter, []sqlite.BoardRow, error) {
+func parseFilter(q url.Values, def int, st notify.Setup, rowsOf func(year int) ([]duty.BoardRow, error)) (filter, []duty.BoardRow, error) {
 	var f filter
 	var err error
 	if f.Year, err = parseYear(q, def); err != nil {
@@ -96,20 +96,20 @@ func parseFilter(q url.Values, def int, st notify.Setup, rowsOf func(year int) (
 
 // answers reports whether the row is the agency's duty: it answers for it,
 // or the schedule named it.
-func answers(r sqlite.BoardRow, agency string) bool {
+func answers(r duty.BoardRow, agency string) bool {
 	return r.AgencyID == agency || r.NamedAgencyID == agency
 }
 
 // owner is the agency a row is listed under: the one that answers, or the
 // named one while nobody does.
-func owner(r sqlite.BoardRow) string {
+func owner(r duty.BoardRow) string {
 	if r.AgencyID != "" {
 		return r.AgencyID
 	}
 	return r.NamedAgencyID
 }
 
-func knownAgency(st notify.Setup, rows []sqlite.BoardRow, id string) bool {
+func knownAgency(st notify.Setup, rows []duty.BoardRow, id string) bool {
 	if dir := directory(st); dir != nil {
 		if _, ok := dir.Agency(id); ok {
 			return true
@@ -123,7 +123,7 @@ func knownAgency(st notify.Setup, rows []sqlite.BoardRow, id string) bool {
 	return false
 }
 
-func rowsHaveTask(rows []sqlite.BoardRow, id string) bool {
+func rowsHaveTask(rows []duty.BoardRow, id string) bool {
 	for _, r := range rows {
 		if r.TaskID == id {
 			return true

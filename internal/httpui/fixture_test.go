@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -76,7 +77,7 @@ func testSetup(t *testing.T) notify.Setup {
 	}
 	return notify.Setup{
 		Planner: &model.Planner{Directory: dir, Calendar: cal, Schedules: []*model.Schedule{s}},
-		Policy:  notify.DefaultPolicy(), TrackingStart: d("2026-01-01"), Location: hcm,
+		Policy:  duty.DefaultPolicy(), TrackingStart: d("2026-01-01"), Location: hcm,
 		FollowUp: "snv", FollowUpLeadership: []string{"lanhdao-snv@t.example"},
 	}
 }
@@ -85,6 +86,7 @@ func testSetup(t *testing.T) notify.Setup {
 type fixture struct {
 	t      *testing.T
 	srv    *Server
+	rt     *Runtime // what the configuration decides; tests change it in place
 	h      http.Handler
 	store  *sqlite.DB
 	path   string
@@ -109,15 +111,16 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { f.store.Close() })
 	setup := testSetup(t)
 	f.health = Health{Started: today.Add(-time.Hour), LastTick: today.Add(-30 * time.Second), TickEvery: time.Minute}
-	f.srv = &Server{Store: f.store, Setup: func() notify.Setup { return setup }, Now: func() time.Time { return f.now },
+	f.rt = &Runtime{Setup: setup}
+	f.srv = &Server{Store: f.store, Runtime: func() *Runtime { return f.rt }, Now: func() time.Time { return f.now },
 		Health: func() Health { return f.health }, Log: zerolog.Nop()}
 	f.h = f.srv.Handler()
 	f.seed()
 	return f
 }
 
-func row(task, agency, due string) sqlite.OccurrenceRow {
-	return sqlite.OccurrenceRow{ScheduleID: "p", TaskID: task, Period: "2026", AgencyID: agency, NamedAgencyID: agency,
+func row(task, agency, due string) duty.Occurrence {
+	return duty.Occurrence{ScheduleID: "p", TaskID: task, Period: "2026", AgencyID: agency, NamedAgencyID: agency,
 		Role: model.RoleLead, Due: d(due), EffectiveDue: d(due)}
 }
 
@@ -126,7 +129,7 @@ func row(task, agency, due string) sqlite.OccurrenceRow {
 func (f *fixture) seed() {
 	t, ctx := f.t, context.Background()
 	names := []string{"ontime", "late", "soon", "intime", "overdue", "waived", "hostile", "extended", "lastyear"}
-	rows := []sqlite.OccurrenceRow{
+	rows := []duty.Occurrence{
 		row("T1", "stp", "2026-03-20"), row("T1", "snv", "2026-03-20"), row("T2", "stp", "2026-06-20"),
 		row("T2", "snv", "2026-09-30"), row("T2", "evil", "2026-05-29"), row("T1", "evil", "2026-03-20"),
 		row(evilTask, "evil", "2026-12-01"), row("T2", "snv", "2026-06-01"), row("T1", "stp", "2025-03-20"),
@@ -146,17 +149,17 @@ func (f *fixture) seed() {
 			t.Fatal(err)
 		}
 	}
-	must(f.store.RecordSubmission(ctx, sqlite.Submission{OccurrenceID: f.ids["ontime"], Ref: "12/BC-STP",
-		SubmittedOn: d("2026-03-18"), Note: "gửi bởi chuyenvien@stp.example", RecordedBy: "admin@t.example", Via: sqlite.ViaWeb}))
-	must(f.store.RecordSubmission(ctx, sqlite.Submission{OccurrenceID: f.ids["late"], SubmittedOn: d("2026-03-25"),
-		RecordedBy: "admin", Via: sqlite.ViaCLI}))
+	must(f.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: f.ids["ontime"], Ref: "12/BC-STP",
+		SubmittedOn: d("2026-03-18"), Note: "gửi bởi chuyenvien@stp.example", RecordedBy: "admin@t.example", Via: duty.ViaWeb}))
+	must(f.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: f.ids["late"], SubmittedOn: d("2026-03-25"),
+		RecordedBy: "admin", Via: duty.ViaCLI}))
 	must(f.store.Waive(ctx, f.ids["waived"], "Không phát sinh nội dung báo cáo", "admin"))
 	must(f.store.Extend(ctx, f.ids["extended"], d("2026-07-31"), "Chờ số liệu của Bộ", "admin"))
 
 	// The overdue duty's mail: R7 sent, E1 to the head failed for good.
 	f.now = time.Date(2026, 5, 22, 8, 0, 0, 0, hcm)
 	o := f.ids["overdue"]
-	_, err := f.store.Enqueue(ctx, []sqlite.Notification{
+	_, err := f.store.Enqueue(ctx, []duty.Notification{
 		{Key: fmt.Sprintf("occ/%d/R7/evil@t.example", o), OccurrenceID: o, Step: "R7", Recipient: "evil@t.example", Kind: "reminder"},
 		{Key: fmt.Sprintf("occ/%d/R7/lanhdao-snv@t.example", o), OccurrenceID: o, Step: "R7", Recipient: "LanhDao-SNV@t.example", Kind: "reminder-copy"},
 	})
@@ -168,7 +171,7 @@ func (f *fixture) seed() {
 		must(f.store.MarkSent(ctx, "<m1@t.example>", "250 2.0.0 Ok: queued as <abc@mx.example>", c.ID))
 	}
 	f.now = time.Date(2026, 6, 1, 8, 0, 0, 0, hcm)
-	_, err = f.store.Enqueue(ctx, []sqlite.Notification{
+	_, err = f.store.Enqueue(ctx, []duty.Notification{
 		{Key: fmt.Sprintf("occ/%d/E1/head-evil@t.example", o), OccurrenceID: o, Step: "E1", Recipient: "head-evil@t.example", Kind: "escalation"},
 		{Key: fmt.Sprintf("occ/%d/E1/someone@else.example", o), OccurrenceID: o, Step: "E1", Recipient: "someone@else.example", Kind: "escalation"},
 	})

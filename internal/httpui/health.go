@@ -26,6 +26,11 @@ type Health struct {
 	// run at QuickCheckAt; a probe is too frequent to run it itself.
 	QuickCheck   error
 	QuickCheckAt time.Time
+	// ReloadError is why the last reload was refused (nil: the last one
+	// worked, or none was tried), at ReloadFailedAt: the daemon works on
+	// the previous configuration, which no longer matches the files.
+	ReloadError    error
+	ReloadFailedAt time.Time
 }
 
 // Thresholds of /healthz.
@@ -51,6 +56,17 @@ type healthReport struct {
 	// db_check_failed, db_unreachable. Details go to the log, not to an
 	// unauthenticated client.
 	Problems []string `json:"problems"`
+	// Reload, when present, says that the configuration on disk was
+	// refused and the previous one stays in force. The daemon still works,
+	// so the status stays ok; an operator must fix the files.
+	Reload *reloadReport `json:"reload,omitempty"`
+}
+
+// reloadReport is a refused reload, for /healthz.
+type reloadReport struct {
+	Status string    `json:"status"` // "failed"
+	At     time.Time `json:"at"`
+	Error  string    `json:"error"`
 }
 
 // check judges h at now; it is pure, so the thresholds are tested alone.
@@ -88,6 +104,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if !h.LastTick.IsZero() {
 		t := h.LastTick.UTC()
 		rep.LastTick = &t
+	}
+	if h.ReloadError != nil {
+		rep.Reload = &reloadReport{Status: "failed", At: h.ReloadFailedAt.UTC(), Error: h.ReloadError.Error()}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), pingTimeout)
 	defer cancel()

@@ -27,6 +27,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -41,7 +42,6 @@ import (
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/signlink"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // ExtensionRequester records an agency's request (from a "Xin gia hạn"
@@ -136,10 +136,10 @@ func (s *Server) guardLinkPOST(cop *http.CrossOriginProtection, lim *rateLimiter
 // Host header may be the proxy's upstream address, not the public name.
 func (s *Server) fromPublicOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
-	if r.Header.Get("Sec-Fetch-Site") != "" || origin == "" || s.Setup == nil {
+	if r.Header.Get("Sec-Fetch-Site") != "" || origin == "" || s.Runtime == nil {
 		return false
 	}
-	pub, err := url.Parse(s.Setup().PublicURL)
+	pub, err := url.Parse(s.setup().PublicURL)
 	if err != nil || pub.Scheme == "" || pub.Host == "" {
 		return false
 	}
@@ -159,12 +159,12 @@ func linkRoute(r *http.Request) string {
 // linkTarget is a verified link and the duty it names.
 type linkTarget struct {
 	claims   signlink.Claims
-	tl       sqlite.Timeline
+	tl       duty.Timeline
 	st       notify.Setup
 	today    schedule.Date
 	loc      *time.Location
 	contact  string // who to turn to: the follow-up agency
-	occ      sqlite.OccurrenceRow
+	occ      duty.Occurrence
 	chip     chip
 	deadline string // with the weekday
 }
@@ -173,16 +173,17 @@ type linkTarget struct {
 // names. On any failure it has written the error page and returns false;
 // it never writes to the store.
 func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.Action) (linkTarget, bool) {
-	st := s.Setup()
+	rt := s.Runtime() // one snapshot for the whole request
+	st, links := rt.Setup, rt.Links
 	t := linkTarget{st: st, loc: linkLocation(st), contact: contactName(st)}
 	now := s.Now()
 	t.today = schedule.DateOf(now.In(t.loc))
-	if s.Links == nil {
+	if links == nil {
 		s.errorPage(w, r, http.StatusNotFound, "Liên kết chưa được bật",
 			"Máy chủ này chưa được cấu hình để nhận xác nhận qua liên kết trong thư. Xin liên hệ "+t.contact+".")
 		return t, false
 	}
-	c, err := s.Links.Verify(r.PathValue("token"), now)
+	c, err := links.Verify(r.PathValue("token"), now)
 	if err != nil {
 		s.linkRejected(w, r, t, err)
 		return t, false
@@ -197,7 +198,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 	}
 	t.claims = c
 	t.tl, err = s.Store.Timeline(r.Context(), c.Occurrence)
-	if errors.Is(err, sqlite.ErrNotFound) {
+	if errors.Is(err, duty.ErrNotFound) {
 		s.errorPage(w, r, http.StatusNotFound, "Không tìm thấy nghĩa vụ",
 			"Nghĩa vụ mà liên kết này nhắc tới không còn trong hệ thống. Xin liên hệ "+t.contact+". Không có gì được ghi nhận.")
 		return t, false
@@ -215,7 +216,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 				". Không có gì được ghi nhận.")
 		return t, false
 	}
-	row := sqlite.BoardRow{OccurrenceRow: t.occ}
+	row := duty.BoardRow{Occurrence: t.occ}
 	if t.tl.Submission != nil {
 		row.SubmittedOn = t.tl.Submission.SubmittedOn
 	}
@@ -225,7 +226,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 }
 
 // belongs reports whether agency answers for o or is named for it.
-func belongs(o sqlite.OccurrenceRow, agency string) bool {
+func belongs(o duty.Occurrence, agency string) bool {
 	return agency != "" && (o.AgencyID == agency || o.NamedAgencyID == agency)
 }
 
@@ -241,7 +242,7 @@ func (s *Server) linkRejected(w http.ResponseWriter, r *http.Request, t linkTarg
 		// The claims are authentic (the MAC matched), so naming the duty
 		// reveals nothing the link's holder was not sent.
 		if o, err := s.Store.Occurrence(r.Context(), c.Occurrence); err == nil && belongs(o, c.Agency) {
-			what += " cho nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(o.Period) + " của " + agencyLabel(t.st, owner(sqlite.BoardRow{OccurrenceRow: o}))
+			what += " cho nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(o.Period) + " của " + agencyLabel(t.st, owner(duty.BoardRow{Occurrence: o}))
 		} else {
 			what += " của " + agencyLabel(t.st, c.Agency)
 		}
@@ -386,7 +387,7 @@ func extensionBounds(deadline, today schedule.Date) (lo, hi schedule.Date) {
 
 // submitted reports whether t's duty already has its submission.
 func (t linkTarget) submitted() bool {
-	return t.tl.Submission != nil || t.occ.State == sqlite.StateSubmitted
+	return t.tl.Submission != nil || t.occ.State == duty.StateSubmitted
 }
 
 // submitForm shows the confirmation form. It changes nothing.
@@ -428,9 +429,9 @@ func (s *Server) submitPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "link_submit", v)
 		return
 	}
-	err := s.Store.RecordSubmission(r.Context(), sqlite.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on,
-		RecordedBy: "link:" + t.claims.Agency, Via: sqlite.ViaLink})
-	if errors.Is(err, sqlite.ErrAlreadyRecorded) {
+	err := s.Store.RecordSubmission(r.Context(), duty.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on,
+		RecordedBy: "link:" + t.claims.Agency, Via: duty.ViaLink})
+	if errors.Is(err, duty.ErrAlreadyRecorded) {
 		// Another click got there first; show what it recorded.
 		if tl, err := s.Store.Timeline(r.Context(), t.occ.ID); err == nil {
 			t.tl = tl
@@ -444,9 +445,9 @@ func (s *Server) submitPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info().Int64("occurrence", t.occ.ID).Str("agency", t.claims.Agency).Str("key", t.claims.KeyID).
 		Str("submitted_on", on.String()).Msg("submission recorded via signed link")
-	t.occ.State = sqlite.StateSubmitted
-	t.tl.Submission = &sqlite.SubmissionRecord{Submission: sqlite.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on, Via: sqlite.ViaLink}}
-	t.chip = chipOf(t.st, sqlite.BoardRow{OccurrenceRow: t.occ, SubmittedOn: on}, t.today)
+	t.occ.State = duty.StateSubmitted
+	t.tl.Submission = &duty.SubmissionRecord{Submission: duty.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on, Via: duty.ViaLink}}
+	t.chip = chipOf(t.st, duty.BoardRow{Occurrence: t.occ, SubmittedOn: on}, t.today)
 	v := t.view("Đã ghi nhận", "Đã ghi nhận")
 	v.Lead = []string{"Hệ thống đã ghi nhận cơ quan đã nộp báo cáo cho nhiệm vụ này. Các thư nhắc và đôn đốc tiếp theo sẽ không được gửi nữa."}
 	v.Notes = []string{"Nếu thông tin ghi nhận sai, xin liên hệ " + t.contact + " để điều chỉnh."}
@@ -469,7 +470,7 @@ func (s *Server) extendForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if t.occ.State != sqlite.StateOpen || t.submitted() {
+	if t.occ.State != duty.StateOpen || t.submitted() {
 		s.noExtensionNeeded(w, r, t, http.StatusOK)
 		return
 	}
@@ -483,7 +484,7 @@ func (s *Server) extendPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if t.occ.State != sqlite.StateOpen || t.submitted() {
+	if t.occ.State != duty.StateOpen || t.submitted() {
 		s.noExtensionNeeded(w, r, t, http.StatusConflict)
 		return
 	}
@@ -513,7 +514,7 @@ func (s *Server) extendPost(w http.ResponseWriter, r *http.Request) {
 	if err := s.RequestExtension(r.Context(), t.occ.ID, t.claims.Agency, until, reason); err != nil {
 		s.Log.Error().Err(err).Int64("occurrence", t.occ.ID).Msg("extension request via signed link failed")
 		code := http.StatusInternalServerError
-		if errors.Is(err, sqlite.ErrNotFound) {
+		if errors.Is(err, duty.ErrNotFound) {
 			code = http.StatusNotFound
 		}
 		s.errorPage(w, r, code, "Chưa ghi nhận được đề nghị gia hạn",

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,10 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/signlink"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // extRequest is one call of the fake RequestExtension.
@@ -70,7 +69,7 @@ func newLinkFixture(t *testing.T) *linkFixture {
 	k1, k0 := linkKey(t, "k1", "current"), linkKey(t, "k0", "previous")
 	lf.signer = linkSigner(t, k1, k0)
 	lf.old = linkSigner(t, k0)
-	lf.srv.Links = lf.signer
+	lf.rt.Links = lf.signer
 	lf.srv.RequestExtension = func(_ context.Context, id int64, agency string, until schedule.Date, reason string) error {
 		lf.mu.Lock()
 		defer lf.mu.Unlock()
@@ -420,8 +419,8 @@ func TestSubmitRecordsOnceAndRepeatIsCalm(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb := tl.Submission
-	if sb == nil || sb.Ref != "45/BC-STP" || sb.SubmittedOn != d("2026-06-12") || sb.Via != sqlite.ViaLink || sb.RecordedBy != "link:stp" ||
-		tl.Occurrence.State != sqlite.StateSubmitted {
+	if sb == nil || sb.Ref != "45/BC-STP" || sb.SubmittedOn != d("2026-06-12") || sb.Via != duty.ViaLink || sb.RecordedBy != "link:stp" ||
+		tl.Occurrence.State != duty.StateSubmitted {
 		t.Fatalf("stored %+v, state %s", sb, tl.Occurrence.State)
 	}
 
@@ -710,9 +709,7 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	}
 	// Same-origin by Sec-Fetch-Site, by Origin against Host, and by Origin
 	// against the public URL (behind a proxy that rewrites Host).
-	setup := lf.srv.Setup()
-	setup.PublicURL = "https://nhachan.example.gov.vn"
-	lf.srv.Setup = func() notify.Setup { return setup }
+	lf.rt.Setup.PublicURL = "https://nhachan.example.gov.vn"
 	for i, tc := range []struct {
 		occ, agency string
 		h           map[string]string
@@ -876,20 +873,20 @@ func TestLinkPagesHeadersAndMethods(t *testing.T) {
 		}
 	}
 	// Links not configured: a Vietnamese 404, nothing else.
-	lf.srv.Links = nil
+	lf.rt.Links = nil
 	if code, body := lf.get(target); code != http.StatusNotFound || !strings.Contains(body, "Liên kết chưa được bật") {
 		t.Errorf("no signer: %d\n%s", code, body)
 	}
 }
 
 func TestBelongs(t *testing.T) {
-	o := sqlite.OccurrenceRow{AgencyID: "new", NamedAgencyID: "old"}
+	o := duty.Occurrence{AgencyID: "new", NamedAgencyID: "old"}
 	for agency, want := range map[string]bool{"new": true, "old": true, "other": false, "": false} {
 		if got := belongs(o, agency); got != want {
 			t.Errorf("belongs(%q) = %v", agency, got)
 		}
 	}
-	if belongs(sqlite.OccurrenceRow{NamedAgencyID: "x"}, "") {
+	if belongs(duty.Occurrence{NamedAgencyID: "x"}, "") {
 		t.Error("an empty agency belongs to an unassigned row")
 	}
 }

@@ -2,6 +2,7 @@ package httpui
 
 import (
 	"context"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"time"
 
@@ -9,8 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
-
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // Metrics is nhachan's Prometheus instrumentation, on a private registry
@@ -35,7 +34,7 @@ var (
 
 // NewMetrics registers nhachan's metrics, the Go runtime's and the
 // process's, and the store's gauges (skipped when store is nil).
-func NewMetrics(store *sqlite.DB, log zerolog.Logger) *Metrics {
+func NewMetrics(store GaugeStore, log zerolog.Logger) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -75,7 +74,7 @@ func (m *Metrics) ObserveSent(kind string) {
 }
 
 // ObserveFailed counts one failed attempt; class is "temporary" or
-// "permanent" (email.Class).
+// "permanent" (duty.Class).
 func (m *Metrics) ObserveFailed(kind, class string) {
 	if m != nil {
 		m.failed.WithLabelValues(kind, class).Inc()
@@ -111,9 +110,15 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError, Registry: m.reg})
 }
 
+// GaugeStore is what /metrics reads at each scrape.
+type GaugeStore interface {
+	OutboxDepth(ctx context.Context) (duty.Depth, error)
+	OccurrenceCounts(ctx context.Context) (map[duty.State]int, error)
+}
+
 // storeCollector reads the gauges from the database at each scrape.
 type storeCollector struct {
-	store *sqlite.DB
+	store GaugeStore
 	log   zerolog.Logger
 }
 
@@ -122,8 +127,8 @@ var (
 		"Notifications not yet done with, by outbox state.", []string{"state"}, nil)
 	occurrencesDesc = prometheus.NewDesc("nhachan_occurrences",
 		"Stored occurrences (duties), by state.", []string{"state"}, nil)
-	occurrenceStates = []sqlite.State{sqlite.StateOpen, sqlite.StateSubmitted, sqlite.StateWaived,
-		sqlite.StateHistory, sqlite.StateUnassigned}
+	occurrenceStates = []duty.State{duty.StateOpen, duty.StateSubmitted, duty.StateWaived,
+		duty.StateHistory, duty.StateUnassigned}
 )
 
 // scrapeTimeout bounds the store queries of one scrape.

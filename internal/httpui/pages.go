@@ -3,13 +3,13 @@ package httpui
 import (
 	"encoding/json"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // listView is the task and agency pages: a heading, facts, and the year's
@@ -32,7 +32,7 @@ type fact struct{ Label, Value string }
 // task lists one task's duties of the year across agencies.
 func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("task")
-	st := s.Setup()
+	st := s.setup()
 	today := s.today(st)
 	year, err := parseYear(r.URL.Query(), today.Year())
 	if s.queryFailed(w, r, err) {
@@ -47,7 +47,7 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.list(st, rows, year, func(b sqlite.BoardRow) bool { return b.TaskID == id })
+	v := s.list(st, rows, year, func(b duty.BoardRow) bool { return b.TaskID == id })
 	v.Title = "Nhiệm vụ " + mask(id) + " — năm " + strconv.Itoa(year)
 	v.Heading = "Nhiệm vụ " + mask(id)
 	v.ByAgency = true
@@ -81,7 +81,7 @@ func taskFacts(t *model.Task) []fact {
 // agency lists one agency's duties of the year, answering or named.
 func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("agency")
-	st := s.Setup()
+	st := s.setup()
 	today := s.today(st)
 	year, err := parseYear(r.URL.Query(), today.Year())
 	if s.queryFailed(w, r, err) {
@@ -95,7 +95,7 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.list(st, rows, year, func(b sqlite.BoardRow) bool { return answers(b, id) })
+	v := s.list(st, rows, year, func(b duty.BoardRow) bool { return answers(b, id) })
 	name := agencyLabel(st, id)
 	v.Title = name + " — năm " + strconv.Itoa(year)
 	v.Heading = name
@@ -113,7 +113,7 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "agency", v)
 }
 
-func (s *Server) list(st notify.Setup, rows []sqlite.BoardRow, year int, keep func(sqlite.BoardRow) bool) listView {
+func (s *Server) list(st notify.Setup, rows []duty.BoardRow, year int, keep func(duty.BoardRow) bool) listView {
 	today := s.today(st)
 	v := listView{page: page{Today: today.VN(), Year: year}, Prev: year - 1, Next: year + 1}
 	counts := map[Status]int{}
@@ -152,7 +152,7 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tl, err := s.Store.Timeline(r.Context(), id)
-	if errors.Is(err, sqlite.ErrNotFound) {
+	if errors.Is(err, duty.ErrNotFound) {
 		s.notFound(w, r)
 		return
 	}
@@ -160,10 +160,10 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	st := s.Setup()
+	st := s.setup()
 	today := s.today(st)
 	o := tl.Occurrence
-	row := sqlite.BoardRow{OccurrenceRow: o}
+	row := duty.BoardRow{Occurrence: o}
 	if tl.Submission != nil {
 		row.SubmittedOn = tl.Submission.SubmittedOn
 	}
@@ -192,7 +192,7 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 // events puts the timeline in words for the public pages: recipients are
 // named, never shown by address (see labels.go), and audit rows that repeat
 // a submission, waiver or extension already listed are left out.
-func events(st notify.Setup, tl sqlite.Timeline) []event {
+func events(st notify.Setup, tl duty.Timeline) []event {
 	return timelineEvents(st, tl, timelineView{
 		text: mask,
 		recipient: func(addr string) string {
@@ -209,12 +209,12 @@ type timelineView struct {
 	admin     bool
 }
 
-func timelineEvents(st notify.Setup, tl sqlite.Timeline, v timelineView) []event {
+func timelineEvents(st notify.Setup, tl duty.Timeline, v timelineView) []event {
 	var out []event
 	for _, e := range tl.Entries {
 		ev := event{When: clockText(e.At, st.Location), Class: string(e.Kind)}
 		switch e.Kind {
-		case sqlite.EntryMail:
+		case duty.EntryMail:
 			m := e.Mail
 			ev.What = stepLabel(m.Step) + " — " + kindLabel(m.Kind)
 			ev.Details = append(ev.Details, "Người nhận: "+v.recipient(m.Recipient), "Kết quả: "+mailStateLabel(m.State))
@@ -230,7 +230,7 @@ func timelineEvents(st notify.Setup, tl sqlite.Timeline, v timelineView) []event
 			if m.State == "failed" {
 				ev.Class += " failed"
 			}
-		case sqlite.EntrySubmission:
+		case duty.EntrySubmission:
 			sb := e.Submission
 			ev.What = "Ghi nhận đã nộp"
 			ev.Details = append(ev.Details, "Ngày nộp: "+sb.SubmittedOn.VN(), "Ghi nhận qua: "+viaLabel(string(sb.Via)))
@@ -243,20 +243,20 @@ func timelineEvents(st notify.Setup, tl sqlite.Timeline, v timelineView) []event
 			if sb.Note != "" {
 				ev.Details = append(ev.Details, "Ghi chú: "+v.text(sb.Note))
 			}
-		case sqlite.EntryWaiver:
+		case duty.EntryWaiver:
 			ev.What = "Miễn thực hiện"
 			ev.Details = append(ev.Details, "Lý do: "+v.text(e.Waiver.Reason))
 			if v.admin {
 				ev.Details = append(ev.Details, "Người quyết định: "+v.text(e.Waiver.Actor))
 			}
-		case sqlite.EntryExtension:
+		case duty.EntryExtension:
 			x := e.Extension
 			ev.What = "Gia hạn"
 			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+v.text(x.Reason))
 			if v.admin {
 				ev.Details = append(ev.Details, "Người quyết định: "+v.text(x.Actor))
 			}
-		case sqlite.EntryAudit:
+		case duty.EntryAudit:
 			a := e.Audit
 			if v.admin {
 				// Admins see every audit row, those that repeat a record
@@ -280,7 +280,7 @@ func timelineEvents(st notify.Setup, tl sqlite.Timeline, v timelineView) []event
 
 // auditDetails shows the one audit detail the pages know, a change of due
 // date; other details wait for the admin area.
-func auditDetails(a *sqlite.AuditRecord) []string {
+func auditDetails(a *duty.AuditRecord) []string {
 	if a.Action != "occurrence.due_changed" {
 		return nil
 	}

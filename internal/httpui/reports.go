@@ -41,7 +41,7 @@ type reportView struct {
 // compliance rows with masked names, as of today. On a bad year or a
 // failed query it has answered (400 or 500) and returns ok false.
 func (s *Server) reportRows(w http.ResponseWriter, r *http.Request) (rows []report.Row, year int, today schedule.Date, ok bool) {
-	st := s.Setup()
+	st := s.setup()
 	today = s.today(st)
 	year, err := parseYear(r.URL.Query(), today.Year())
 	if s.queryFailed(w, r, err) {

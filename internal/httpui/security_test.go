@@ -145,7 +145,7 @@ func TestHTTPServerTimeouts(t *testing.T) {
 
 func TestPanicIsAVietnamese500(t *testing.T) {
 	f := newFixture(t)
-	f.srv.Setup = nil // every page now panics on its first use of Setup
+	f.srv.Runtime = nil // every page now panics on its first use of the runtime
 	code, body := f.get("/")
 	if code != http.StatusInternalServerError || !strings.Contains(body, "Lỗi hệ thống") {
 		t.Errorf("GET / with a broken server = %d\n%s", code, body)

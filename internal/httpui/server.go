@@ -27,18 +27,17 @@ import (
 
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/signlink"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // Server holds what the pages read. Its fields are set once, before
-// Handler is called.
+// Handler is called; everything the configuration decides comes from
+// Runtime, asked again on every request, so a reload reaches the pages,
+// the signed links and the admin area at once.
 type Server struct {
-	Store *sqlite.DB
-	// Setup returns the configuration in force (directory, schedules,
-	// calendar); a reload swaps it, so every request asks again.
-	Setup func() notify.Setup
-	// Now is the clock; "today" is Now in Setup().Location.
+	Store Store
+	// Runtime returns the configuration in force; a reload swaps it whole.
+	Runtime func() *Runtime
+	// Now is the clock; "today" is Now in the setup's Location.
 	Now func() time.Time
 	// Health reports the daemon's liveness facts for /healthz.
 	Health func() Health
@@ -46,19 +45,9 @@ type Server struct {
 	// serves the store's gauges only.
 	Metrics *Metrics
 	Log     zerolog.Logger
-	// Links verifies signed links (calendar feed tokens, and the
-	// /xac-nhan/ and /gia-han/ pages of links.go); nil when
-	// links.key_file is not configured.
-	Links *signlink.Signer
 	// RequestExtension records a "Xin gia hạn" request (links.go); it
 	// must grant nothing. Nil: the page asks to contact Sở Nội vụ.
 	RequestExtension ExtensionRequester
-	// Admins may log in to the admin area (/quan-tri/); none: nobody can.
-	Admins []Admin
-	// SessionKey signs admin sessions and their CSRF tokens (at least 32
-	// bytes). Empty: a random key is drawn at start, and every admin
-	// session ends when the daemon restarts.
-	SessionKey []byte
 	// TrustLocalProxy: requests from a loopback peer come through a reverse
 	// proxy on this machine that appends the client's address to
 	// X-Forwarded-For, so rate limits key on that address (clientKey).

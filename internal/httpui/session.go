@@ -53,6 +53,7 @@ var (
 	errSessionSignature = errors.New("session token signature mismatch")
 	errSessionExpired   = errors.New("session expired")
 	errSessionRevoked   = errors.New("session logged out")
+	errSessionNoAdmin   = errors.New("session user is not an admin (removed from the configuration)")
 )
 
 // adminSession is one admin's login.
@@ -107,14 +108,18 @@ func newSession(user string, now time.Time) adminSession {
 }
 
 // sign returns the cookie value of s.
-func (k sessionKeys) sign(s adminSession) string {
+// The MAC also covers bind, the admin's password hash as configured: a
+// changed password ends every session opened with the old one.
+func (k sessionKeys) sign(s adminSession, bind string) string {
 	payload := s.ID + "." + strconv.FormatInt(s.Expires.Unix(), 10) + "." + tokenB64.EncodeToString([]byte(s.User))
-	return payload + "." + tokenB64.EncodeToString(sessionMAC(k.session, payload))
+	return payload + "." + tokenB64.EncodeToString(sessionMAC(k.session, payload, bind))
 }
 
 // parse verifies a cookie value at now. The MAC is checked, in constant
-// time, before anything in the payload is believed.
-func (k sessionKeys) parse(v string, now time.Time) (adminSession, error) {
+// time, before anything in the payload is believed but the user name it
+// binds to: bind returns that admin's password hash, or false when there
+// is no such admin (then the session is refused).
+func (k sessionKeys) parse(v string, now time.Time, bind func(user string) (string, bool)) (adminSession, error) {
 	if len(v) > maxSessionToken {
 		return adminSession{}, errSessionMalformed
 	}
@@ -127,12 +132,20 @@ func (k sessionKeys) parse(v string, now time.Time) (adminSession, error) {
 	if err != nil || len(got) != sha256.Size {
 		return adminSession{}, errSessionMalformed
 	}
-	if !hmac.Equal(got, sessionMAC(k.session, payload)) {
-		return adminSession{}, errSessionSignature
-	}
 	parts := strings.Split(payload, ".")
 	if len(parts) != 3 || !isHex32(parts[0]) {
 		return adminSession{}, errSessionMalformed
+	}
+	claimed, err := tokenB64.DecodeString(parts[2])
+	if err != nil || len(claimed) == 0 {
+		return adminSession{}, errSessionMalformed
+	}
+	hash, ok := bind(string(claimed))
+	if !ok {
+		return adminSession{}, errSessionNoAdmin
+	}
+	if !hmac.Equal(got, sessionMAC(k.session, payload, hash)) {
+		return adminSession{}, errSessionSignature
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil {

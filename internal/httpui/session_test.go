@@ -19,17 +19,27 @@ func TestSessionRoundTrip(t *testing.T) {
 		t.Fatal("two sessions share an id")
 	}
 	same := func(a, b adminSession) bool { return a.ID == b.ID && a.User == b.User && a.Expires.Equal(b.Expires) }
-	got, err := k.parse(k.sign(s), now.Add(time.Hour))
+	anyAdmin := func(string) (string, bool) { return "hash", true }
+	got, err := k.parse(k.sign(s, "hash"), now.Add(time.Hour), anyAdmin)
 	if err != nil || !same(got, s) {
 		t.Fatalf("parse(sign(s)) = %+v, %v", got, err)
 	}
-	if _, err := k.parse(k.sign(s), s.Expires); !errors.Is(err, errSessionExpired) {
+	if _, err := k.parse(k.sign(s, "hash"), s.Expires, anyAdmin); !errors.Is(err, errSessionExpired) {
 		t.Errorf("at expiry: %v", err)
 	}
 	// A user name with the separator survives: it is base64.
 	odd := adminSession{ID: s.ID, User: "a.b|c", Expires: s.Expires}
-	if got, err := k.parse(k.sign(odd), now); err != nil || !same(got, odd) {
+	if got, err := k.parse(k.sign(odd, "hash"), now, anyAdmin); err != nil || !same(got, odd) {
 		t.Errorf("odd user: %+v %v", got, err)
+	}
+	// A changed password (another hash bound) or a removed admin ends the
+	// session.
+	if _, err := k.parse(k.sign(s, "old hash"), now, anyAdmin); !errors.Is(err, errSessionSignature) {
+		t.Errorf("session of a changed password: %v", err)
+	}
+	noAdmin := func(string) (string, bool) { return "", false }
+	if _, err := k.parse(k.sign(s, "hash"), now, noAdmin); !errors.Is(err, errSessionNoAdmin) {
+		t.Errorf("session of a removed admin: %v", err)
 	}
 }
 

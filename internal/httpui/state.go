@@ -1,8 +1,8 @@
 package httpui
 
 import (
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // Status is where an occurrence stands as the board shows it: the stored
@@ -54,19 +54,19 @@ func parseStatus(v string) (Status, bool) {
 // first, whatever the stored state (history rows completed by an import
 // count as on time or late like any other); an extension shows as
 // "miễn/gia hạn" only until the extended deadline passes.
-func statusOf(r sqlite.BoardRow, today schedule.Date) Status {
-	if r.Submitted() || r.State == sqlite.StateSubmitted {
+func statusOf(r duty.BoardRow, today schedule.Date) Status {
+	if r.Submitted() || r.State == duty.StateSubmitted {
 		if r.Submitted() && r.SubmittedOn > r.Deadline {
 			return Late
 		}
 		return OnTime
 	}
 	switch r.State {
-	case sqlite.StateWaived:
+	case duty.StateWaived:
 		return Excused
-	case sqlite.StateUnassigned:
+	case duty.StateUnassigned:
 		return Unassigned
-	case sqlite.StateHistory:
+	case duty.StateHistory:
 		return BeforeTracks
 	}
 	left := int(r.Deadline - today)

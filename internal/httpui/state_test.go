@@ -1,15 +1,14 @@
 package httpui
 
 import (
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
-
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 func TestStatusOf(t *testing.T) {
 	on := d("2026-06-15")
-	br := func(state sqlite.State, deadline, extended, submitted string) sqlite.BoardRow {
-		r := sqlite.BoardRow{OccurrenceRow: sqlite.OccurrenceRow{State: state, Deadline: d(deadline)}}
+	br := func(state duty.State, deadline, extended, submitted string) duty.BoardRow {
+		r := duty.BoardRow{Occurrence: duty.Occurrence{State: state, Deadline: d(deadline)}}
 		if extended != "" {
 			r.ExtendedDue = d(extended)
 		}
@@ -20,22 +19,22 @@ func TestStatusOf(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		row  sqlite.BoardRow
+		row  duty.BoardRow
 		want Status
 	}{
-		{"submitted on the deadline", br(sqlite.StateSubmitted, "2026-06-10", "", "2026-06-10"), OnTime},
-		{"submitted a day late", br(sqlite.StateSubmitted, "2026-06-10", "", "2026-06-11"), Late},
-		{"submitted before an extended deadline", br(sqlite.StateSubmitted, "2026-07-01", "2026-07-01", "2026-06-20"), OnTime},
-		{"history completed by an import, late", br(sqlite.StateHistory, "2025-03-20", "", "2025-04-01"), Late},
-		{"history without a submission", br(sqlite.StateHistory, "2025-03-20", "", ""), BeforeTracks},
-		{"waived", br(sqlite.StateWaived, "2026-03-20", "", ""), Excused},
-		{"unassigned", br(sqlite.StateUnassigned, "2026-03-20", "", ""), Unassigned},
-		{"open, 8 days left", br(sqlite.StateOpen, "2026-06-23", "", ""), InTime},
-		{"open, 7 days left", br(sqlite.StateOpen, "2026-06-22", "", ""), DueSoon},
-		{"open, due today", br(sqlite.StateOpen, "2026-06-15", "", ""), DueSoon},
-		{"open, a day late", br(sqlite.StateOpen, "2026-06-14", "", ""), Overdue},
-		{"extended, not yet due", br(sqlite.StateOpen, "2026-06-16", "2026-06-16", ""), Excused},
-		{"extended and overdue again", br(sqlite.StateOpen, "2026-06-01", "2026-06-01", ""), Overdue},
+		{"submitted on the deadline", br(duty.StateSubmitted, "2026-06-10", "", "2026-06-10"), OnTime},
+		{"submitted a day late", br(duty.StateSubmitted, "2026-06-10", "", "2026-06-11"), Late},
+		{"submitted before an extended deadline", br(duty.StateSubmitted, "2026-07-01", "2026-07-01", "2026-06-20"), OnTime},
+		{"history completed by an import, late", br(duty.StateHistory, "2025-03-20", "", "2025-04-01"), Late},
+		{"history without a submission", br(duty.StateHistory, "2025-03-20", "", ""), BeforeTracks},
+		{"waived", br(duty.StateWaived, "2026-03-20", "", ""), Excused},
+		{"unassigned", br(duty.StateUnassigned, "2026-03-20", "", ""), Unassigned},
+		{"open, 8 days left", br(duty.StateOpen, "2026-06-23", "", ""), InTime},
+		{"open, 7 days left", br(duty.StateOpen, "2026-06-22", "", ""), DueSoon},
+		{"open, due today", br(duty.StateOpen, "2026-06-15", "", ""), DueSoon},
+		{"open, a day late", br(duty.StateOpen, "2026-06-14", "", ""), Overdue},
+		{"extended, not yet due", br(duty.StateOpen, "2026-06-16", "2026-06-16", ""), Excused},
+		{"extended and overdue again", br(duty.StateOpen, "2026-06-01", "2026-06-01", ""), Overdue},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := statusOf(tc.row, on); got != tc.want {

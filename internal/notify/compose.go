@@ -9,105 +9,91 @@ import (
 	"strings"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
-
-	"github.com/ninhthuan/nhachan/internal/email"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
-// compose builds the message for one recipient's rows.
-func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []sqlite.Notification) (*gomail.Msg, SentMessage, error) {
-	to := email.Recipient{Addr: g[0].Recipient}
+// compose builds the notice for one recipient's rows, and the steps it
+// carries for the log. A notice with no items has nothing left to say.
+func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []duty.Notification) (duty.Notice, []string, error) {
+	to := duty.Recipient{Addr: g[0].Recipient}
 	to.Name, _ = s.RecipientName(to.Addr, today)
-	m := email.Message{Key: messageKey(g), From: s.From, To: to, Kind: email.KindReminder, Date: now, Copy: true}
-	info := SentMessage{To: to.Addr}
+	n := duty.Notice{Key: messageKey(g), To: to, Kind: duty.KindReminder, Date: now, Copy: true}
+	var steps []string
 	// The agency whose mailbox or head this is: it answers for the items
 	// owed by that agency, and only those carry its action links.
 	self := s.Planner.Directory.ByEmail(to.Addr)
 	answers, others := false, false
-	for _, n := range g {
-		if n.Kind == string(email.KindWeekly) {
+	for _, row := range g {
+		if row.Kind == string(duty.KindWeekly) {
 			items, err := e.weeklyItems(ctx, s, today)
 			if err != nil {
-				return nil, info, err
+				return n, nil, err
 			}
-			m.Kind, m.Copy = email.KindWeekly, false
-			m.Items = append(m.Items, items...)
-			info.Steps = append(info.Steps, n.Step)
+			n.Kind, n.Copy = duty.KindWeekly, false
+			n.Items = append(n.Items, items...)
+			steps = append(steps, row.Step)
 			continue
 		}
-		if strings.HasPrefix(n.Kind, string(email.KindDigest)) {
+		if strings.HasPrefix(row.Kind, string(duty.KindDigest)) {
 			items, err := e.digestItems(ctx, s, today)
 			if err != nil {
-				return nil, info, err
+				return n, nil, err
 			}
-			m.Kind, m.Copy = email.KindDigest, false
-			m.Items = append(m.Items, items...)
-			info.Steps = append(info.Steps, n.Step)
+			n.Kind, n.Copy = duty.KindDigest, false
+			n.Items = append(n.Items, items...)
+			steps = append(steps, row.Step)
 			continue
 		}
-		o, err := e.Store.Occurrence(ctx, n.OccurrenceID)
+		o, err := e.Store.Occurrence(ctx, row.OccurrenceID)
 		if err != nil {
-			return nil, info, err
+			return n, nil, err
 		}
-		if o.State != sqlite.StateOpen && o.State != sqlite.StateUnassigned {
+		if o.State != duty.StateOpen && o.State != duty.StateUnassigned {
 			continue
 		}
-		it, ok := itemFor(s, o, n.Step, today)
+		it, ok := itemFor(s, o, row.Step, today)
 		if !ok {
 			continue
 		}
-		if it.Escalation && m.Kind != email.KindDigest {
-			m.Kind = email.KindEscalation
+		if it.Escalation && n.Kind != duty.KindDigest {
+			n.Kind = duty.KindEscalation
 		}
-		if !strings.HasSuffix(n.Kind, "-copy") {
-			m.Copy = false
+		if !strings.HasSuffix(row.Kind, "-copy") {
+			n.Copy = false
 		}
 		if o.AgencyID != "" {
 			if self != nil && self.ID == o.AgencyID {
 				answers = true
 			} else {
 				others = true
-				if !strings.HasSuffix(n.Kind, "-copy") {
+				if !strings.HasSuffix(row.Kind, "-copy") {
 					// The links act for the agency: a coordinating agency or
 					// the leadership gets none (Sở Nội vụ's copy keeps them).
 					it.ConfirmURL, it.ExtendURL = "", ""
 				}
 			}
 		}
-		m.Items = append(m.Items, it)
-		info.Steps = append(info.Steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, n.Step))
+		n.Items = append(n.Items, it)
+		steps = append(steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, row.Step))
 	}
-	if len(m.Items) == 0 {
-		return nil, info, nil
-	}
-	if m.Kind == email.KindEscalation && !m.Copy && others && !answers {
+	if n.Kind == duty.KindEscalation && !n.Copy && others && !answers {
 		// Level 2 to the leadership or Văn phòng UBND tỉnh: they are
 		// informed and urge the agency on.
-		m.Oversight = true
+		n.Oversight = true
 	}
-	r, err := s.Templates.Render(m)
-	if err != nil {
-		return nil, info, err
-	}
-	msg, err := email.Build(m, r, s.Domain)
-	if err != nil {
-		return nil, info, err
-	}
-	info.Subject, info.Kind, info.MessageID = r.Subject, m.Kind, email.MessageID(m.Key, s.Domain)
-	return msg, info, nil
+	return n, steps, nil
 }
 
 // itemFor describes an occurrence in a message.
-func itemFor(s Setup, o sqlite.OccurrenceRow, step string, today schedule.Date) (email.Item, bool) {
+func itemFor(s Setup, o duty.Occurrence, step string, today schedule.Date) (duty.Item, bool) {
 	t := findTask(s, o.ScheduleID, o.TaskID)
 	if t == nil {
-		return email.Item{}, false
+		return duty.Item{}, false
 	}
 	dir := s.Planner.Directory
-	it := email.Item{
+	it := duty.Item{
 		Key:  fmt.Sprintf("%s/%s/%s/%s", o.ScheduleID, o.TaskID, o.Period, o.NamedAgencyID),
 		Step: step, Escalation: strings.HasPrefix(step, "E"),
 		TaskID: t.ID, TaskText: t.Text, Product: t.Product, Period: o.Period,
@@ -158,12 +144,12 @@ func roleNames(dir *model.Directory, ids []string, on schedule.Date) []string {
 
 // digestItems lists what was queued today for the agencies, for Sở Nội
 // vụ's daily digest.
-func (e *Engine) digestItems(ctx context.Context, s Setup, today schedule.Date) ([]email.Item, error) {
+func (e *Engine) digestItems(ctx context.Context, s Setup, today schedule.Date) ([]duty.Item, error) {
 	queued, err := e.Store.EnqueuedSince(ctx, today.In(s.Location))
 	if err != nil {
 		return nil, err
 	}
-	var out []email.Item
+	var out []duty.Item
 	seen := map[int64]bool{}
 	for _, n := range queued {
 		if seen[n.OccurrenceID] {
@@ -184,13 +170,13 @@ func (e *Engine) digestItems(ctx context.Context, s Setup, today schedule.Date) 
 // weeklyItems lists, for the weekly summary: duties due in the next two
 // weeks, duties overdue (within the escalation span) and submissions of
 // the past seven days.
-func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) ([]email.Item, error) {
+func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) ([]duty.Item, error) {
 	span := s.Policy.EscalationSpan() + 14
 	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(14))
 	if err != nil {
 		return nil, err
 	}
-	var out []email.Item
+	var out []duty.Item
 	for _, o := range open {
 		if it, ok := itemFor(s, o, "", today); ok {
 			out = append(out, it)
@@ -201,7 +187,7 @@ func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) 
 		return nil, err
 	}
 	for _, r := range done {
-		if it, ok := itemFor(s, r.OccurrenceRow, "", today); ok {
+		if it, ok := itemFor(s, r.Occurrence, "", today); ok {
 			it.SubmittedOn = r.SubmittedOn
 			out = append(out, it)
 		}

@@ -6,14 +6,13 @@ package notify
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/ninhthuan/nhachan/internal/email"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // decide enqueues the step each open occurrence has reached today.
@@ -42,7 +41,7 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 	if a, ok := dir.Agency(s.ProvincialOffice); ok {
 		base.ProvincialOffice = a
 	}
-	var batch []sqlite.Notification
+	var batch []duty.Notification
 	for _, o := range open {
 		t := findTask(s, o.ScheduleID, o.TaskID)
 		if t == nil {
@@ -52,7 +51,7 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		if t.ReminderDays != nil {
 			pol.ReminderDays = t.ReminderDays
 		}
-		pl, reason, ok := Reached(o.Deadline, stepDay, cal, pol)
+		pl, reason, ok := duty.Reached(o.Deadline, stepDay, cal, pol)
 		if !ok {
 			e.Log.Debug().Int64("occurrence", o.ID).Str("reason", string(reason)).Msg("nothing to send")
 			continue
@@ -66,9 +65,9 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 				}
 			}
 		}
-		kind := string(email.KindReminder)
-		if pl.Step.Kind == Escalation {
-			kind = string(email.KindEscalation)
+		kind := string(duty.KindReminder)
+		if pl.Step.Kind == duty.Escalation {
+			kind = string(duty.KindEscalation)
 		}
 		// Route Sở Nội vụ and the provincial office on the day the duty is
 		// owed, like the agency itself: across a merger both sides agree.
@@ -76,7 +75,7 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		targets := rcpt.For(agency, coord, pl.Step, pol)
 		addrs := make([]string, 0, len(targets))
 		for _, tg := range targets {
-			batch = append(batch, sqlite.Notification{
+			batch = append(batch, duty.Notification{
 				Key:          fmt.Sprintf("occ/%d/%s/%s", o.ID, pl.Step.Key(), strings.ToLower(tg.Addr)),
 				OccurrenceID: o.ID, Step: pl.Step.Key(), Recipient: tg.Addr, Kind: kindFor(kind, tg),
 			})
@@ -87,15 +86,15 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		// once, even when E1's day was missed (downtime, or E1 and E2 on
 		// one day after a long holiday): the key is E1's, so an E1 already
 		// sent or queued is not sent again.
-		if pl.Step.Kind == Escalation && pl.Step.Level >= 2 {
-			e1 := Step{Kind: Escalation, Level: 1}
+		if pl.Step.Kind == duty.Escalation && pl.Step.Level >= 2 {
+			e1 := duty.Step{Kind: duty.Escalation, Level: 1}
 			for _, tg := range rcpt.For(agency, coord, e1, pol) {
 				if tg.Why != WhyAgency || slices.ContainsFunc(addrs, func(a string) bool { return strings.EqualFold(a, tg.Addr) }) {
 					continue
 				}
-				batch = append(batch, sqlite.Notification{
+				batch = append(batch, duty.Notification{
 					Key:          fmt.Sprintf("occ/%d/%s/%s", o.ID, e1.Key(), strings.ToLower(tg.Addr)),
-					OccurrenceID: o.ID, Step: e1.Key(), Recipient: tg.Addr, Kind: string(email.KindEscalation),
+					OccurrenceID: o.ID, Step: e1.Key(), Recipient: tg.Addr, Kind: string(duty.KindEscalation),
 				})
 			}
 		}
@@ -108,9 +107,9 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 	if s.Policy.DailyDigest && len(batch) > 0 {
 		if fu := base.On(dir, today).FollowUp; fu != nil {
 			for _, addr := range fu.Email {
-				batch = append(batch, sqlite.Notification{
+				batch = append(batch, duty.Notification{
 					Key: "digest/" + today.String() + "/" + strings.ToLower(addr), Step: "digest/" + today.String(),
-					Recipient: addr, Kind: string(email.KindDigest),
+					Recipient: addr, Kind: string(duty.KindDigest),
 				})
 			}
 		}
@@ -121,9 +120,9 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 			y, w := today.In(time.UTC).ISOWeek()
 			week := fmt.Sprintf("%04d-W%02d", y, w)
 			for _, addr := range fu.Email {
-				batch = append(batch, sqlite.Notification{
+				batch = append(batch, duty.Notification{
 					Key: "weekly/" + week + "/" + strings.ToLower(addr), Step: "weekly/" + week,
-					Recipient: addr, Kind: string(email.KindWeekly),
+					Recipient: addr, Kind: string(duty.KindWeekly),
 				})
 			}
 		}

@@ -9,24 +9,24 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/ninhthuan/nhachan/internal/email"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // Setup is everything the engine reads from the configuration. It is
 // immutable; a reload swaps a whole new Setup in.
 type Setup struct {
-	Planner              *model.Planner
-	Policy               Policy
-	AnyTime              bool // send window open every day at every hour (demos)
-	TrackingStart        schedule.Date
-	Location             *time.Location
-	From                 email.Recipient
-	Domain               string // of Message-IDs
-	PublicURL            string
-	Templates            *email.Templates
+	Planner       *model.Planner
+	Policy        duty.Policy
+	AnyTime       bool // send window open every day at every hour (demos)
+	TrackingStart schedule.Date
+	Location      *time.Location
+	PublicURL     string
+	// Channel delivers the notices (the mail adapter); it is part of the
+	// setup so that a reload swaps the sender, its templates and its
+	// identity together with everything else.
+	Channel              Channel
 	FollowUp             string // agency id (Sở Nội vụ), routed by date like any agency
 	FollowUpLeadership   []string
 	ProvincialOffice     string
@@ -41,14 +41,15 @@ type Setup struct {
 // recomputed from state, and the outbox's unique keys make enqueueing
 // idempotent.
 type Engine struct {
-	Store  *sqlite.DB
-	Sender email.Sender
+	Store  Store
 	Now    func() time.Time
 	Log    zerolog.Logger
 	Worker string
 
-	mu       sync.Mutex // one tick at a time
-	setup    atomic.Pointer[Setup]
+	mu sync.Mutex // one tick at a time
+	// setup returns the setup in force; the daemon swaps it (with the web
+	// server's half of the runtime) in one step on reload.
+	setup    func() *Setup
 	lastTick atomic.Int64 // unix nanoseconds; read by /healthz without waiting for a tick
 
 	// Under mu: the setup and day the window was last materialised for.
@@ -56,19 +57,13 @@ type Engine struct {
 	matDay   schedule.Date
 }
 
-// New returns an engine over setup.
-func New(store *sqlite.DB, sender email.Sender, setup Setup, now func() time.Time, log zerolog.Logger) *Engine {
-	e := &Engine{Store: store, Sender: sender, Now: now, Log: log, Worker: "nhachan"}
-	e.setup.Store(&setup)
-	return e
+// New returns an engine that reads its setup from setup at every tick. A
+// tick that finds a new setup (a reload: another pointer) materialises
+// again; nothing is re-sent, since the outbox keys of what was sent are
+// still there.
+func New(store Store, setup func() *Setup, now func() time.Time, log zerolog.Logger) *Engine {
+	return &Engine{Store: store, setup: setup, Now: now, Log: log, Worker: "nhachan"}
 }
-
-// Swap installs a new setup (a reload); the next tick materialises again.
-// Nothing is re-sent: the outbox keys of what was sent are still there.
-func (e *Engine) Swap(s Setup) { e.setup.Store(&s) }
-
-// Setup returns the setup in force, for readers such as the web pages.
-func (e *Engine) Setup() Setup { return *e.setup.Load() }
 
 // LastTick returns when the last tick finished (zero before the first).
 func (e *Engine) LastTick() time.Time {
@@ -92,8 +87,8 @@ type TickReport struct {
 
 // Failure is one message that could not be delivered this tick.
 type Failure struct {
-	Kind  email.Kind
-	Class email.Class
+	Kind  duty.Kind
+	Class duty.Class
 }
 
 // SentMessage is one message delivered by a tick.
@@ -101,7 +96,7 @@ type SentMessage struct {
 	To        string
 	Subject   string
 	MessageID string
-	Kind      email.Kind
+	Kind      duty.Kind
 	Steps     []string // "I.3/2027:R7"
 }
 
@@ -109,7 +104,7 @@ type SentMessage struct {
 func (e *Engine) Tick(ctx context.Context) (TickReport, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	sp := e.setup.Load()
+	sp := e.setup()
 	s := *sp
 	now := e.Now()
 	today := schedule.DateOf(now.In(s.Location))
@@ -164,20 +159,20 @@ func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, 
 	from := today.AddDays(-back)
 	to := today.AddDays(horizon(s))
 	occ := s.Planner.Plan(from, to, model.Filter{LeadOnly: true})
-	rows := make([]sqlite.OccurrenceRow, 0, len(occ))
+	rows := make([]duty.Occurrence, 0, len(occ))
 	for _, o := range occ {
-		r := sqlite.OccurrenceRow{
+		r := duty.Occurrence{
 			ScheduleID: o.Task.Schedule.ID, TaskID: o.Task.ID, Period: o.Period,
 			NamedAgencyID: o.Assignee.Named.ID, Role: o.Role, Due: o.Due, EffectiveDue: o.EffectiveDue,
-			State: sqlite.StateOpen,
+			State: duty.StateOpen,
 		}
 		if o.Assignee.Agency != nil {
 			r.AgencyID = o.Assignee.Agency.ID
 		} else {
-			r.State = sqlite.StateUnassigned
+			r.State = duty.StateUnassigned
 		}
 		if o.EffectiveDue < s.TrackingStart {
-			r.State = sqlite.StateHistory
+			r.State = duty.StateHistory
 		}
 		rows = append(rows, r)
 	}

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"database/sql"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,9 +65,10 @@ func tickBenchSetup(tb testing.TB) Setup {
 	}
 	return Setup{
 		Planner: &model.Planner{Directory: dir, Calendar: cal, Schedules: []*model.Schedule{s}},
-		Policy:  DefaultPolicy(), TrackingStart: d("2021-01-01"), Location: loc,
-		From: email.Recipient{Addr: "nhachan@t.example", Name: "Hệ thống nhắc hạn"}, Domain: "t.example",
-		Templates: tpl, FollowUp: "snv", ProvincialOffice: "vp",
+		Policy:  duty.DefaultPolicy(), TrackingStart: d("2021-01-01"), Location: loc,
+		Channel: &email.Channel{Templates: tpl, Domain: "t.example",
+			From: duty.Recipient{Addr: "nhachan@t.example", Name: "Hệ thống nhắc hạn"}},
+		FollowUp: "snv", ProvincialOffice: "vp",
 	}
 }
 
@@ -82,7 +84,7 @@ func fillTickBench(path string, n int) error {
 	}
 	defer store.Close()
 	const batch = 50_000
-	rows := make([]sqlite.OccurrenceRow, 0, min(n, batch))
+	rows := make([]duty.Occurrence, 0, min(n, batch))
 	past, future := d("2021-01-01"), d("2028-01-01")
 	flush := func() error {
 		if len(rows) == 0 {
@@ -94,19 +96,19 @@ func fillTickBench(path string, n int) error {
 	}
 	for i := range n {
 		ag := "a" + strconv.Itoa(i%1000)
-		r := sqlite.OccurrenceRow{
+		r := duty.Occurrence{
 			ScheduleID: "bench", TaskID: "t" + strconv.Itoa(i/1000), Period: "kỳ", AgencyID: ag, NamedAgencyID: ag,
 			Role: model.RoleLead,
 		}
 		switch i % 4 {
 		case 0:
-			r.State, r.Due = sqlite.StateSubmitted, past.AddDays(i%2000) // 2021–2026-06
+			r.State, r.Due = duty.StateSubmitted, past.AddDays(i%2000) // 2021–2026-06
 		case 1:
-			r.State, r.Due = sqlite.StateHistory, past.AddDays(i%1500)
+			r.State, r.Due = duty.StateHistory, past.AddDays(i%1500)
 		case 2:
-			r.State, r.Due = sqlite.StateOpen, future.AddDays(i%1000) // 2028–2030
+			r.State, r.Due = duty.StateOpen, future.AddDays(i%1000) // 2028–2030
 		case 3:
-			r.State, r.Due = sqlite.StateOpen, past.AddDays(i%1400) // before 11/2024
+			r.State, r.Due = duty.StateOpen, past.AddDays(i%1400) // before 11/2024
 		}
 		r.EffectiveDue = r.Due
 		rows = append(rows, r)
@@ -161,7 +163,8 @@ func benchTick(b *testing.B, path string, want int) {
 	}
 	defer store.Close()
 	sender := &captureSender{}
-	eng := New(store, sender, s, clock, zerolog.Nop())
+	s.Channel.(*email.Channel).Sender = sender
+	eng := New(store, func() *Setup { return &s }, clock, zerolog.Nop())
 	if !eng.windowOpen(s, now, schedule.DateOf(now.In(s.Location))) {
 		b.Fatal("send window closed at the benchmark's clock: decide would not run")
 	}

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 	"time"
@@ -33,11 +34,11 @@ func (f *flakySender) Send(ctx context.Context, msgs []*gomail.Msg) []email.Resu
 		to := m.GetToString()
 		switch {
 		case f.down:
-			out[i] = email.Result{Class: email.Temporary, Err: errors.New("451 4.3.0 try again later")}
+			out[i] = email.Result{Class: duty.Temporary, Err: errors.New("451 4.3.0 try again later")}
 		case f.reject != "" && len(to) == 1 && strings.Contains(strings.ToLower(to[0]), f.reject):
-			out[i] = email.Result{Class: email.Permanent, Err: errors.New("550 5.1.1 mailbox unavailable")}
+			out[i] = email.Result{Class: duty.Permanent, Err: errors.New("550 5.1.1 mailbox unavailable")}
 		case f.busy != "" && len(to) == 1 && (strings.EqualFold(to[0], f.busy) || strings.Contains(strings.ToLower(to[0]), "<"+f.busy+">")):
-			out[i] = email.Result{Class: email.Temporary, Err: errors.New("452 4.2.2 mailbox full")}
+			out[i] = email.Result{Class: duty.Temporary, Err: errors.New("452 4.2.2 mailbox full")}
 		default:
 			pass = append(pass, m)
 			at = append(at, i)
@@ -52,7 +53,7 @@ func (f *flakySender) Send(ctx context.Context, msgs []*gomail.Msg) []email.Resu
 func TestTemporaryFailuresAreRetriedAndDeliveredOnce(t *testing.T) {
 	h := newHarness(t)
 	fs := &flakySender{capture: h.sender, down: true}
-	h.eng.Sender = fs
+	h.setSender(fs)
 	day := d("2027-06-07")
 	h.now = day.In(h.loc).Add(9 * time.Hour)
 	rep, err := h.eng.Tick(context.Background())
@@ -95,7 +96,7 @@ func TestTemporaryFailuresAreRetriedAndDeliveredOnce(t *testing.T) {
 func TestPermanentFailureForOneRecipientDoesNotBlockOthers(t *testing.T) {
 	h := newHarness(t)
 	fs := &flakySender{capture: h.sender, reject: "snv@t.example"}
-	h.eng.Sender = fs
+	h.setSender(fs)
 	h.now = d("2027-06-07").In(h.loc).Add(9 * time.Hour)
 	rep, err := h.eng.Tick(context.Background())
 	if err != nil {
@@ -134,7 +135,7 @@ func TestPermanentFailureForOneRecipientDoesNotBlockOthers(t *testing.T) {
 func TestPendingOverdueNoticeOutlivesLevel2(t *testing.T) {
 	h := newHarness(t)
 	fs := &flakySender{capture: h.sender}
-	h.eng.Sender = fs
+	h.setSender(fs)
 	h.run("2027-06-01", "2027-06-21")
 	fs.busy = "a@t.example"
 	h.run("2027-06-22", "2027-06-29") // E1 on 22/6, E2 on 28/6

@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"context"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -23,11 +24,11 @@ func (r *rawSender) Send(_ context.Context, msgs []*gomail.Msg) []email.Result {
 	for i, m := range msgs {
 		var b bytes.Buffer
 		if _, err := m.WriteTo(&b); err != nil {
-			out[i] = email.Result{Class: email.Permanent, Err: err}
+			out[i] = email.Result{Class: duty.Permanent, Err: err}
 			continue
 		}
 		r.raw = append(r.raw, b.Bytes())
-		out[i] = email.Result{Class: email.OK, Response: "250 ok"}
+		out[i] = email.Result{Class: duty.Delivered, Response: "250 ok"}
 	}
 	return out
 }
@@ -35,14 +36,14 @@ func (r *rawSender) Send(_ context.Context, msgs []*gomail.Msg) []email.Result {
 func TestHostileDirectoryAndScheduleTextCannotInject(t *testing.T) {
 	h := newHarness(t)
 	rs := &rawSender{}
-	h.eng.Sender = rs
+	h.setSender(rs)
 	s := testSetup(t)
 	a, _ := s.Planner.Directory.Agency("a")
 	a.Name = "Sở A\r\nBcc: evil@evil.example\r\n\r\n<b>bold</b>" + strings.Repeat("x", 5000)
 	t1 := s.Planner.Schedules[0].Tasks[0]
 	t1.Text = "<script>alert(1)</script>\nSubject: injected"
 	t1.ID = "T1\r\nX-Evil: 1"
-	h.eng.Swap(s)
+	h.swap(s)
 	h.run("2027-06-07", "2027-06-07")
 	if len(rs.raw) == 0 {
 		t.Fatal("nothing sent")

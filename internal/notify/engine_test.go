@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"mime"
 	"net/mail"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,19 +44,19 @@ func (c *captureSender) Send(_ context.Context, msgs []*gomail.Msg) []email.Resu
 	for i, m := range msgs {
 		var buf bytes.Buffer
 		if _, err := m.WriteTo(&buf); err != nil {
-			out[i] = email.Result{Class: email.Permanent, Err: err}
+			out[i] = email.Result{Class: duty.Permanent, Err: err}
 			continue
 		}
 		pm, err := mail.ReadMessage(&buf)
 		if err != nil {
-			out[i] = email.Result{Class: email.Permanent, Err: err}
+			out[i] = email.Result{Class: duty.Permanent, Err: err}
 			continue
 		}
 		d, _ := pm.Header.Date()
 		subj, _ := new(mime.WordDecoder).DecodeHeader(pm.Header.Get("Subject"))
 		c.got = append(c.got, sentMail{date: d, to: pm.Header.Get("To"), subject: subj,
 			tasks: pm.Header.Get("X-Nhachan-Tasks"), header: pm.Header})
-		out[i] = email.Result{Class: email.OK, Response: "250 ok"}
+		out[i] = email.Result{Class: duty.Delivered, Response: "250 ok"}
 	}
 	return out
 }
@@ -97,14 +99,15 @@ func testSetup(t *testing.T) Setup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol := DefaultPolicy()
+	pol := duty.DefaultPolicy()
 	pol.MaxRepeats = 2
 	pol.WeeklySummary = false // its own test below
 	return Setup{
 		Planner: &model.Planner{Directory: dir, Calendar: cal, Schedules: []*model.Schedule{s}},
 		Policy:  pol, TrackingStart: d("2027-01-01"), Location: loc,
-		From: email.Recipient{Addr: "nhachan@t.example", Name: "Hệ thống nhắc hạn"}, Domain: "t.example",
-		Templates: tpl, FollowUp: "snv", FollowUpLeadership: []string{"lanhdao-snv@t.example"},
+		Channel: &email.Channel{Templates: tpl, Domain: "t.example",
+			From: duty.Recipient{Addr: "nhachan@t.example", Name: "Hệ thống nhắc hạn"}},
+		FollowUp: "snv", FollowUpLeadership: []string{"lanhdao-snv@t.example"},
 		ProvincialOffice: "vp", ProvincialLeadership: []string{"lanhdao-ubnd@t.example"},
 	}
 }
@@ -112,6 +115,7 @@ func testSetup(t *testing.T) Setup {
 type harness struct {
 	t      *testing.T
 	eng    *Engine
+	setup  atomic.Pointer[Setup] // what the engine reads; swap stores a new one
 	store  *sqlite.DB
 	sender *captureSender
 	now    time.Time
@@ -128,8 +132,20 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.store.Close() })
-	h.eng = New(h.store, h.sender, s, func() time.Time { return h.now }, zerolog.Nop())
+	h.setup.Store(&s)
+	h.eng = New(h.store, h.setup.Load, func() time.Time { return h.now }, zerolog.Nop())
+	h.setSender(h.sender)
 	return h
+}
+
+// setSender makes the engine deliver through the mail channel over
+// sender, as a reload with another transport would.
+func (h *harness) setSender(sender email.Sender) {
+	s := *h.setup.Load()
+	ch := *s.Channel.(*email.Channel)
+	ch.Sender = sender
+	s.Channel = &ch
+	h.setup.Store(&s)
 }
 
 // run ticks every day of [from, to] at 07:00 (window closed), 09:00 and
@@ -150,7 +166,7 @@ func (h *harness) submit(task, period, on string) {
 	if err != nil || len(rows) != 1 {
 		h.t.Fatalf("find %s %s: %v %v", task, period, rows, err)
 	}
-	if err := h.store.RecordSubmission(context.Background(), sqlite.Submission{OccurrenceID: rows[0].ID, SubmittedOn: d(on), RecordedBy: "test", Via: sqlite.ViaCLI}); err != nil {
+	if err := h.store.RecordSubmission(context.Background(), duty.Submission{OccurrenceID: rows[0].ID, SubmittedOn: d(on), RecordedBy: "test", Via: duty.ViaCLI}); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -285,8 +301,8 @@ func TestRestartAndReloadSendNothingTwice(t *testing.T) {
 	n := len(h.sender.got)
 	// A new engine on the same database (a restart) and a swapped setup (a
 	// reload) on the same day send nothing more.
-	h.eng = New(h.store, h.sender, testSetup(t), func() time.Time { return h.now }, zerolog.Nop())
-	h.eng.Swap(testSetup(t))
+	h.eng = New(h.store, h.setup.Load, func() time.Time { return h.now }, zerolog.Nop())
+	h.swap(testSetup(t))
 	h.run("2027-06-07", "2027-06-07")
 	if len(h.sender.got) != n {
 		t.Fatalf("restart re-sent: %d → %d messages", n, len(h.sender.got))
@@ -297,13 +313,13 @@ func TestDutiesDueBeforeTrackingStartAreHistory(t *testing.T) {
 	h := newHarness(t)
 	s := testSetup(t)
 	s.TrackingStart = d("2027-06-25") // T1 and T3 were due (effectively) on 21/6
-	h.eng.Swap(s)
+	h.swap(s)
 	h.run("2027-06-25", "2027-07-10")
 	if got := h.log(); len(got) != 0 {
 		t.Fatalf("history was reminded:\n%s", strings.Join(got, "\n"))
 	}
 	rows, err := h.store.FindOccurrences(context.Background(), "T1", "a", "2027")
-	if err != nil || len(rows) != 1 || rows[0].State != sqlite.StateHistory {
+	if err != nil || len(rows) != 1 || rows[0].State != duty.StateHistory {
 		t.Fatalf("T1 2027: %+v %v", rows, err)
 	}
 }
@@ -312,7 +328,7 @@ func TestDailyDigestReplacesCopies(t *testing.T) {
 	h := newHarness(t)
 	s := testSetup(t)
 	s.Policy.DailyDigest = true
-	h.eng.Swap(s)
+	h.swap(s)
 	h.run("2027-06-07", "2027-06-08")
 	var lines []string
 	for _, m := range h.sender.got {
@@ -333,7 +349,7 @@ func TestUnassignedDutiesGoToSoNoiVu(t *testing.T) {
 	s := testSetup(t)
 	a, _ := s.Planner.Directory.Agency("a")
 	a.ValidUntil = d("2027-05-31") // ended, no successor
-	h.eng.Swap(s)
+	h.swap(s)
 	h.run("2027-06-07", "2027-06-07")
 	got := h.log()
 	want := []string{"2027-06-07 snv@t.example nhac T1, T3"}
@@ -346,7 +362,7 @@ func TestWeeklySummaryToSoNoiVu(t *testing.T) {
 	h := newHarness(t)
 	s := testSetup(t)
 	s.Policy.WeeklySummary = true
-	h.eng.Swap(s)
+	h.swap(s)
 	h.run("2027-06-01", "2027-06-09")
 	h.submit("T3", "2027", "2027-06-09")
 	h.run("2027-06-10", "2027-06-15")
@@ -372,4 +388,11 @@ func TestWeeklySummaryToSoNoiVu(t *testing.T) {
 	if copies == 0 {
 		t.Error("the weekly summary swallowed the day's copies")
 	}
+}
+
+// swap installs s (a reload) keeping the harness's transport.
+func (h *harness) swap(s Setup) {
+	sender := h.setup.Load().Channel.(*email.Channel).Sender
+	h.setup.Store(&s)
+	h.setSender(sender)
 }

@@ -129,12 +129,12 @@ func TestHeadName(t *testing.T) {
 func TestLevel2InformsTheLeadership(t *testing.T) {
 	h := newHarness(t)
 	rs := &rawSender{}
-	h.eng.Sender = rs
+	h.setSender(rs)
 	s := testSetup(t)
 	s.Links = func(occ int64, agency string, _ schedule.Date) (string, string) {
 		return fmt.Sprintf("https://t.example/xac-nhan/%d/%s", occ, agency), fmt.Sprintf("https://t.example/gia-han/%d/%s", occ, agency)
 	}
-	h.eng.Swap(s)
+	h.swap(s)
 	h.run("2027-06-28", "2027-06-28") // E2 of T1 and T3
 	const ask = "Đề nghị Quý cơ quan khẩn trương hoàn thành"
 	informs := func(to string) string {

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/model"
@@ -94,7 +95,7 @@ func (r Recipients) IsFollowUp(a *model.Agency) bool {
 //   - Unassigned (agency nil): Sở Nội vụ's mailboxes, not as a copy and
 //     whatever the digest setting, at every step: the duty is never
 //     dropped, and Sở Nội vụ is who can assign it.
-func (r Recipients) For(agency *model.Agency, coordinating []*model.Agency, s Step, p Policy) []Target {
+func (r Recipients) For(agency *model.Agency, coordinating []*model.Agency, s duty.Step, p duty.Policy) []Target {
 	var b targets
 	if agency == nil {
 		if r.FollowUp != nil {
@@ -104,7 +105,7 @@ func (r Recipients) For(agency *model.Agency, coordinating []*model.Agency, s St
 	}
 	self := r.IsFollowUp(agency)
 	switch {
-	case s.Kind == Reminder:
+	case s.Kind == duty.Reminder:
 		b.emails(agency.Email, agency.Name, WhyAgency, false)
 		if p.RemindCoordinating {
 			for _, c := range coordinating {

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 
@@ -51,11 +52,11 @@ func targetString(ts []Target) string {
 }
 
 func TestFor(t *testing.T) {
-	r7 := Step{Kind: Reminder, DaysBefore: 7}
-	e1 := Step{Kind: Escalation, Level: 1}
-	e2 := Step{Kind: Escalation, Level: 2}
-	e5 := Step{Kind: Escalation, Level: 5}
-	def := DefaultPolicy()
+	r7 := duty.Step{Kind: duty.Reminder, DaysBefore: 7}
+	e1 := duty.Step{Kind: duty.Escalation, Level: 1}
+	e2 := duty.Step{Kind: duty.Escalation, Level: 2}
+	e5 := duty.Step{Kind: duty.Escalation, Level: 5}
+	def := duty.DefaultPolicy()
 	coord := def
 	coord.RemindCoordinating = true
 	digest := def
@@ -71,8 +72,8 @@ func TestFor(t *testing.T) {
 		r      Recipients
 		agency *model.Agency
 		coord  []*model.Agency
-		step   Step
-		p      Policy
+		step   duty.Step
+		p      duty.Policy
 		want   string
 	}{
 		{"reminder: the agency's mailboxes and the copy", rcpt, stp, both, r7, def,
@@ -124,7 +125,7 @@ func TestFor(t *testing.T) {
 }
 
 func TestForNames(t *testing.T) {
-	got := rcpt.For(sxd, nil, Step{Kind: Escalation, Level: 2}, DefaultPolicy())
+	got := rcpt.For(sxd, nil, duty.Step{Kind: duty.Escalation, Level: 2}, duty.DefaultPolicy())
 	want := []string{"Thủ trưởng Sở Xây dựng", "Lãnh đạo Sở Nội vụ tỉnh Ninh Thuận", "Lãnh đạo Sở Nội vụ tỉnh Ninh Thuận",
 		"Văn phòng UBND tỉnh", "Sở Nội vụ tỉnh Ninh Thuận"}
 	if len(got) != len(want) {
@@ -159,4 +160,13 @@ func TestRecipientsOn(t *testing.T) {
 	if rcpt.FollowUp != snv {
 		t.Error("On changed its receiver")
 	}
+}
+
+func day(t testing.TB, s string) schedule.Date {
+	t.Helper()
+	d, err := schedule.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -10,11 +10,11 @@
 package report
 
 import (
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"sort"
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // Outcome is what became of one occurrence as of a day.
@@ -41,16 +41,16 @@ const (
 // Classify says what became of r as of today. The deadline is the one in
 // force, extensions included: an agency granted gia hạn is judged by it.
 // A submission wins over a waiver (an agency may submit a waived duty).
-func Classify(r sqlite.Record, today schedule.Date) Outcome {
+func Classify(r duty.Record, today schedule.Date) Outcome {
 	switch {
-	case r.State == sqlite.StateSubmitted:
+	case r.State == duty.StateSubmitted:
 		if r.SubmittedOn <= r.Deadline {
 			return OnTime
 		}
 		return Late
-	case r.State == sqlite.StateWaived:
+	case r.State == duty.StateWaived:
 		return Waived
-	case r.State == sqlite.StateHistory:
+	case r.State == duty.StateHistory:
 		return Untracked
 	case r.Deadline < today:
 		return Overdue
@@ -60,7 +60,7 @@ func Classify(r sqlite.Record, today schedule.Date) Outcome {
 
 // DaysLate is how many days r is or was late as of today: a late
 // submission's delay, or an overdue duty's delay so far; 0 otherwise.
-func DaysLate(r sqlite.Record, today schedule.Date) int {
+func DaysLate(r duty.Record, today schedule.Date) int {
 	switch Classify(r, today) {
 	case Late:
 		return int(r.SubmittedOn - r.Deadline)
@@ -119,7 +119,7 @@ const unassignedLabel = "Chưa có cơ quan thực hiện — "
 // row. Agencies come first, then the unassigned rows, each sorted by name
 // in Vietnamese collation ("Sở Tài chính" before "Sở Tư pháp", "Đ" after
 // "D"), ties by key. dir may be nil: names are then the ids.
-func Compliance(records []sqlite.Record, dir *model.Directory, today schedule.Date) []Row {
+func Compliance(records []duty.Record, dir *model.Directory, today schedule.Date) []Row {
 	byKey := map[string]*Row{}
 	var rows []*Row
 	for _, rec := range records {
@@ -171,7 +171,7 @@ func Compliance(records []sqlite.Record, dir *model.Directory, today schedule.Da
 	return out
 }
 
-func newRow(key string, rec sqlite.Record, dir *model.Directory) *Row {
+func newRow(key string, rec duty.Record, dir *model.Directory) *Row {
 	row := &Row{Key: key, Unassigned: rec.AgencyID == ""}
 	id := rec.AgencyID
 	if row.Unassigned {

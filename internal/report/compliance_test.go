@@ -2,12 +2,12 @@ package report
 
 import (
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 func date(s string) schedule.Date {
@@ -20,8 +20,8 @@ func date(s string) schedule.Date {
 
 // rec builds a record of task owed by agency ("" for unassigned, named
 // "so-cu") by deadline, in state, submitted on submitted ("" for none).
-func rec(id int64, task, agency, deadline string, state sqlite.State, submitted string) sqlite.Record {
-	r := sqlite.Record{OccurrenceRow: sqlite.OccurrenceRow{
+func rec(id int64, task, agency, deadline string, state duty.State, submitted string) duty.Record {
+	r := duty.Record{Occurrence: duty.Occurrence{
 		ID: id, ScheduleID: "kh-2026", TaskID: task, Period: "2026",
 		AgencyID: agency, NamedAgencyID: agency,
 		Due: date(deadline), EffectiveDue: date(deadline), Deadline: date(deadline), State: state,
@@ -33,7 +33,7 @@ func rec(id int64, task, agency, deadline string, state sqlite.State, submitted 
 		r.SubmittedOn = date(submitted)
 		r.Ref = fmt.Sprintf("%d/BC", id)
 	}
-	if state == sqlite.StateWaived {
+	if state == duty.StateWaived {
 		r.Waived = true
 	}
 	return r
@@ -49,31 +49,31 @@ func agency(id, name string) *model.Agency {
 
 func TestClassify(t *testing.T) {
 	today := date("2026-07-01")
-	extended := rec(1, "t", "so-nv", "2026-04-30", sqlite.StateSubmitted, "2026-04-25")
+	extended := rec(1, "t", "so-nv", "2026-04-30", duty.StateSubmitted, "2026-04-25")
 	extended.EffectiveDue, extended.ExtendedDue = date("2026-04-15"), date("2026-04-30")
-	waivedThenSubmitted := rec(1, "t", "so-nv", "2026-04-15", sqlite.StateSubmitted, "2026-04-17")
+	waivedThenSubmitted := rec(1, "t", "so-nv", "2026-04-15", duty.StateSubmitted, "2026-04-17")
 	waivedThenSubmitted.Waived = true
 	tests := []struct {
 		name         string
-		r            sqlite.Record
+		r            duty.Record
 		want         Outcome
 		wantDaysLate int
 	}{
-		{"submitted the day before", rec(1, "t", "so-nv", "2026-03-31", sqlite.StateSubmitted, "2026-03-30"), OnTime, 0},
-		{"submitted on the deadline day", rec(1, "t", "so-nv", "2026-03-31", sqlite.StateSubmitted, "2026-03-31"), OnTime, 0},
-		{"submitted early for a future deadline", rec(1, "t", "so-nv", "2026-09-30", sqlite.StateSubmitted, "2026-06-15"), OnTime, 0},
-		{"submitted five days late", rec(1, "t", "so-nv", "2026-04-15", sqlite.StateSubmitted, "2026-04-20"), Late, 5},
-		{"submitted late across a year end", rec(1, "t", "so-nv", "2025-12-31", sqlite.StateSubmitted, "2026-01-02"), Late, 2},
+		{"submitted the day before", rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-30"), OnTime, 0},
+		{"submitted on the deadline day", rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-31"), OnTime, 0},
+		{"submitted early for a future deadline", rec(1, "t", "so-nv", "2026-09-30", duty.StateSubmitted, "2026-06-15"), OnTime, 0},
+		{"submitted five days late", rec(1, "t", "so-nv", "2026-04-15", duty.StateSubmitted, "2026-04-20"), Late, 5},
+		{"submitted late across a year end", rec(1, "t", "so-nv", "2025-12-31", duty.StateSubmitted, "2026-01-02"), Late, 2},
 		{"submitted within an extension", extended, OnTime, 0},
 		{"submitted after a waiver, late", waivedThenSubmitted, Late, 2},
-		{"open, deadline passed", rec(1, "t", "so-nv", "2026-06-20", sqlite.StateOpen, ""), Overdue, 11},
-		{"open, deadline yesterday", rec(1, "t", "so-nv", "2026-06-30", sqlite.StateOpen, ""), Overdue, 1},
-		{"open, deadline today", rec(1, "t", "so-nv", "2026-07-01", sqlite.StateOpen, ""), Pending, 0},
-		{"open, deadline ahead", rec(1, "t", "so-nv", "2026-09-30", sqlite.StateOpen, ""), Pending, 0},
-		{"waived", rec(1, "t", "so-nv", "2026-03-31", sqlite.StateWaived, ""), Waived, 0},
-		{"history", rec(1, "t", "so-nv", "2026-01-15", sqlite.StateHistory, ""), Untracked, 0},
-		{"unassigned, deadline passed", rec(1, "t", "", "2026-05-01", sqlite.StateUnassigned, ""), Overdue, 61},
-		{"unassigned, deadline ahead", rec(1, "t", "", "2026-08-01", sqlite.StateUnassigned, ""), Pending, 0},
+		{"open, deadline passed", rec(1, "t", "so-nv", "2026-06-20", duty.StateOpen, ""), Overdue, 11},
+		{"open, deadline yesterday", rec(1, "t", "so-nv", "2026-06-30", duty.StateOpen, ""), Overdue, 1},
+		{"open, deadline today", rec(1, "t", "so-nv", "2026-07-01", duty.StateOpen, ""), Pending, 0},
+		{"open, deadline ahead", rec(1, "t", "so-nv", "2026-09-30", duty.StateOpen, ""), Pending, 0},
+		{"waived", rec(1, "t", "so-nv", "2026-03-31", duty.StateWaived, ""), Waived, 0},
+		{"history", rec(1, "t", "so-nv", "2026-01-15", duty.StateHistory, ""), Untracked, 0},
+		{"unassigned, deadline passed", rec(1, "t", "", "2026-05-01", duty.StateUnassigned, ""), Overdue, 61},
+		{"unassigned, deadline ahead", rec(1, "t", "", "2026-08-01", duty.StateUnassigned, ""), Pending, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,35 +106,35 @@ func TestCompliance(t *testing.T) {
 	)
 	tests := []struct {
 		name    string
-		records []sqlite.Record
+		records []duty.Record
 		dir     *model.Directory
 		want    []string
 	}{
 		{"nothing", nil, dir, nil},
-		{"one agency, every outcome", []sqlite.Record{
-			rec(1, "a", "so-tc", "2026-03-31", sqlite.StateSubmitted, "2026-03-30"),
-			rec(2, "b", "so-tc", "2026-04-15", sqlite.StateSubmitted, "2026-04-20"),
-			rec(3, "c", "so-tc", "2026-05-15", sqlite.StateSubmitted, "2026-05-18"),
-			rec(4, "d", "so-tc", "2026-06-20", sqlite.StateOpen, ""),
-			rec(5, "e", "so-tc", "2026-06-25", sqlite.StateWaived, ""),
-			rec(6, "f", "so-tc", "2026-07-01", sqlite.StateOpen, ""),
-			rec(7, "g", "so-tc", "2026-09-30", sqlite.StateOpen, ""),
-			rec(8, "h", "so-tc", "2026-09-30", sqlite.StateSubmitted, "2026-06-15"),
-			rec(9, "i", "so-tc", "2026-01-05", sqlite.StateHistory, ""),
+		{"one agency, every outcome", []duty.Record{
+			rec(1, "a", "so-tc", "2026-03-31", duty.StateSubmitted, "2026-03-30"),
+			rec(2, "b", "so-tc", "2026-04-15", duty.StateSubmitted, "2026-04-20"),
+			rec(3, "c", "so-tc", "2026-05-15", duty.StateSubmitted, "2026-05-18"),
+			rec(4, "d", "so-tc", "2026-06-20", duty.StateOpen, ""),
+			rec(5, "e", "so-tc", "2026-06-25", duty.StateWaived, ""),
+			rec(6, "f", "so-tc", "2026-07-01", duty.StateOpen, ""),
+			rec(7, "g", "so-tc", "2026-09-30", duty.StateOpen, ""),
+			rec(8, "h", "so-tc", "2026-09-30", duty.StateSubmitted, "2026-06-15"),
+			rec(9, "i", "so-tc", "2026-01-05", duty.StateHistory, ""),
 		}, dir, []string{
 			`so-tc "Sở Tài chính" unassigned=false due=6 ontime=2 late=2 days=19 overdue=1 waived=1 notyet=2`,
 		}},
-		{"only history: no row", []sqlite.Record{
-			rec(1, "a", "so-tc", "2026-01-05", sqlite.StateHistory, ""),
+		{"only history: no row", []duty.Record{
+			rec(1, "a", "so-tc", "2026-01-05", duty.StateHistory, ""),
 		}, dir, nil},
-		{"Vietnamese order: Đ after D, before S; unassigned last", []sqlite.Record{
-			rec(1, "a", "so-yt", "2026-03-31", sqlite.StateOpen, ""),
-			rec(2, "a", "", "2026-03-31", sqlite.StateUnassigned, ""),
-			rec(3, "a", "so-tp", "2026-03-31", sqlite.StateOpen, ""),
-			rec(4, "a", "dai-ptth", "2026-03-31", sqlite.StateOpen, ""),
-			rec(5, "a", "so-tc", "2026-03-31", sqlite.StateOpen, ""),
-			rec(6, "a", "ca", "2026-03-31", sqlite.StateOpen, ""),
-			rec(7, "a", "so-du", "2026-03-31", sqlite.StateOpen, ""),
+		{"Vietnamese order: Đ after D, before S; unassigned last", []duty.Record{
+			rec(1, "a", "so-yt", "2026-03-31", duty.StateOpen, ""),
+			rec(2, "a", "", "2026-03-31", duty.StateUnassigned, ""),
+			rec(3, "a", "so-tp", "2026-03-31", duty.StateOpen, ""),
+			rec(4, "a", "dai-ptth", "2026-03-31", duty.StateOpen, ""),
+			rec(5, "a", "so-tc", "2026-03-31", duty.StateOpen, ""),
+			rec(6, "a", "ca", "2026-03-31", duty.StateOpen, ""),
+			rec(7, "a", "so-du", "2026-03-31", duty.StateOpen, ""),
 		}, dir, []string{
 			`ca "Công an tỉnh" unassigned=false due=1 ontime=0 late=0 days=92 overdue=1 waived=0 notyet=0`,
 			`dai-ptth "Đài Phát thanh và Truyền hình" unassigned=false due=1 ontime=0 late=0 days=92 overdue=1 waived=0 notyet=0`,
@@ -144,14 +144,14 @@ func TestCompliance(t *testing.T) {
 			`so-yt "Sở Y tế" unassigned=false due=1 ontime=0 late=0 days=92 overdue=1 waived=0 notyet=0`,
 			`?so-cu "Chưa có cơ quan thực hiện — Sở Bưu chính" unassigned=true due=1 ontime=0 late=0 days=92 overdue=1 waived=0 notyet=0`,
 		}},
-		{"an agency gone from the directory is named by its id", []sqlite.Record{
-			rec(1, "a", "so-moi", "2026-03-31", sqlite.StateSubmitted, "2026-03-31"),
+		{"an agency gone from the directory is named by its id", []duty.Record{
+			rec(1, "a", "so-moi", "2026-03-31", duty.StateSubmitted, "2026-03-31"),
 		}, dir, []string{
 			`so-moi "so-moi" unassigned=false due=1 ontime=1 late=0 days=0 overdue=0 waived=0 notyet=0`,
 		}},
-		{"no directory: names are ids", []sqlite.Record{
-			rec(1, "a", "so-tc", "2026-03-31", sqlite.StateSubmitted, "2026-03-31"),
-			rec(2, "a", "", "2026-08-31", sqlite.StateUnassigned, ""),
+		{"no directory: names are ids", []duty.Record{
+			rec(1, "a", "so-tc", "2026-03-31", duty.StateSubmitted, "2026-03-31"),
+			rec(2, "a", "", "2026-08-31", duty.StateUnassigned, ""),
 		}, nil, []string{
 			`so-tc "so-tc" unassigned=false due=1 ontime=1 late=0 days=0 overdue=0 waived=0 notyet=0`,
 			`?so-cu "Chưa có cơ quan thực hiện — so-cu" unassigned=true due=0 ontime=0 late=0 days=0 overdue=0 waived=0 notyet=1`,

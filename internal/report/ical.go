@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // vnZone is Vietnam's civil time, in which now is read as a day. It has
@@ -66,7 +66,7 @@ func EventUID(occurrenceID int64) string {
 // line breaks are normalised to LF (the library escapes LF as \n but would
 // write a CR raw) and other control characters become spaces, so no name
 // or task text can start a line of its own such as "BEGIN:VEVENT".
-func Calendar(agency *model.Agency, records []sqlite.Record, tasks func(scheduleID, taskID string) *model.Task,
+func Calendar(agency *model.Agency, records []duty.Record, tasks func(scheduleID, taskID string) *model.Task,
 	now time.Time, alarmDays []int) (string, error) {
 	if agency == nil {
 		return "", errors.New("calendar: no agency")
@@ -87,7 +87,7 @@ func Calendar(agency *model.Agency, records []sqlite.Record, tasks func(schedule
 	cal.SetXPublishedTTL("PT6H")
 
 	recs := slices.Clone(records)
-	slices.SortStableFunc(recs, func(a, b sqlite.Record) int {
+	slices.SortStableFunc(recs, func(a, b duty.Record) int {
 		if c := cmp.Compare(a.Deadline, b.Deadline); c != 0 {
 			return c
 		}
@@ -123,7 +123,7 @@ func alarmOffsets(in []int) ([]int, error) {
 	return slices.Compact(out), nil
 }
 
-func addEvent(cal *ics.Calendar, r sqlite.Record, task *model.Task, now time.Time, today schedule.Date, alarmDays []int) {
+func addEvent(cal *ics.Calendar, r duty.Record, task *model.Task, now time.Time, today schedule.Date, alarmDays []int) {
 	out := Classify(r, today)
 	e := cal.AddEvent(EventUID(r.ID))
 	e.SetDtStampTime(now)
@@ -139,7 +139,7 @@ func addEvent(cal *ics.Calendar, r sqlite.Record, task *model.Task, now time.Tim
 	} else {
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	if out != Pending || r.State != sqlite.StateOpen {
+	if out != Pending || r.State != duty.StateOpen {
 		return
 	}
 	for _, n := range alarmDays {
@@ -162,7 +162,7 @@ func trigger(days int) string {
 	return "-P" + strconv.Itoa(days) + "D"
 }
 
-func alarmText(days int, r sqlite.Record, task *model.Task) string {
+func alarmText(days int, r duty.Record, task *model.Task) string {
 	what := r.TaskID
 	if task != nil && task.Text != "" {
 		what += " — " + task.Text
@@ -173,7 +173,7 @@ func alarmText(days int, r sqlite.Record, task *model.Task) string {
 	return "Còn " + strconv.Itoa(days) + " ngày đến hạn: " + what
 }
 
-func summary(r sqlite.Record, task *model.Task, out Outcome) string {
+func summary(r duty.Record, task *model.Task, out Outcome) string {
 	s := "[Hạn] " + r.TaskID
 	if out == Overdue {
 		s = "[Quá hạn] " + r.TaskID
@@ -190,7 +190,7 @@ func summary(r sqlite.Record, task *model.Task, out Outcome) string {
 	return capRunes(strings.TrimSpace(lineText(s)), summaryMax)
 }
 
-func description(r sqlite.Record, task *model.Task, out Outcome, today schedule.Date) string {
+func description(r duty.Record, task *model.Task, out Outcome, today schedule.Date) string {
 	var lines []string
 	add := func(label, v string) {
 		if v = strings.TrimSpace(v); v != "" {
@@ -226,7 +226,7 @@ func description(r sqlite.Record, task *model.Task, out Outcome, today schedule.
 }
 
 // stateText says in Vietnamese where the duty stands as of today.
-func stateText(r sqlite.Record, out Outcome, today schedule.Date) string {
+func stateText(r duty.Record, out Outcome, today schedule.Date) string {
 	switch out {
 	case OnTime:
 		return "Đã nộp ngày " + r.SubmittedOn.VN() + ", đúng hạn"
@@ -239,7 +239,7 @@ func stateText(r sqlite.Record, out Outcome, today schedule.Date) string {
 	case Untracked:
 		return "Đến hạn trước khi bắt đầu theo dõi"
 	}
-	if r.State == sqlite.StateUnassigned {
+	if r.State == duty.StateUnassigned {
 		return "Chưa có cơ quan thực hiện"
 	}
 	if d := int(r.Deadline - today); d > 0 {

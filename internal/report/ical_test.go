@@ -2,6 +2,7 @@ package report
 
 import (
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +12,6 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/ninhthuan/nhachan/internal/model"
-	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // hostileText tries every way out of an iCalendar text value: line breaks
@@ -21,7 +21,7 @@ const hostileText = "Báo cáo; tổng hợp, \"quý\" \\ x\r\nEND:VEVENT\r\nBEG
 // longText is a Vietnamese task text long enough to be folded.
 var longText = strings.Repeat("Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính của tỉnh Ninh Thuận; ", 8)
 
-func icalFixture() (*model.Agency, []sqlite.Record, func(string, string) *model.Task) {
+func icalFixture() (*model.Agency, []duty.Record, func(string, string) *model.Task) {
 	ag := &model.Agency{ID: "so-nv", Name: "Sở Nội vụ\r\nBEGIN:VEVENT\r\nUID:evil"}
 	sched := &model.Schedule{ID: "kh-2026", Decision: "Quyết định số 12/QĐ-UBND"}
 	tasks := map[string]*model.Task{
@@ -35,17 +35,17 @@ func icalFixture() (*model.Agency, []sqlite.Record, func(string, string) *model.
 		}
 		return tasks[taskID]
 	}
-	extended := rec(16, "1.1", "so-nv", "2026-07-20", sqlite.StateOpen, "")
+	extended := rec(16, "1.1", "so-nv", "2026-07-20", duty.StateOpen, "")
 	extended.EffectiveDue, extended.ExtendedDue = extended.Deadline.AddDays(-10), extended.Deadline
-	coord := rec(17, "1.3", "so-nv", "2026-08-31", sqlite.StateOpen, "")
+	coord := rec(17, "1.3", "so-nv", "2026-08-31", duty.StateOpen, "")
 	coord.Role = model.RoleCoordinating
-	records := []sqlite.Record{
-		rec(10, "1.1", "so-nv", "2026-07-31", sqlite.StateOpen, ""), // both alarms ahead
-		rec(11, "1.2", "so-nv", "2026-07-04", sqlite.StateOpen, ""), // the 7-day alarm already past
-		rec(12, "1.1", "so-nv", "2026-06-20", sqlite.StateOpen, ""), // overdue
-		rec(13, "1.1", "so-nv", "2026-03-31", sqlite.StateSubmitted, "2026-04-02"),
-		rec(14, "1.2", "so-nv", "2026-09-30", sqlite.StateWaived, ""),
-		rec(15, "9.9", "so-nv", "2026-07-15", sqlite.StateOpen, ""), // task gone from the config
+	records := []duty.Record{
+		rec(10, "1.1", "so-nv", "2026-07-31", duty.StateOpen, ""), // both alarms ahead
+		rec(11, "1.2", "so-nv", "2026-07-04", duty.StateOpen, ""), // the 7-day alarm already past
+		rec(12, "1.1", "so-nv", "2026-06-20", duty.StateOpen, ""), // overdue
+		rec(13, "1.1", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-04-02"),
+		rec(14, "1.2", "so-nv", "2026-09-30", duty.StateWaived, ""),
+		rec(15, "9.9", "so-nv", "2026-07-15", duty.StateOpen, ""), // task gone from the config
 		extended,
 		coord,
 	}
@@ -251,7 +251,7 @@ func TestCalendarEdges(t *testing.T) {
 	tests := []struct {
 		name       string
 		agency     *model.Agency
-		records    []sqlite.Record
+		records    []duty.Record
 		tasks      func(string, string) *model.Task
 		alarms     []int
 		wantErr    error

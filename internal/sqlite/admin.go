@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"time"
 
@@ -15,43 +16,6 @@ import (
 // correction of a recorded submission and the reopening of a closed
 // occurrence, plus the audit log as the admin pages read it. Each write is
 // one transaction with its audit row, like every decision in decisions.go.
-
-// ErrNoSubmission is returned (wrapped) by CorrectSubmission for an
-// occurrence that has no submission to correct.
-var ErrNoSubmission = errors.New("occurrence has no submission")
-
-// ErrNotClosed is returned (wrapped) by Reopen for an occurrence that is
-// neither submitted nor waived: there is nothing to reopen.
-var ErrNotClosed = errors.New("occurrence is neither submitted nor waived")
-
-// ErrNoReason is returned (wrapped) by Reopen when the reason is empty:
-// undoing a decision must say why.
-var ErrNoReason = errors.New("a reason is required")
-
-// AuditEntry is one row of the audit log with its id and object, as the
-// admin area lists it. Detail is the row's JSON object.
-type AuditEntry struct {
-	ID     int64
-	At     time.Time
-	Actor  string
-	Action string
-	Object string // "occurrence/<id>", or another object's name
-	Detail string
-}
-
-// OccurrenceID returns the occurrence the entry is about, or 0 when its
-// object is not an occurrence.
-func (e AuditEntry) OccurrenceID() int64 {
-	rest, ok := strings.CutPrefix(e.Object, "occurrence/")
-	if !ok {
-		return 0
-	}
-	var id int64
-	if _, err := fmt.Sscanf(rest, "%d", &id); err != nil || occObject(id) != e.Object {
-		return 0
-	}
-	return id
-}
 
 // submissionDetail is a submission row as the audit log keeps it.
 type submissionDetail struct {
@@ -85,7 +49,7 @@ func (db *DB) CorrectSubmission(ctx context.Context, occurrenceID int64, ref str
 			return err
 		}
 		if !ok {
-			return ErrNoSubmission
+			return duty.ErrNoSubmission
 		}
 		after := submissionDetail{Ref: ref, SubmittedOn: on.String(), Note: note}
 		if before.Ref == after.Ref && before.SubmittedOn == after.SubmittedOn && before.Note == after.Note {
@@ -95,7 +59,7 @@ func (db *DB) CorrectSubmission(ctx context.Context, occurrenceID int64, ref str
 			ref, on.String(), note, occurrenceID); err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
-		return audit(ctx, tx, now, actor, "occurrence.submission_corrected", occObject(occurrenceID), map[string]any{
+		return audit(ctx, tx, now, actor, "occurrence.submission_corrected", duty.OccurrenceObject(occurrenceID), map[string]any{
 			"before": submissionDetail{Ref: before.Ref, SubmittedOn: before.SubmittedOn, Note: before.Note},
 			"after":  after,
 		})
@@ -122,24 +86,24 @@ func (db *DB) Reopen(ctx context.Context, occurrenceID int64, reason, actor stri
 	now := db.stamp()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if strings.TrimSpace(reason) == "" {
-			return ErrNoReason
+			return duty.ErrNoReason
 		}
 		var st, agency string
 		err := tx.QueryRowContext(ctx, `SELECT state, agency_id FROM occurrences WHERE id = ?`, occurrenceID).Scan(&st, &agency)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return duty.ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("read occurrence: %w", err)
 		}
-		owed := StateOpen
+		owed := duty.StateOpen
 		if agency == "" {
-			owed = StateUnassigned
+			owed = duty.StateUnassigned
 		}
 		detail := map[string]any{"reason": reason, "previous_state": st}
-		var next State
-		switch State(st) {
-		case StateSubmitted:
+		var next duty.State
+		switch duty.State(st) {
+		case duty.StateSubmitted:
 			sub, ok, err := submissionOf(ctx, tx, occurrenceID)
 			if err != nil {
 				return err
@@ -160,13 +124,13 @@ func (db *DB) Reopen(ctx context.Context, occurrenceID int64, reason, actor stri
 			}
 			switch {
 			case waived:
-				next = StateWaived
-			case before == StateHistory:
-				next = StateHistory
+				next = duty.StateWaived
+			case before == duty.StateHistory:
+				next = duty.StateHistory
 			default:
 				next = owed
 			}
-		case StateWaived:
+		case duty.StateWaived:
 			wv, ok, err := waiverOf(ctx, tx, occurrenceID)
 			if err != nil {
 				return err
@@ -179,14 +143,14 @@ func (db *DB) Reopen(ctx context.Context, occurrenceID int64, reason, actor stri
 			}
 			next = owed
 		default:
-			return fmt.Errorf("%w (%s)", ErrNotClosed, st)
+			return fmt.Errorf("%w (%s)", duty.ErrNotClosed, st)
 		}
 		detail["new_state"] = string(next)
 		if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET state = ?, updated_at = ? WHERE id = ?`,
 			string(next), now, occurrenceID); err != nil {
 			return fmt.Errorf("set state %s: %w", next, err)
 		}
-		return audit(ctx, tx, now, actor, "occurrence.reopened", occObject(occurrenceID), detail)
+		return audit(ctx, tx, now, actor, "occurrence.reopened", duty.OccurrenceObject(occurrenceID), detail)
 	})
 	if err != nil {
 		return fmt.Errorf("reopen occurrence %d: %w", occurrenceID, err)
@@ -195,7 +159,7 @@ func (db *DB) Reopen(ctx context.Context, occurrenceID int64, reason, actor stri
 }
 
 // AuditLog returns the latest limit rows of the audit log, newest first.
-func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+func (db *DB) AuditLog(ctx context.Context, limit int) ([]duty.AuditEntry, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("audit log: limit %d must be positive", limit)
 	}
@@ -205,9 +169,9 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []duty.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e duty.AuditEntry
 		var at string
 		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Object, &e.Detail); err != nil {
 			return nil, fmt.Errorf("audit log: %w", err)
@@ -251,17 +215,17 @@ func waiverOf(ctx context.Context, tx *sql.Tx, id int64) (waiverDetail, bool, er
 
 // stateBeforeSubmission reads the state the latest submission found, from
 // its audit row; "" when there is none.
-func stateBeforeSubmission(ctx context.Context, tx *sql.Tx, id int64) (State, error) {
+func stateBeforeSubmission(ctx context.Context, tx *sql.Tx, id int64) (duty.State, error) {
 	var st string
 	err := tx.QueryRowContext(ctx, `SELECT coalesce(json_extract(detail, '$.previous_state'), '') FROM audit
-		WHERE object = ? AND action = 'occurrence.submitted' ORDER BY at DESC, id DESC LIMIT 1`, occObject(id)).Scan(&st)
+		WHERE object = ? AND action = 'occurrence.submitted' ORDER BY at DESC, id DESC LIMIT 1`, duty.OccurrenceObject(id)).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("read state before submission: %w", err)
 	}
-	return State(st), nil
+	return duty.State(st), nil
 }
 
 // RevokeSession records that the admin session id was logged out; it

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
 	"time"
 )
 
 // lastAudit returns the newest audit row of the occurrence, decoded.
-func lastAudit(t *testing.T, db *DB, id int64) (AuditEntry, map[string]any) {
+func lastAudit(t *testing.T, db *DB, id int64) (duty.AuditEntry, map[string]any) {
 	t.Helper()
 	log, err := db.AuditLog(context.Background(), 1000)
 	if err != nil {
@@ -25,7 +26,7 @@ func lastAudit(t *testing.T, db *DB, id int64) (AuditEntry, map[string]any) {
 		}
 	}
 	t.Fatalf("no audit row for occurrence %d", id)
-	return AuditEntry{}, nil
+	return duty.AuditEntry{}, nil
 }
 
 func TestCorrectSubmission(t *testing.T) {
@@ -33,8 +34,8 @@ func TestCorrectSubmission(t *testing.T) {
 	ctx := context.Background()
 	rows := mustUpsert(t, db, occ("T1", "a", "2026-03-20"), occ("T2", "a", "2026-03-20"))
 	id := rows[0].ID
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: id, Ref: "12/BC", SubmittedOn: date("2026-03-18"),
-		Note: "đầu", RecordedBy: "cli:ops", Via: ViaCLI}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: id, Ref: "12/BC", SubmittedOn: date("2026-03-18"),
+		Note: "đầu", RecordedBy: "cli:ops", Via: duty.ViaCLI}); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(time.Hour)
@@ -47,7 +48,7 @@ func TestCorrectSubmission(t *testing.T) {
 	}
 	s := tl.Submission
 	if s == nil || s.Ref != "12/BC-UBND" || s.SubmittedOn != date("2026-03-19") || s.Note != "sửa" ||
-		s.RecordedBy != "cli:ops" || s.Via != ViaCLI || tl.Occurrence.State != StateSubmitted {
+		s.RecordedBy != "cli:ops" || s.Via != duty.ViaCLI || tl.Occurrence.State != duty.StateSubmitted {
 		t.Fatalf("after correction: %+v, state %s", s, tl.Occurrence.State)
 	}
 	e, d := lastAudit(t, db, id)
@@ -70,10 +71,10 @@ func TestCorrectSubmission(t *testing.T) {
 	}
 
 	// Nothing to correct, or nothing at all.
-	if err := db.CorrectSubmission(ctx, rows[1].ID, "x", date("2026-03-19"), "", "web:an"); !errors.Is(err, ErrNoSubmission) {
+	if err := db.CorrectSubmission(ctx, rows[1].ID, "x", date("2026-03-19"), "", "web:an"); !errors.Is(err, duty.ErrNoSubmission) {
 		t.Errorf("no submission: %v", err)
 	}
-	if err := db.CorrectSubmission(ctx, 9999, "x", date("2026-03-19"), "", "web:an"); !errors.Is(err, ErrNotFound) {
+	if err := db.CorrectSubmission(ctx, 9999, "x", date("2026-03-19"), "", "web:an"); !errors.Is(err, duty.ErrNotFound) {
 		t.Errorf("unknown occurrence: %v", err)
 	}
 	if m := count(t, db, `SELECT count(*) FROM audit`); m != n {
@@ -85,8 +86,8 @@ func TestReopenSubmitted(t *testing.T) {
 	db, _, _ := openTest(t)
 	ctx := context.Background()
 	id := mustUpsert(t, db, occ("T1", "a", "2026-03-20"))[0].ID
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: id, Ref: "12/BC", SubmittedOn: date("2026-03-18"),
-		Note: "n", RecordedBy: "link:a", Via: ViaLink}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: id, Ref: "12/BC", SubmittedOn: date("2026-03-18"),
+		Note: "n", RecordedBy: "link:a", Via: duty.ViaLink}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Reopen(ctx, id, "Gửi nhầm báo cáo", "web:an"); err != nil {
@@ -96,7 +97,7 @@ func TestReopenSubmitted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tl.Submission != nil || tl.Occurrence.State != StateOpen {
+	if tl.Submission != nil || tl.Occurrence.State != duty.StateOpen {
 		t.Fatalf("after reopen: %+v %s", tl.Submission, tl.Occurrence.State)
 	}
 	e, d := lastAudit(t, db, id)
@@ -107,10 +108,10 @@ func TestReopenSubmitted(t *testing.T) {
 		t.Fatalf("audit row %+v", e)
 	}
 	// Open again: it can be submitted again, and reopening it twice fails.
-	if err := db.Reopen(ctx, id, "lần nữa", "web:an"); !errors.Is(err, ErrNotClosed) {
+	if err := db.Reopen(ctx, id, "lần nữa", "web:an"); !errors.Is(err, duty.ErrNotClosed) {
 		t.Errorf("reopen an open occurrence: %v", err)
 	}
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: id, SubmittedOn: date("2026-03-21"), RecordedBy: "web:an", Via: ViaWeb}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: id, SubmittedOn: date("2026-03-21"), RecordedBy: "web:an", Via: duty.ViaWeb}); err != nil {
 		t.Errorf("submit after reopen: %v", err)
 	}
 }
@@ -118,14 +119,14 @@ func TestReopenSubmitted(t *testing.T) {
 func TestReopenWaived(t *testing.T) {
 	db, _, _ := openTest(t)
 	ctx := context.Background()
-	rows := mustUpsert(t, db, occ("T1", "a", "2026-03-20"), OccurrenceRow{ScheduleID: "qd-2025", TaskID: "T1", Period: "2026",
+	rows := mustUpsert(t, db, occ("T1", "a", "2026-03-20"), duty.Occurrence{ScheduleID: "qd-2025", TaskID: "T1", Period: "2026",
 		NamedAgencyID: "gone", Due: date("2026-03-20"), EffectiveDue: date("2026-03-20")})
 	for _, r := range rows {
 		if err := db.Waive(ctx, r.ID, "Không phát sinh", "cli:ops"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for i, want := range []State{StateOpen, StateUnassigned} {
+	for i, want := range []duty.State{duty.StateOpen, duty.StateUnassigned} {
 		id := rows[i].ID
 		if err := db.Reopen(ctx, id, "Có phát sinh", "web:an"); err != nil {
 			t.Fatal(err)
@@ -150,31 +151,31 @@ func TestReopenRestoresEarlierState(t *testing.T) {
 	db, _, _ := openTest(t)
 	ctx := context.Background()
 	h := occ("T1", "a", "2025-03-20")
-	h.State = StateHistory
+	h.State = duty.StateHistory
 	rows := mustUpsert(t, db, occ("T2", "a", "2026-03-20"), h)
 	waived, hist := rows[0].ID, rows[1].ID
 	if err := db.Waive(ctx, waived, "miễn", "cli:ops"); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{waived, hist} {
-		if err := db.RecordSubmission(ctx, Submission{OccurrenceID: id, SubmittedOn: date("2026-03-18"), RecordedBy: "import", Via: ViaImport}); err != nil {
+		if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: id, SubmittedOn: date("2026-03-18"), RecordedBy: "import", Via: duty.ViaImport}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Reopen(ctx, id, "nhầm", "web:an"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if o, _ := db.Occurrence(ctx, waived); o.State != StateWaived {
+	if o, _ := db.Occurrence(ctx, waived); o.State != duty.StateWaived {
 		t.Errorf("submitted over a waiver, reopened: %s", o.State)
 	}
-	if o, _ := db.Occurrence(ctx, hist); o.State != StateHistory {
+	if o, _ := db.Occurrence(ctx, hist); o.State != duty.StateHistory {
 		t.Errorf("history row, reopened: %s", o.State)
 	}
 	// The waiver is still there: a second reopen lifts it.
 	if err := db.Reopen(ctx, waived, "hết miễn", "web:an"); err != nil {
 		t.Fatal(err)
 	}
-	if o, _ := db.Occurrence(ctx, waived); o.State != StateOpen {
+	if o, _ := db.Occurrence(ctx, waived); o.State != duty.StateOpen {
 		t.Errorf("second reopen: %s", o.State)
 	}
 }
@@ -191,12 +192,12 @@ func TestReopenRefusals(t *testing.T) {
 		id     int64
 		reason string
 		want   error
-	}{{id, "", ErrNoReason}, {id, "  ", ErrNoReason}, {9999, "x", ErrNotFound}} {
+	}{{id, "", duty.ErrNoReason}, {id, "  ", duty.ErrNoReason}, {9999, "x", duty.ErrNotFound}} {
 		if err := db.Reopen(ctx, tc.id, tc.reason, "web:an"); !errors.Is(err, tc.want) {
 			t.Errorf("Reopen(%d, %q) = %v, want %v", tc.id, tc.reason, err, tc.want)
 		}
 	}
-	if o, _ := db.Occurrence(ctx, id); o.State != StateWaived || count(t, db, `SELECT count(*) FROM audit`) != n {
+	if o, _ := db.Occurrence(ctx, id); o.State != duty.StateWaived || count(t, db, `SELECT count(*) FROM audit`) != n {
 		t.Errorf("a refused reopen changed something: %s", o.State)
 	}
 }
@@ -226,7 +227,7 @@ func TestAuditLogNewestFirst(t *testing.T) {
 		object string
 		want   int64
 	}{{"occurrence/12", 12}, {"occurrence/012", 0}, {"occurrence/12x", 0}, {"outbox/12", 0}, {"occurrence/", 0}} {
-		if got := (AuditEntry{Object: tc.object}).OccurrenceID(); got != tc.want {
+		if got := (duty.AuditEntry{Object: tc.object}).OccurrenceID(); got != tc.want {
 			t.Errorf("OccurrenceID(%q) = %d, want %d", tc.object, got, tc.want)
 		}
 	}

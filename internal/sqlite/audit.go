@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -16,7 +17,7 @@ func (db *DB) RequestExtension(ctx context.Context, occurrenceID int64, actor st
 		if _, err := occurrenceState(ctx, tx, occurrenceID); err != nil {
 			return fmt.Errorf("request extension: %w", err)
 		}
-		return audit(ctx, tx, db.stamp(), actor, "occurrence.extension_requested", occObject(occurrenceID),
+		return audit(ctx, tx, db.stamp(), actor, "occurrence.extension_requested", duty.OccurrenceObject(occurrenceID),
 			map[string]string{"until": until.String(), "reason": reason})
 	})
 }
@@ -24,7 +25,7 @@ func (db *DB) RequestExtension(ctx context.Context, occurrenceID int64, actor st
 // SubmittedBetween returns the occurrences submitted on a day in [from, to],
 // for Sở Nội vụ's weekly summary. It runs once a week, so a scan of the
 // submissions table is acceptable.
-func (db *DB) SubmittedBetween(ctx context.Context, from, to schedule.Date) ([]Record, error) {
+func (db *DB) SubmittedBetween(ctx context.Context, from, to schedule.Date) ([]duty.Record, error) {
 	out, err := db.queryRecords(ctx, recordQuery+`
 		WHERE s.submitted_on BETWEEN ? AND ?
 		ORDER BY s.submitted_on, o.task_id, o.id`, from.String(), to.String())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"sync"
@@ -33,13 +34,13 @@ func TestBackupUnderLoad(t *testing.T) {
 				return
 			default:
 			}
-			rows := []OccurrenceRow{occ(fmt.Sprintf("T.%d", i), "so-a", "2026-06-30")}
+			rows := []duty.Occurrence{occ(fmt.Sprintf("T.%d", i), "so-a", "2026-06-30")}
 			if _, err := db.UpsertOccurrences(ctx, rows); err != nil {
 				done <- err
 				return
 			}
-			if err := db.RecordSubmission(ctx, Submission{OccurrenceID: rows[0].ID, Ref: "1/BC", SubmittedOn: date("2026-03-01"),
-				RecordedBy: "test", Via: ViaCLI}); err != nil {
+			if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: rows[0].ID, Ref: "1/BC", SubmittedOn: date("2026-03-01"),
+				RecordedBy: "test", Via: duty.ViaCLI}); err != nil {
 				done <- err
 				return
 			}
@@ -100,7 +101,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	}
 	for _, id := range before {
 		o, err := b.Occurrence(ctx, id)
-		if err != nil || o.State != StateSubmitted {
+		if err != nil || o.State != duty.StateSubmitted {
 			t.Fatalf("occurrence %d committed before the backup: %+v, %v", id, o, err)
 		}
 	}
@@ -152,10 +153,10 @@ func TestRestoreBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Hour)
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: rows[1].ID, SubmittedOn: date("2026-03-02"), RecordedBy: "t", Via: ViaCLI}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: rows[1].ID, SubmittedOn: date("2026-03-02"), RecordedBy: "t", Via: duty.ViaCLI}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Enqueue(ctx, []Notification{note(rows[0].ID, "remind-7", "a@x.vn")}); err != nil {
+	if _, err := db.Enqueue(ctx, []duty.Notification{note(rows[0].ID, "remind-7", "a@x.vn")}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Claim(ctx, "w", time.Minute, 10)
@@ -185,7 +186,7 @@ func TestRestoreBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if o, err := r.Occurrence(ctx, rows[1].ID); err != nil || o.State == StateSubmitted {
+	if o, err := r.Occurrence(ctx, rows[1].ID); err != nil || o.State == duty.StateSubmitted {
 		t.Errorf("restored database has the later submission: %+v, %v", o, err)
 	}
 	if v, ok, _ := r.Meta(ctx, MetaRestoredFrom); !ok || v != formatInstant(info.TakenAt) {

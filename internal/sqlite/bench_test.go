@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -99,7 +100,7 @@ func BenchmarkOpenOccurrencesNothingDue(b *testing.B) {
 func BenchmarkClaimNothingReady(b *testing.B) {
 	db, c, _ := openTest(b)
 	ctx := context.Background()
-	ns := make([]Notification, 100_000)
+	ns := make([]duty.Notification, 100_000)
 	for i := range ns {
 		ns[i] = note(0, "s"+strconv.Itoa(i), "r"+strconv.Itoa(i%500)+"@example.vn")
 	}

@@ -6,69 +6,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
-
-// Via is how a submission reached nhachan.
-type Via string
-
-// The channels a submission can be recorded through.
-const (
-	ViaCLI    Via = "cli"
-	ViaWeb    Via = "web"
-	ViaLink   Via = "link"
-	ViaImport Via = "import"
-)
-
-// Submission records that an agency sent what an occurrence asked for.
-type Submission struct {
-	OccurrenceID int64
-	Ref          string // số ký hiệu of the document sent
-	SubmittedOn  schedule.Date
-	Note         string
-	RecordedBy   string
-	Via          Via
-}
-
-// ErrAlreadyRecorded is returned (wrapped) by RecordSubmission when the
-// occurrence already has a submission. Nothing is written: the first record
-// stands. Callers that only need "it is recorded" (an official clicking the
-// confirmation link twice) treat it as success.
-var ErrAlreadyRecorded = errors.New("submission already recorded")
-
-// ErrNotOpen is returned (wrapped) by Waive and Extend for an occurrence
-// that is no longer owed (submitted, waived or history).
-var ErrNotOpen = errors.New("occurrence is not open")
-
-// ErrNotLater is returned (wrapped) by Extend when the new date does not
-// move the deadline later: an extension that shortens a deadline would make
-// agencies late retroactively.
-var ErrNotLater = errors.New("extension is not later than the current deadline")
 
 // RecordSubmission marks the occurrence submitted, which stops every later
 // reminder and escalation and cancels notifications not yet claimed.
 // Any state but submitted accepts a submission: an import of past reports
 // completes history rows, and an agency may submit a waived duty anyway.
-func (db *DB) RecordSubmission(ctx context.Context, s Submission) error {
+func (db *DB) RecordSubmission(ctx context.Context, s duty.Submission) error {
 	now := db.stamp()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := occurrenceState(ctx, tx, s.OccurrenceID)
 		if err != nil {
 			return err
 		}
-		if st == StateSubmitted {
-			return ErrAlreadyRecorded
+		if st == duty.StateSubmitted {
+			return duty.ErrAlreadyRecorded
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO submissions
 			(occurrence_id, ref, submitted_on, note, recorded_by, via, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			s.OccurrenceID, s.Ref, s.SubmittedOn.String(), s.Note, s.RecordedBy, string(s.Via), now); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
-		if err := setState(ctx, tx, s.OccurrenceID, StateSubmitted, now); err != nil {
+		if err := setState(ctx, tx, s.OccurrenceID, duty.StateSubmitted, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, s.RecordedBy, "occurrence.submitted", occObject(s.OccurrenceID), map[string]string{
+		return audit(ctx, tx, now, s.RecordedBy, "occurrence.submitted", duty.OccurrenceObject(s.OccurrenceID), map[string]string{
 			"ref": s.Ref, "submitted_on": s.SubmittedOn.String(), "via": string(s.Via), "note": s.Note, "previous_state": string(st),
 		})
 	})
@@ -86,17 +51,17 @@ func (db *DB) Waive(ctx context.Context, occurrenceID int64, reason, actor strin
 		if err != nil {
 			return err
 		}
-		if st != StateOpen && st != StateUnassigned {
-			return fmt.Errorf("%w (%s)", ErrNotOpen, st)
+		if st != duty.StateOpen && st != duty.StateUnassigned {
+			return fmt.Errorf("%w (%s)", duty.ErrNotOpen, st)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO waivers (occurrence_id, reason, actor, at) VALUES (?, ?, ?, ?)`,
 			occurrenceID, reason, actor, now); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
-		if err := setState(ctx, tx, occurrenceID, StateWaived, now); err != nil {
+		if err := setState(ctx, tx, occurrenceID, duty.StateWaived, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, actor, "occurrence.waived", occObject(occurrenceID), map[string]string{"reason": reason})
+		return audit(ctx, tx, now, actor, "occurrence.waived", duty.OccurrenceObject(occurrenceID), map[string]string{"reason": reason})
 	})
 	if err != nil {
 		return fmt.Errorf("waive occurrence %d: %w", occurrenceID, err)
@@ -113,16 +78,16 @@ func (db *DB) Extend(ctx context.Context, occurrenceID int64, newDue schedule.Da
 		var st, deadline string
 		err := tx.QueryRowContext(ctx, `SELECT state, deadline FROM occurrences WHERE id = ?`, occurrenceID).Scan(&st, &deadline)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+			return duty.ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("read occurrence: %w", err)
 		}
-		if State(st) != StateOpen && State(st) != StateUnassigned {
-			return fmt.Errorf("%w (%s)", ErrNotOpen, st)
+		if duty.State(st) != duty.StateOpen && duty.State(st) != duty.StateUnassigned {
+			return fmt.Errorf("%w (%s)", duty.ErrNotOpen, st)
 		}
 		if newDue.String() <= deadline {
-			return fmt.Errorf("%w: %s is not after %s", ErrNotLater, newDue, deadline)
+			return fmt.Errorf("%w: %s is not after %s", duty.ErrNotLater, newDue, deadline)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO extensions (occurrence_id, previous_due, new_due, reason, actor, at)
 			VALUES (?, ?, ?, ?, ?, ?)`, occurrenceID, deadline, newDue.String(), reason, actor, now); err != nil {
@@ -135,7 +100,7 @@ func (db *DB) Extend(ctx context.Context, occurrenceID int64, newDue schedule.Da
 		if err := cancelPending(ctx, tx, occurrenceID, "extended", now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, actor, "occurrence.extended", occObject(occurrenceID), map[string]string{
+		return audit(ctx, tx, now, actor, "occurrence.extended", duty.OccurrenceObject(occurrenceID), map[string]string{
 			"previous_due": deadline, "new_due": newDue.String(), "reason": reason,
 		})
 	})
@@ -145,22 +110,22 @@ func (db *DB) Extend(ctx context.Context, occurrenceID int64, newDue schedule.Da
 	return nil
 }
 
-func occurrenceState(ctx context.Context, tx *sql.Tx, id int64) (State, error) {
+func occurrenceState(ctx context.Context, tx *sql.Tx, id int64) (duty.State, error) {
 	var st string
 	err := tx.QueryRowContext(ctx, `SELECT state FROM occurrences WHERE id = ?`, id).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", duty.ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("read state: %w", err)
 	}
-	return State(st), nil
+	return duty.State(st), nil
 }
 
 // setState moves an occurrence to a closed state and cancels its pending
 // notifications in the same transaction, so a reminder can never be claimed
 // after the submission that makes it wrong has committed.
-func setState(ctx context.Context, tx *sql.Tx, id int64, st State, now string) error {
+func setState(ctx context.Context, tx *sql.Tx, id int64, st duty.State, now string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET state = ?, updated_at = ? WHERE id = ?`, string(st), now, id); err != nil {
 		return fmt.Errorf("set state %s: %w", st, err)
 	}

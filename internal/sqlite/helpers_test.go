@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,8 +64,8 @@ func date(s string) schedule.Date {
 }
 
 // occ builds an occurrence row of task for agency with both due dates d.
-func occ(task, agency, d string) OccurrenceRow {
-	return OccurrenceRow{
+func occ(task, agency, d string) duty.Occurrence {
+	return duty.Occurrence{
 		ScheduleID: "qd-2025", TaskID: task, Period: "2026",
 		AgencyID: agency, NamedAgencyID: agency, Role: model.RoleLead,
 		Due: date(d), EffectiveDue: date(d),
@@ -72,7 +73,7 @@ func occ(task, agency, d string) OccurrenceRow {
 }
 
 // mustUpsert stores rows and returns them with their ids.
-func mustUpsert(t testing.TB, db *DB, rows ...OccurrenceRow) []OccurrenceRow {
+func mustUpsert(t testing.TB, db *DB, rows ...duty.Occurrence) []duty.Occurrence {
 	t.Helper()
 	if _, err := db.UpsertOccurrences(context.Background(), rows); err != nil {
 		t.Fatalf("UpsertOccurrences: %v", err)
@@ -90,8 +91,8 @@ func count(t testing.TB, db *DB, query string, args ...any) int {
 	return n
 }
 
-func note(occID int64, step, to string) Notification {
-	return Notification{Key: fmt.Sprintf("%d/%s/%s", occID, step, to), OccurrenceID: occID, Step: step, Recipient: to, Kind: "reminder"}
+func note(occID int64, step, to string) duty.Notification {
+	return duty.Notification{Key: fmt.Sprintf("%d/%s/%s", occID, step, to), OccurrenceID: occID, Step: step, Recipient: to, Kind: "reminder"}
 }
 
 // queryPlan is SQLite's EXPLAIN QUERY PLAN of q, its steps joined by "; ".

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"os/exec"
 	"strconv"
@@ -35,7 +36,7 @@ func lockHelper(path string) int {
 		return 1
 	}
 	defer db.Close()
-	db.UpsertOccurrences(context.Background(), []OccurrenceRow{occ("intruder", "so-x", "2026-01-01")})
+	db.UpsertOccurrences(context.Background(), []duty.Occurrence{occ("intruder", "so-x", "2026-01-01")})
 	return 0
 }
 

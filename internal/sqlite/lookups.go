@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func (db *DB) InitMeta(ctx context.Context, key, value string) (string, error) {
 
 // FindOccurrences returns the occurrences of a task and period owed by an
 // agency, matching the answering agency or the one the schedule named.
-func (db *DB) FindOccurrences(ctx context.Context, taskID, agencyID, period string) ([]OccurrenceRow, error) {
+func (db *DB) FindOccurrences(ctx context.Context, taskID, agencyID, period string) ([]duty.Occurrence, error) {
 	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 		WHERE task_id = ? AND period = ? AND (agency_id = ? OR named_agency_id = ?) ORDER BY id`,
 		taskID, period, agencyID, agencyID)
@@ -59,7 +60,7 @@ func (db *DB) FindOccurrences(ctx context.Context, taskID, agencyID, period stri
 
 // OccurrencesBetween returns every occurrence whose deadline lies in
 // [from, to], optionally of one agency (answering or named), by deadline.
-func (db *DB) OccurrencesBetween(ctx context.Context, from, to schedule.Date, agencyID string) ([]OccurrenceRow, error) {
+func (db *DB) OccurrencesBetween(ctx context.Context, from, to schedule.Date, agencyID string) ([]duty.Occurrence, error) {
 	if agencyID == "" {
 		return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 			WHERE deadline BETWEEN ? AND ? ORDER BY deadline, task_id, id`, from.String(), to.String())
@@ -69,13 +70,13 @@ func (db *DB) OccurrencesBetween(ctx context.Context, from, to schedule.Date, ag
 		from.String(), to.String(), agencyID, agencyID)
 }
 
-func (db *DB) queryOccurrences(ctx context.Context, q string, args ...any) ([]OccurrenceRow, error) {
+func (db *DB) queryOccurrences(ctx context.Context, q string, args ...any) ([]duty.Occurrence, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query occurrences: %w", err)
 	}
 	defer rows.Close()
-	var out []OccurrenceRow
+	var out []duty.Occurrence
 	for rows.Next() {
 		o, err := scanOccurrence(rows)
 		if err != nil {
@@ -119,15 +120,8 @@ func (db *DB) SupersedePending(ctx context.Context, occurrenceID int64, keep str
 	return int(n), err
 }
 
-// SentRow is one delivered (or failed) notification, for reports.
-type SentRow struct {
-	Key, Step, Recipient, Kind, State, MessageID, Response, LastError string
-	OccurrenceID                                                      int64
-	SentAt                                                            string
-}
-
 // Sent lists notifications sent at or after since (UTC text), in send order.
-func (db *DB) Sent(ctx context.Context, since string) ([]SentRow, error) {
+func (db *DB) Sent(ctx context.Context, since string) ([]duty.SentRow, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT key, step, recipient, kind, state, message_id, smtp_response,
 		last_error, coalesce(occurrence_id, 0), coalesce(sent_at, '') FROM outbox
 		WHERE state = 'sent' AND sent_at >= ? ORDER BY sent_at, recipient, key`, since)
@@ -135,9 +129,9 @@ func (db *DB) Sent(ctx context.Context, since string) ([]SentRow, error) {
 		return nil, fmt.Errorf("sent: %w", err)
 	}
 	defer rows.Close()
-	var out []SentRow
+	var out []duty.SentRow
 	for rows.Next() {
-		var r SentRow
+		var r duty.SentRow
 		if err := rows.Scan(&r.Key, &r.Step, &r.Recipient, &r.Kind, &r.State, &r.MessageID, &r.Response,
 			&r.LastError, &r.OccurrenceID, &r.SentAt); err != nil {
 			return nil, fmt.Errorf("sent: %w", err)
@@ -150,14 +144,14 @@ func (db *DB) Sent(ctx context.Context, since string) ([]SentRow, error) {
 // OpenOccurrencesBetween returns the open occurrences owed in [from, until],
 // by deadline then id. The engine bounds from by the escalation span, so
 // that duties abandoned years ago do not make every tick slower.
-func (db *DB) OpenOccurrencesBetween(ctx context.Context, from, until schedule.Date) ([]OccurrenceRow, error) {
+func (db *DB) OpenOccurrencesBetween(ctx context.Context, from, until schedule.Date) ([]duty.Occurrence, error) {
 	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 		WHERE state = 'open' AND deadline BETWEEN ? AND ? ORDER BY deadline, id`, from.String(), until.String())
 }
 
 // EnqueuedSince returns the notifications about occurrences queued at or
 // after since that were not cancelled: what a daily digest lists.
-func (db *DB) EnqueuedSince(ctx context.Context, since time.Time) ([]Notification, error) {
+func (db *DB) EnqueuedSince(ctx context.Context, since time.Time) ([]duty.Notification, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE created_at >= ? AND occurrence_id IS NOT NULL AND state <> 'cancelled'
 		ORDER BY occurrence_id, id`, formatInstant(since))
@@ -165,7 +159,7 @@ func (db *DB) EnqueuedSince(ctx context.Context, since time.Time) ([]Notificatio
 		return nil, fmt.Errorf("enqueued since: %w", err)
 	}
 	defer rows.Close()
-	var out []Notification
+	var out []duty.Notification
 	for rows.Next() {
 		n, err := scanNotification(rows)
 		if err != nil {
@@ -179,7 +173,7 @@ func (db *DB) EnqueuedSince(ctx context.Context, since time.Time) ([]Notificatio
 // UnassignedBetween returns the duties nobody answers for (an agency ended
 // without successor) owed in [from, until]. Their assignee key starts with
 // '?', so the range on the assignee index reads only them.
-func (db *DB) UnassignedBetween(ctx context.Context, from, until schedule.Date) ([]OccurrenceRow, error) {
+func (db *DB) UnassignedBetween(ctx context.Context, from, until schedule.Date) ([]duty.Occurrence, error) {
 	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 		WHERE assignee >= '?' AND assignee < '@' AND state = 'unassigned' AND deadline BETWEEN ? AND ?
 		ORDER BY deadline, id`, from.String(), until.String())

@@ -5,55 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
-// State is where an occurrence stands.
-type State string
-
-// The occurrence states.
-const (
-	StateOpen       State = "open"       // owed; reminders and escalations apply
-	StateSubmitted  State = "submitted"  // done; nothing more is sent
-	StateWaived     State = "waived"     // excused; nothing more is sent
-	StateHistory    State = "history"    // due before tracking started; never reminded
-	StateUnassigned State = "unassigned" // nobody answers (ended agency, no successor)
-)
-
-// OccurrenceRow is a stored occurrence. Its identity is (ScheduleID,
-// TaskID, Period, and AgencyID or, when that is empty, NamedAgencyID).
-type OccurrenceRow struct {
-	ID            int64
-	ScheduleID    string
-	TaskID        string
-	Period        string
-	AgencyID      string // "" when unassigned
-	NamedAgencyID string
-	Role          model.Role
-	Due           schedule.Date // nominal
-	EffectiveDue  schedule.Date // rolled forward to a working day
-	// ExtendedDue is the latest granted extension; 0 means none. It is read
-	// back, never written by UpsertOccurrences.
-	ExtendedDue schedule.Date
-	// Deadline is the day the duty is owed (the later of EffectiveDue and
-	// ExtendedDue); read back only.
-	Deadline schedule.Date
-	State    State
-}
-
-// ErrNotFound is returned (wrapped) when an occurrence or notification id
-// does not exist.
-var ErrNotFound = errors.New("not found")
-
 // UpsertOccurrences stores the planner's occurrences and returns how many
 // were new. It is idempotent: an occurrence already stored keeps its id and
 // state, and only its due dates follow the schedule (the config was edited),
 // with an audit row for each change. New rows start in rows[i].State, or
 // open (unassigned without an agency) when that is empty. It sets rows[i].ID.
-func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inserted int, err error) {
+func (db *DB) UpsertOccurrences(ctx context.Context, rows []duty.Occurrence) (inserted int, err error) {
 	now := db.stamp()
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO occurrences
@@ -83,10 +47,10 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inse
 			r := &rows[i]
 			state := r.State
 			if state == "" {
-				state = StateOpen
+				state = duty.StateOpen
 			}
-			if r.AgencyID == "" && state == StateOpen {
-				state = StateUnassigned
+			if r.AgencyID == "" && state == duty.StateOpen {
+				state = duty.StateUnassigned
 			}
 			var due, eff string
 			if st, ok := stored[occKeyOf(r)]; ok {
@@ -114,7 +78,7 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inse
 				r.Due.String(), r.EffectiveDue.String(), now, r.ID); err != nil {
 				return fmt.Errorf("update due of occurrence %d: %w", r.ID, err)
 			}
-			if err := audit(ctx, tx, now, "nhachan", "occurrence.due_changed", occObject(r.ID), map[string]string{
+			if err := audit(ctx, tx, now, "nhachan", "occurrence.due_changed", duty.OccurrenceObject(r.ID), map[string]string{
 				"old_due": due, "old_effective_due": eff,
 				"new_due": r.Due.String(), "new_effective_due": r.EffectiveDue.String(),
 			}); err != nil {
@@ -133,7 +97,7 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []OccurrenceRow) (inse
 // has it.
 type occKey struct{ schedule, task, period, assignee string }
 
-func occKeyOf(r *OccurrenceRow) occKey {
+func occKeyOf(r *duty.Occurrence) occKey {
 	a := r.AgencyID
 	if a == "" {
 		a = "?" + r.NamedAgencyID
@@ -149,7 +113,7 @@ type storedOccurrence struct {
 
 // storedOccurrences reads the stored rows of rows' tasks and periods: one
 // query per task, on the unique index.
-func storedOccurrences(ctx context.Context, tx *sql.Tx, rows []OccurrenceRow) (map[occKey]storedOccurrence, error) {
+func storedOccurrences(ctx context.Context, tx *sql.Tx, rows []duty.Occurrence) (map[occKey]storedOccurrence, error) {
 	type task struct{ schedule, task string }
 	periods := map[task][]string{}
 	seen := map[occKey]bool{}
@@ -208,27 +172,27 @@ const occColumns = `id, schedule_id, task_id, period, agency_id, named_agency_id
 // (overdue ones included: escalation needs them), by deadline then id.
 // The partial index on open deadlines makes its cost depend on the rows
 // returned, not on the size of the table.
-func (db *DB) OpenOccurrences(ctx context.Context, until schedule.Date) ([]OccurrenceRow, error) {
+func (db *DB) OpenOccurrences(ctx context.Context, until schedule.Date) ([]duty.Occurrence, error) {
 	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 		WHERE state = 'open' AND deadline <= ? ORDER BY deadline, id`, until.String())
 }
 
 // Occurrence returns the occurrence with the given id.
-func (db *DB) Occurrence(ctx context.Context, id int64) (OccurrenceRow, error) {
+func (db *DB) Occurrence(ctx context.Context, id int64) (duty.Occurrence, error) {
 	o, err := scanOccurrence(db.r.QueryRowContext(ctx, `SELECT `+occColumns+` FROM occurrences WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = duty.ErrNotFound
 	}
 	if err != nil {
-		return OccurrenceRow{}, fmt.Errorf("occurrence %d: %w", id, err)
+		return duty.Occurrence{}, fmt.Errorf("occurrence %d: %w", id, err)
 	}
 	return o, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanOccurrence(s scanner) (OccurrenceRow, error) {
-	var o OccurrenceRow
+func scanOccurrence(s scanner) (duty.Occurrence, error) {
+	var o duty.Occurrence
 	var role, due, eff, ext, deadline, state string
 	if err := s.Scan(&o.ID, &o.ScheduleID, &o.TaskID, &o.Period, &o.AgencyID, &o.NamedAgencyID, &role,
 		&due, &eff, &ext, &deadline, &state); err != nil {
@@ -237,7 +201,7 @@ func scanOccurrence(s scanner) (OccurrenceRow, error) {
 	if role == "coordinating" {
 		o.Role = model.RoleCoordinating
 	}
-	o.State = State(state)
+	o.State = duty.State(state)
 	var err error
 	if o.Due, err = schedule.ParseDate(due); err != nil {
 		return o, fmt.Errorf("occurrence %d: %w", o.ID, err)
@@ -255,5 +219,3 @@ func scanOccurrence(s scanner) (OccurrenceRow, error) {
 	}
 	return o, nil
 }
-
-func occObject(id int64) string { return fmt.Sprintf("occurrence/%d", id) }

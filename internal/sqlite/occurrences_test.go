@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 )
@@ -17,15 +18,15 @@ func TestUpsertOccurrences(t *testing.T) {
 
 	steps := []struct {
 		name         string
-		rows         []OccurrenceRow
+		rows         []duty.Occurrence
 		wantInserted int
 		wantTotal    int
 		wantAudits   int
 	}{
-		{"first plan", []OccurrenceRow{occ("t1", "so-nv", "2026-03-31"), occ("t2", "so-tc", "2026-03-31"), unassigned}, 3, 3, 0},
-		{"same plan again", []OccurrenceRow{occ("t1", "so-nv", "2026-03-31"), occ("t2", "so-tc", "2026-03-31"), unassigned}, 0, 3, 0},
-		{"config edit moves t2", []OccurrenceRow{occ("t1", "so-nv", "2026-03-31"), moved}, 0, 3, 1},
-		{"a new agency for t1", []OccurrenceRow{occ("t1", "so-yt", "2026-03-31")}, 1, 4, 1},
+		{"first plan", []duty.Occurrence{occ("t1", "so-nv", "2026-03-31"), occ("t2", "so-tc", "2026-03-31"), unassigned}, 3, 3, 0},
+		{"same plan again", []duty.Occurrence{occ("t1", "so-nv", "2026-03-31"), occ("t2", "so-tc", "2026-03-31"), unassigned}, 0, 3, 0},
+		{"config edit moves t2", []duty.Occurrence{occ("t1", "so-nv", "2026-03-31"), moved}, 0, 3, 1},
+		{"a new agency for t1", []duty.Occurrence{occ("t1", "so-yt", "2026-03-31")}, 1, 4, 1},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -58,7 +59,7 @@ func TestUpsertOccurrences(t *testing.T) {
 		t.Errorf("moved occurrence = %+v", got)
 	}
 	u, err := db.Occurrence(ctx, mustUpsert(t, db, unassigned)[0].ID)
-	if err != nil || u.State != StateUnassigned || u.AgencyID != "" || u.NamedAgencyID != "so-cu" {
+	if err != nil || u.State != duty.StateUnassigned || u.AgencyID != "" || u.NamedAgencyID != "so-cu" {
 		t.Errorf("unassigned occurrence = %+v, %v", u, err)
 	}
 }
@@ -78,8 +79,8 @@ func TestOpenOccurrences(t *testing.T) {
 	for _, r := range rows {
 		byTask[r.TaskID] = r.ID
 	}
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: byTask["done"], Ref: "12/BC-SNV",
-		SubmittedOn: date("2026-03-09"), RecordedBy: "cli:admin", Via: ViaCLI}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: byTask["done"], Ref: "12/BC-SNV",
+		SubmittedOn: date("2026-03-09"), RecordedBy: "cli:admin", Via: duty.ViaCLI}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Waive(ctx, byTask["excused"], "không phát sinh", "cli:admin"); err != nil {
@@ -139,44 +140,44 @@ func TestStoredOccurrencesUsesKeyIndex(t *testing.T) {
 
 func TestDecisions(t *testing.T) {
 	ctx := context.Background()
-	sub := func(id int64) Submission {
-		return Submission{OccurrenceID: id, Ref: "45/BC-STC", SubmittedOn: date("2026-03-20"), RecordedBy: "link:so-tc", Via: ViaLink}
+	sub := func(id int64) duty.Submission {
+		return duty.Submission{OccurrenceID: id, Ref: "45/BC-STC", SubmittedOn: date("2026-03-20"), RecordedBy: "link:so-tc", Via: duty.ViaLink}
 	}
 	tests := []struct {
 		name      string
 		do        func(db *DB, id int64) error
 		wantErr   error
-		wantState State
+		wantState duty.State
 	}{
-		{"submit", func(db *DB, id int64) error { return db.RecordSubmission(ctx, sub(id)) }, nil, StateSubmitted},
+		{"submit", func(db *DB, id int64) error { return db.RecordSubmission(ctx, sub(id)) }, nil, duty.StateSubmitted},
 		{"submit twice", func(db *DB, id int64) error {
 			if err := db.RecordSubmission(ctx, sub(id)); err != nil {
 				return err
 			}
 			return db.RecordSubmission(ctx, sub(id))
-		}, ErrAlreadyRecorded, StateSubmitted},
-		{"waive", func(db *DB, id int64) error { return db.Waive(ctx, id, "sáp nhập", "cli:admin") }, nil, StateWaived},
+		}, duty.ErrAlreadyRecorded, duty.StateSubmitted},
+		{"waive", func(db *DB, id int64) error { return db.Waive(ctx, id, "sáp nhập", "cli:admin") }, nil, duty.StateWaived},
 		{"waive a submitted one", func(db *DB, id int64) error {
 			if err := db.RecordSubmission(ctx, sub(id)); err != nil {
 				return err
 			}
 			return db.Waive(ctx, id, "x", "cli:admin")
-		}, ErrNotOpen, StateSubmitted},
+		}, duty.ErrNotOpen, duty.StateSubmitted},
 		{"submit a waived one", func(db *DB, id int64) error {
 			if err := db.Waive(ctx, id, "x", "cli:admin"); err != nil {
 				return err
 			}
 			return db.RecordSubmission(ctx, sub(id))
-		}, nil, StateSubmitted},
-		{"extend", func(db *DB, id int64) error { return db.Extend(ctx, id, date("2026-04-30"), "CV 9", "cli:admin") }, nil, StateOpen},
-		{"extend earlier", func(db *DB, id int64) error { return db.Extend(ctx, id, date("2026-03-01"), "CV 9", "cli:admin") }, ErrNotLater, StateOpen},
-		{"unknown occurrence", func(db *DB, id int64) error { return db.RecordSubmission(ctx, sub(id+100)) }, ErrNotFound, StateOpen},
+		}, nil, duty.StateSubmitted},
+		{"extend", func(db *DB, id int64) error { return db.Extend(ctx, id, date("2026-04-30"), "CV 9", "cli:admin") }, nil, duty.StateOpen},
+		{"extend earlier", func(db *DB, id int64) error { return db.Extend(ctx, id, date("2026-03-01"), "CV 9", "cli:admin") }, duty.ErrNotLater, duty.StateOpen},
+		{"unknown occurrence", func(db *DB, id int64) error { return db.RecordSubmission(ctx, sub(id+100)) }, duty.ErrNotFound, duty.StateOpen},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db, _, _ := openTest(t)
 			id := mustUpsert(t, db, occ("t1", "so-tc", "2026-03-31"))[0].ID
-			if _, err := db.Enqueue(ctx, []Notification{note(id, "remind-7", "so-tc@x.vn")}); err != nil {
+			if _, err := db.Enqueue(ctx, []duty.Notification{note(id, "remind-7", "so-tc@x.vn")}); err != nil {
 				t.Fatal(err)
 			}
 			auditsBefore := count(t, db, `SELECT count(*) FROM audit`)
@@ -196,7 +197,7 @@ func TestDecisions(t *testing.T) {
 			}
 			// Whatever closed or moved the duty, its queued reminder must not go out.
 			wantPending := 1
-			if tt.wantErr == nil || tt.wantState != StateOpen {
+			if tt.wantErr == nil || tt.wantState != duty.StateOpen {
 				wantPending = 0
 			}
 			if got := count(t, db, `SELECT count(*) FROM outbox WHERE state = 'pending'`); got != wantPending {

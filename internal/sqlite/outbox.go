@@ -5,38 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"sort"
 	"time"
 )
 
-// Notification is one row of the outbox: one step of one occurrence for
-// one recipient. Several rows for the same recipient go out as one message.
-type Notification struct {
-	ID int64
-	// Key is unique: (occurrence, step, recipient), built by the engine.
-	// Enqueueing a key twice is a no-op.
-	Key          string
-	OccurrenceID int64 // 0 when the notification is about no single occurrence (a digest)
-	Step         string
-	Recipient    string
-	Kind         string
-	// NotBefore is when the row may first be claimed (the send window's
-	// opening hour); the zero time means at once. Read back as LeaseUntil.
-	NotBefore time.Time
-
-	State      string // pending, claimed, sent, failed or cancelled; read back only
-	Attempts   int
-	LeaseUntil time.Time
-	ClaimedBy  string
-	MessageID  string
-	LastError  string
-	CreatedAt  time.Time
-}
-
 // Enqueue inserts notifications whose keys are new and returns how many
 // were. A key already present, whatever its state, is left alone: that is
 // what lets a tick run twice, or after a crash, without sending twice.
-func (db *DB) Enqueue(ctx context.Context, ns []Notification) (inserted int, err error) {
+func (db *DB) Enqueue(ctx context.Context, ns []duty.Notification) (inserted int, err error) {
 	if len(ns) == 0 {
 		return 0, nil // no write transaction for an idle tick
 	}
@@ -88,13 +65,13 @@ func (db *DB) Enqueue(ctx context.Context, ns []Notification) (inserted int, err
 // The select and the update are one statement in one IMMEDIATE
 // transaction, so two workers, in one process or two, never get the same
 // row while its lease holds.
-func (db *DB) Claim(ctx context.Context, worker string, lease time.Duration, limit int) ([]Notification, error) {
+func (db *DB) Claim(ctx context.Context, worker string, lease time.Duration, limit int) ([]duty.Notification, error) {
 	if limit <= 0 || lease <= 0 {
 		return nil, fmt.Errorf("claim: limit %d and lease %s must be positive", limit, lease)
 	}
 	now := db.now()
 	nowS, until := formatInstant(now), formatDeadline(now.Add(lease))
-	var out []Notification
+	var out []duty.Notification
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox
 			SET state = 'claimed', claimed_by = ?, lease_until = ?, attempts = attempts + 1
@@ -196,33 +173,27 @@ func mustExist(ctx context.Context, tx *sql.Tx, id int64, res sql.Result, err er
 	var one int
 	err = tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("notification %d: %w", id, ErrNotFound)
+		return fmt.Errorf("notification %d: %w", id, duty.ErrNotFound)
 	}
 	return err
-}
-
-// Depth counts the outbox rows not yet done with; sent and cancelled rows
-// are not counted (they only grow).
-type Depth struct {
-	Pending, Claimed, Failed int
 }
 
 // OutboxDepth returns the outbox's depth, for /metrics and the status page.
 // It reads through the (state, lease_until) index, touching only unfinished
 // rows, so its cost does not grow with years of sent mail.
-func (db *DB) OutboxDepth(ctx context.Context) (Depth, error) {
+func (db *DB) OutboxDepth(ctx context.Context) (duty.Depth, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT state, count(*) FROM outbox
 		WHERE state IN ('pending', 'claimed', 'failed') GROUP BY state`)
 	if err != nil {
-		return Depth{}, fmt.Errorf("outbox depth: %w", err)
+		return duty.Depth{}, fmt.Errorf("outbox depth: %w", err)
 	}
 	defer rows.Close()
-	var d Depth
+	var d duty.Depth
 	for rows.Next() {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
-			return Depth{}, fmt.Errorf("outbox depth: %w", err)
+			return duty.Depth{}, fmt.Errorf("outbox depth: %w", err)
 		}
 		switch st {
 		case "pending":
@@ -234,7 +205,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (Depth, error) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Depth{}, fmt.Errorf("outbox depth: %w", err)
+		return duty.Depth{}, fmt.Errorf("outbox depth: %w", err)
 	}
 	return d, nil
 }
@@ -242,8 +213,8 @@ func (db *DB) OutboxDepth(ctx context.Context) (Depth, error) {
 const outboxColumns = `id, key, coalesce(occurrence_id, 0), step, recipient, kind, state, attempts,
 	lease_until, claimed_by, message_id, last_error, created_at`
 
-func scanNotification(s scanner) (Notification, error) {
-	var n Notification
+func scanNotification(s scanner) (duty.Notification, error) {
+	var n duty.Notification
 	var lease, created string
 	if err := s.Scan(&n.ID, &n.Key, &n.OccurrenceID, &n.Step, &n.Recipient, &n.Kind, &n.State, &n.Attempts,
 		&lease, &n.ClaimedBy, &n.MessageID, &n.LastError, &created); err != nil {

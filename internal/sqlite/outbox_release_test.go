@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 func TestReleaseClaimsAfterACrash(t *testing.T) {
 	db, _, _ := openTest(t)
 	ctx := context.Background()
-	if _, err := db.Enqueue(ctx, []Notification{{Key: "k1", Step: "R7", Recipient: "a@t.example", Kind: "reminder"}}); err != nil {
+	if _, err := db.Enqueue(ctx, []duty.Notification{{Key: "k1", Step: "R7", Recipient: "a@t.example", Kind: "reminder"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := db.Claim(ctx, "dead", 5*time.Minute, 10); err != nil || len(got) != 1 {

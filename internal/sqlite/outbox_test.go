@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"sync"
 	"testing"
 	"time"
@@ -12,16 +13,16 @@ func TestEnqueueIdempotent(t *testing.T) {
 	db, _, _ := openTest(t)
 	ctx := context.Background()
 	id := mustUpsert(t, db, occ("t1", "so-tc", "2026-03-31"))[0].ID
-	batch := []Notification{note(id, "remind-7", "a@x.vn"), note(id, "remind-7", "snv@x.vn")}
+	batch := []duty.Notification{note(id, "remind-7", "a@x.vn"), note(id, "remind-7", "snv@x.vn")}
 	tests := []struct {
 		name string
-		ns   []Notification
+		ns   []duty.Notification
 		want int
 	}{
 		{"first tick", batch, 2},
 		{"same tick again", batch, 0},
 		{"one new step", append(batch, note(id, "remind-3", "a@x.vn")), 1},
-		{"a digest with no occurrence", []Notification{note(0, "digest-2026-03-02", "snv@x.vn")}, 1},
+		{"a digest with no occurrence", []duty.Notification{note(0, "digest-2026-03-02", "snv@x.vn")}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,7 +32,7 @@ func TestEnqueueIdempotent(t *testing.T) {
 			}
 		})
 	}
-	if d, err := db.OutboxDepth(ctx); err != nil || d != (Depth{Pending: 4}) {
+	if d, err := db.OutboxDepth(ctx); err != nil || d != (duty.Depth{Pending: 4}) {
 		t.Errorf("OutboxDepth = %+v, %v", d, err)
 	}
 }
@@ -40,7 +41,7 @@ func TestClaimLeaseExpiry(t *testing.T) {
 	db, c, _ := openTest(t)
 	ctx := context.Background()
 	id := mustUpsert(t, db, occ("t1", "so-tc", "2026-03-31"))[0].ID
-	if _, err := db.Enqueue(ctx, []Notification{note(id, "remind-7", "a@x.vn")}); err != nil {
+	if _, err := db.Enqueue(ctx, []duty.Notification{note(id, "remind-7", "a@x.vn")}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -78,7 +79,7 @@ func TestClaimWholeRecipients(t *testing.T) {
 	db, _, _ := openTest(t)
 	ctx := context.Background()
 	rows := mustUpsert(t, db, occ("t1", "so-tc", "2026-03-31"), occ("t2", "so-tc", "2026-03-31"))
-	if _, err := db.Enqueue(ctx, []Notification{
+	if _, err := db.Enqueue(ctx, []duty.Notification{
 		note(rows[0].ID, "remind-7", "b@x.vn"),
 		note(rows[0].ID, "remind-7", "a@x.vn"),
 		note(rows[1].ID, "remind-7", "a@x.vn"),
@@ -107,7 +108,7 @@ func TestClaimConcurrent(t *testing.T) {
 			db, c, path := openTest(t)
 			ctx := context.Background()
 			const n = 200
-			ns := make([]Notification, n)
+			ns := make([]duty.Notification, n)
 			for i := range ns {
 				ns[i] = note(0, "digest", string(rune('a'+i%26))+"@x.vn")
 				ns[i].Key = ns[i].Recipient + "/" + string(rune(i))
@@ -168,24 +169,24 @@ func TestMarkSentAndFailed(t *testing.T) {
 	tests := []struct {
 		name      string
 		mark      func(db *DB, ids []int64) error
-		wantDepth Depth
+		wantDepth duty.Depth
 		// whether the rows can be claimed again 10 minutes later
 		wantReclaim int
 	}{
-		{"sent", func(db *DB, ids []int64) error { return db.MarkSent(ctx, "<m1@nhachan>", "250 2.0.0 Ok", ids...) }, Depth{}, 0},
+		{"sent", func(db *DB, ids []int64) error { return db.MarkSent(ctx, "<m1@nhachan>", "250 2.0.0 Ok", ids...) }, duty.Depth{}, 0},
 		{"permanent failure", func(db *DB, ids []int64) error {
 			return db.MarkFailed(ctx, "550 5.1.1 no such user", true, time.Time{}, ids...)
-		}, Depth{Failed: 2}, 0},
+		}, duty.Depth{Failed: 2}, 0},
 		{"temporary failure, retry in 5 minutes", func(db *DB, ids []int64) error {
 			return db.MarkFailed(ctx, "421 try later", false, testNow().Add(5*time.Minute), ids...)
-		}, Depth{Pending: 2}, 2},
-		{"unknown id", func(db *DB, ids []int64) error { return db.MarkSent(ctx, "<m>", "250", 999) }, Depth{Claimed: 2}, 2},
+		}, duty.Depth{Pending: 2}, 2},
+		{"unknown id", func(db *DB, ids []int64) error { return db.MarkSent(ctx, "<m>", "250", 999) }, duty.Depth{Claimed: 2}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db, c, _ := openTest(t)
 			id := mustUpsert(t, db, occ("t1", "so-tc", "2026-03-31"))[0].ID
-			if _, err := db.Enqueue(ctx, []Notification{note(id, "remind-7", "a@x.vn"), note(id, "remind-3", "a@x.vn")}); err != nil {
+			if _, err := db.Enqueue(ctx, []duty.Notification{note(id, "remind-7", "a@x.vn"), note(id, "remind-3", "a@x.vn")}); err != nil {
 				t.Fatal(err)
 			}
 			got, err := db.Claim(ctx, "w", time.Minute, 10)
@@ -194,7 +195,7 @@ func TestMarkSentAndFailed(t *testing.T) {
 			}
 			err = tt.mark(db, []int64{got[0].ID, got[1].ID})
 			if tt.name == "unknown id" {
-				if !errors.Is(err, ErrNotFound) {
+				if !errors.Is(err, duty.ErrNotFound) {
 					t.Fatalf("err = %v, want ErrNotFound", err)
 				}
 			} else if err != nil {

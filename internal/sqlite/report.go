@@ -3,26 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
-
-// Record is an occurrence with what became of it: its submission, if any,
-// and whether it was waived. Reports and calendar feeds read these.
-type Record struct {
-	OccurrenceRow
-	// SubmittedOn is the day the submission was made; 0 when none.
-	SubmittedOn schedule.Date
-	// Ref is the submission's số ký hiệu; "" when none.
-	Ref string
-	// Waived reports whether a waiver was granted. It can be true beside a
-	// submission: an agency may submit a duty it was excused from, and the
-	// state is then submitted.
-	Waived bool
-}
-
-// Submitted reports whether a submission is recorded.
-func (r Record) Submitted() bool { return r.State == StateSubmitted }
 
 // recordQuery joins each occurrence with its submission and waiver. Both
 // are UNIQUE per occurrence, so the LEFT JOINs never multiply rows. The
@@ -39,7 +23,7 @@ const recordQuery = `SELECT o.id, o.schedule_id, o.task_id, o.period, o.agency_i
 // falls in year, with its submission and waiver, by deadline, task and id.
 // An extension into the next year moves a duty into that year's report:
 // the report judges agencies against the deadline they were actually given.
-func (db *DB) YearRecords(ctx context.Context, year int) ([]Record, error) {
+func (db *DB) YearRecords(ctx context.Context, year int) ([]duty.Record, error) {
 	from := schedule.NewDate(year, 1, 1)
 	to := schedule.NewDate(year, 12, 31)
 	out, err := db.queryRecords(ctx, recordQuery+`
@@ -55,7 +39,7 @@ func (db *DB) YearRecords(ctx context.Context, year int) ([]Record, error) {
 // successor routing, so an ended agency's duties appear in its successor's
 // feed) whose deadline lies in [from, to], by deadline, task and id. It
 // reads the (assignee, deadline) index.
-func (db *DB) AgencyRecords(ctx context.Context, agencyID string, from, to schedule.Date) ([]Record, error) {
+func (db *DB) AgencyRecords(ctx context.Context, agencyID string, from, to schedule.Date) ([]duty.Record, error) {
 	out, err := db.queryRecords(ctx, recordQuery+`
 		WHERE o.assignee = ? AND o.deadline BETWEEN ? AND ?
 		ORDER BY o.deadline, o.task_id, o.id`, agencyID, from.String(), to.String())
@@ -65,21 +49,21 @@ func (db *DB) AgencyRecords(ctx context.Context, agencyID string, from, to sched
 	return out, nil
 }
 
-func (db *DB) queryRecords(ctx context.Context, q string, args ...any) ([]Record, error) {
+func (db *DB) queryRecords(ctx context.Context, q string, args ...any) ([]duty.Record, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	defer rows.Close()
-	var out []Record
+	var out []duty.Record
 	for rows.Next() {
-		var r Record
+		var r duty.Record
 		var submittedOn string
 		o, err := scanOccurrence(extraScanner{rows, []any{&submittedOn, &r.Ref, &r.Waived}})
 		if err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
-		r.OccurrenceRow = o
+		r.Occurrence = o
 		if submittedOn != "" {
 			if r.SubmittedOn, err = schedule.ParseDate(submittedOn); err != nil {
 				return nil, fmt.Errorf("submission of occurrence %d: %w", o.ID, err)

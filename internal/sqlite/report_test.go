@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 
@@ -34,8 +35,8 @@ func reportFixture(t *testing.T, db *DB) map[string]int64 {
 	}
 	submit := func(task, ref, on string) {
 		t.Helper()
-		if err := db.RecordSubmission(ctx, Submission{OccurrenceID: ids[task], Ref: ref, SubmittedOn: date(on),
-			RecordedBy: "test", Via: ViaCLI}); err != nil {
+		if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: ids[task], Ref: ref, SubmittedOn: date(on),
+			RecordedBy: "test", Via: duty.ViaCLI}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +61,7 @@ func reportFixture(t *testing.T, db *DB) map[string]int64 {
 
 // recordLine renders the facts a report reads from a record, so that a
 // table of expected records reads as one line each.
-func recordLine(r Record) string {
+func recordLine(r duty.Record) string {
 	sub := "-"
 	if r.SubmittedOn != 0 {
 		sub = r.SubmittedOn.String()
@@ -68,7 +69,7 @@ func recordLine(r Record) string {
 	return fmt.Sprintf("%s %s %s %s sub=%s ref=%q waived=%t", r.TaskID, assigneeKey(r), r.Deadline, r.State, sub, r.Ref, r.Waived)
 }
 
-func assigneeKey(r Record) string {
+func assigneeKey(r duty.Record) string {
 	if r.AgencyID != "" {
 		return r.AgencyID
 	}
@@ -130,11 +131,11 @@ func TestYearRecordsKeepsOccurrenceFields(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.OccurrenceRow != want {
-			t.Errorf("record %d: occurrence %+v, want %+v", r.ID, r.OccurrenceRow, want)
+		if r.Occurrence != want {
+			t.Errorf("record %d: occurrence %+v, want %+v", r.ID, r.Occurrence, want)
 		}
 		if r.TaskID == "t-extended-in" && (r.ExtendedDue != date("2026-12-28") || r.EffectiveDue != date("2026-12-20")) {
-			t.Errorf("extended record = %+v", r.OccurrenceRow)
+			t.Errorf("extended record = %+v", r.Occurrence)
 		}
 		if r.Submitted() != (r.ID == ids["t-submitted"] || r.ID == ids["t-waived-then-submitted"]) {
 			t.Errorf("record %s: Submitted() = %t", r.TaskID, r.Submitted())

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"sort"
 	"time"
 
@@ -15,87 +16,11 @@ import (
 // year's board, and the counts /metrics and /healthz ask for. Everything
 // here reads through the query_only pool, so a page can never write.
 
-// OutboxRow is one notification of an occurrence as the timeline shows it.
-type OutboxRow struct {
-	ID           int64
-	Step         string
-	Recipient    string
-	Kind         string
-	State        string // pending, claimed, sent, failed or cancelled
-	Attempts     int
-	CreatedAt    time.Time
-	SentAt       time.Time // zero when not sent
-	SMTPResponse string
-	LastError    string
-}
-
-// SubmissionRecord is a stored submission.
-type SubmissionRecord struct {
-	Submission
-	RecordedAt time.Time
-}
-
-// WaiverRecord is a stored waiver.
-type WaiverRecord struct {
-	Reason, Actor string
-	At            time.Time
-}
-
-// ExtensionRecord is one granted extension.
-type ExtensionRecord struct {
-	PreviousDue, NewDue schedule.Date
-	Reason, Actor       string
-	At                  time.Time
-}
-
-// AuditRecord is one row of the audit log; Detail is its JSON object.
-type AuditRecord struct {
-	At                    time.Time
-	Actor, Action, Detail string
-}
-
-// EntryKind says what a timeline entry is.
-type EntryKind string
-
-// The kinds of timeline entries.
-const (
-	EntryMail       EntryKind = "mail"
-	EntrySubmission EntryKind = "submission"
-	EntryWaiver     EntryKind = "waiver"
-	EntryExtension  EntryKind = "extension"
-	EntryAudit      EntryKind = "audit"
-)
-
-// TimelineEntry is one event of an occurrence's life; exactly the field
-// named by Kind is set.
-type TimelineEntry struct {
-	At         time.Time
-	Kind       EntryKind
-	Mail       *OutboxRow
-	Submission *SubmissionRecord
-	Waiver     *WaiverRecord
-	Extension  *ExtensionRecord
-	Audit      *AuditRecord
-}
-
-// Timeline is everything recorded about one occurrence.
-type Timeline struct {
-	Occurrence OccurrenceRow
-	Mails      []OutboxRow // by creation, then id
-	Submission *SubmissionRecord
-	Waiver     *WaiverRecord
-	Extensions []ExtensionRecord // oldest first
-	Audit      []AuditRecord     // rows for "occurrence/<id>", oldest first
-	// Entries merges all of the above in time order (a mail counts at its
-	// sending, or its queueing when unsent); ties keep the order above.
-	Entries []TimelineEntry
-}
-
 // Timeline returns the occurrence with the given id and its whole history.
 // It reads in one transaction, so the parts agree with each other even
 // while the engine writes.
-func (db *DB) Timeline(ctx context.Context, occurrenceID int64) (Timeline, error) {
-	var tl Timeline
+func (db *DB) Timeline(ctx context.Context, occurrenceID int64) (duty.Timeline, error) {
+	var tl duty.Timeline
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return tl, fmt.Errorf("timeline %d: begin: %w", occurrenceID, err)
@@ -103,7 +28,7 @@ func (db *DB) Timeline(ctx context.Context, occurrenceID int64) (Timeline, error
 	defer tx.Rollback()
 	tl.Occurrence, err = scanOccurrence(tx.QueryRowContext(ctx, `SELECT `+occColumns+` FROM occurrences WHERE id = ?`, occurrenceID))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = duty.ErrNotFound
 	}
 	for _, step := range []func() error{
 		func() error { return err },
@@ -114,14 +39,14 @@ func (db *DB) Timeline(ctx context.Context, occurrenceID int64) (Timeline, error
 		func() error { return readAudit(ctx, tx, occurrenceID, &tl) },
 	} {
 		if err := step(); err != nil {
-			return Timeline{}, fmt.Errorf("timeline %d: %w", occurrenceID, err)
+			return duty.Timeline{}, fmt.Errorf("timeline %d: %w", occurrenceID, err)
 		}
 	}
-	tl.Entries = tl.merge()
+	tl.Entries = mergeEntries(&tl)
 	return tl, nil
 }
 
-func readMails(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
+func readMails(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, step, recipient, kind, state, attempts, created_at,
 		coalesce(sent_at, ''), smtp_response, last_error FROM outbox WHERE occurrence_id = ? ORDER BY created_at, id`, id)
 	if err != nil {
@@ -129,7 +54,7 @@ func readMails(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m OutboxRow
+		var m duty.OutboxRow
 		var created, sent string
 		if err := rows.Scan(&m.ID, &m.Step, &m.Recipient, &m.Kind, &m.State, &m.Attempts, &created, &sent,
 			&m.SMTPResponse, &m.LastError); err != nil {
@@ -148,8 +73,8 @@ func readMails(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
 	return rows.Err()
 }
 
-func readSubmission(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
-	var s SubmissionRecord
+func readSubmission(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) error {
+	var s duty.SubmissionRecord
 	var on, at, via string
 	err := tx.QueryRowContext(ctx, `SELECT ref, submitted_on, note, recorded_by, via, recorded_at
 		FROM submissions WHERE occurrence_id = ?`, id).Scan(&s.Ref, &on, &s.Note, &s.RecordedBy, &via, &at)
@@ -159,7 +84,7 @@ func readSubmission(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) err
 	if err != nil {
 		return fmt.Errorf("submission: %w", err)
 	}
-	s.OccurrenceID, s.Via = id, Via(via)
+	s.OccurrenceID, s.Via = id, duty.Via(via)
 	if s.SubmittedOn, err = schedule.ParseDate(on); err != nil {
 		return fmt.Errorf("submission: %w", err)
 	}
@@ -170,8 +95,8 @@ func readSubmission(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) err
 	return nil
 }
 
-func readWaiver(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
-	var w WaiverRecord
+func readWaiver(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) error {
+	var w duty.WaiverRecord
 	var at string
 	err := tx.QueryRowContext(ctx, `SELECT reason, actor, at FROM waivers WHERE occurrence_id = ?`, id).
 		Scan(&w.Reason, &w.Actor, &at)
@@ -188,7 +113,7 @@ func readWaiver(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
 	return nil
 }
 
-func readExtensions(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
+func readExtensions(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) error {
 	rows, err := tx.QueryContext(ctx, `SELECT previous_due, new_due, reason, actor, at FROM extensions
 		WHERE occurrence_id = ? ORDER BY at, id`, id)
 	if err != nil {
@@ -196,7 +121,7 @@ func readExtensions(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e ExtensionRecord
+		var e duty.ExtensionRecord
 		var prev, next, at string
 		if err := rows.Scan(&prev, &next, &e.Reason, &e.Actor, &at); err != nil {
 			return fmt.Errorf("extensions: %w", err)
@@ -215,14 +140,14 @@ func readExtensions(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) err
 	return rows.Err()
 }
 
-func readAudit(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
-	rows, err := tx.QueryContext(ctx, `SELECT at, actor, action, detail FROM audit WHERE object = ? ORDER BY at, id`, occObject(id))
+func readAudit(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) error {
+	rows, err := tx.QueryContext(ctx, `SELECT at, actor, action, detail FROM audit WHERE object = ? ORDER BY at, id`, duty.OccurrenceObject(id))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var a AuditRecord
+		var a duty.AuditRecord
 		var at string
 		if err := rows.Scan(&at, &a.Actor, &a.Action, &a.Detail); err != nil {
 			return fmt.Errorf("audit: %w", err)
@@ -236,46 +161,36 @@ func readAudit(ctx context.Context, tx *sql.Tx, id int64, tl *Timeline) error {
 }
 
 // merge lists every record as an entry, in time order.
-func (tl *Timeline) merge() []TimelineEntry {
-	var out []TimelineEntry
+func mergeEntries(tl *duty.Timeline) []duty.TimelineEntry {
+	var out []duty.TimelineEntry
 	for i := range tl.Mails {
 		m := &tl.Mails[i]
 		at := m.CreatedAt
 		if !m.SentAt.IsZero() {
 			at = m.SentAt
 		}
-		out = append(out, TimelineEntry{At: at, Kind: EntryMail, Mail: m})
+		out = append(out, duty.TimelineEntry{At: at, Kind: duty.EntryMail, Mail: m})
 	}
 	if s := tl.Submission; s != nil {
-		out = append(out, TimelineEntry{At: s.RecordedAt, Kind: EntrySubmission, Submission: s})
+		out = append(out, duty.TimelineEntry{At: s.RecordedAt, Kind: duty.EntrySubmission, Submission: s})
 	}
 	if w := tl.Waiver; w != nil {
-		out = append(out, TimelineEntry{At: w.At, Kind: EntryWaiver, Waiver: w})
+		out = append(out, duty.TimelineEntry{At: w.At, Kind: duty.EntryWaiver, Waiver: w})
 	}
 	for i := range tl.Extensions {
-		out = append(out, TimelineEntry{At: tl.Extensions[i].At, Kind: EntryExtension, Extension: &tl.Extensions[i]})
+		out = append(out, duty.TimelineEntry{At: tl.Extensions[i].At, Kind: duty.EntryExtension, Extension: &tl.Extensions[i]})
 	}
 	for i := range tl.Audit {
-		out = append(out, TimelineEntry{At: tl.Audit[i].At, Kind: EntryAudit, Audit: &tl.Audit[i]})
+		out = append(out, duty.TimelineEntry{At: tl.Audit[i].At, Kind: duty.EntryAudit, Audit: &tl.Audit[i]})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
 }
 
-// BoardRow is an occurrence with the day it was submitted, for the board.
-type BoardRow struct {
-	OccurrenceRow
-	// SubmittedOn is the submission's date; 0 when there is none.
-	SubmittedOn schedule.Date
-}
-
-// Submitted reports whether the row has a submission.
-func (r BoardRow) Submitted() bool { return r.SubmittedOn != 0 }
-
 // BoardRows returns the occurrences whose deadline falls in year, with
 // their submission dates, by deadline, task and id. The year is the
 // deadline's, as `nhachan status` counts it.
-func (db *DB) BoardRows(ctx context.Context, year int) ([]BoardRow, error) {
+func (db *DB) BoardRows(ctx context.Context, year int) ([]duty.BoardRow, error) {
 	from, to := schedule.NewDate(year, time.January, 1), schedule.NewDate(year, time.December, 31)
 	rows, err := db.r.QueryContext(ctx, `SELECT `+boardColumns+`, coalesce(s.submitted_on, '')
 		FROM occurrences o LEFT JOIN submissions s ON s.occurrence_id = o.id
@@ -284,15 +199,15 @@ func (db *DB) BoardRows(ctx context.Context, year int) ([]BoardRow, error) {
 		return nil, fmt.Errorf("board %d: %w", year, err)
 	}
 	defer rows.Close()
-	var out []BoardRow
+	var out []duty.BoardRow
 	for rows.Next() {
-		var r BoardRow
+		var r duty.BoardRow
 		var on string
 		o, err := scanOccurrence(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &on)...) }))
 		if err != nil {
 			return nil, fmt.Errorf("board %d: %w", year, err)
 		}
-		r.OccurrenceRow = o
+		r.Occurrence = o
 		if on != "" {
 			if r.SubmittedOn, err = schedule.ParseDate(on); err != nil {
 				return nil, fmt.Errorf("board %d: occurrence %d: %w", year, o.ID, err)
@@ -318,20 +233,20 @@ const boardColumns = `o.id, o.schedule_id, o.task_id, o.period, o.agency_id, o.n
 // OccurrenceCounts counts occurrences by stored state, for /metrics. It
 // scans the table; at a national plan's million rows that is tens of
 // milliseconds, once per scrape.
-func (db *DB) OccurrenceCounts(ctx context.Context) (map[State]int, error) {
+func (db *DB) OccurrenceCounts(ctx context.Context) (map[duty.State]int, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT state, count(*) FROM occurrences GROUP BY state`)
 	if err != nil {
 		return nil, fmt.Errorf("occurrence counts: %w", err)
 	}
 	defer rows.Close()
-	out := map[State]int{}
+	out := map[duty.State]int{}
 	for rows.Next() {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, fmt.Errorf("occurrence counts: %w", err)
 		}
-		out[State(st)] = n
+		out[duty.State(st)] = n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("occurrence counts: %w", err)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
 	"time"
 )
@@ -15,7 +16,7 @@ func TestTimeline(t *testing.T) {
 
 	// 08:00 queued; 08:00 claimed and sent at 08:10; an extension at 09:00,
 	// a second mail queued at 10:00 and cancelled by the submission at 11:00.
-	if _, err := db.Enqueue(ctx, []Notification{note(id, "R7", "a@t.example"), note(rows[1].ID, "R7", "a@t.example")}); err != nil {
+	if _, err := db.Enqueue(ctx, []duty.Notification{note(id, "R7", "a@t.example"), note(rows[1].ID, "R7", "a@t.example")}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Claim(ctx, "w", time.Minute, 10)
@@ -31,12 +32,12 @@ func TestTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Hour)
-	if _, err := db.Enqueue(ctx, []Notification{note(id, "R3", "head@t.example")}); err != nil {
+	if _, err := db.Enqueue(ctx, []duty.Notification{note(id, "R3", "head@t.example")}); err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(time.Hour)
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: id, Ref: "12/BC-STP", SubmittedOn: date("2026-03-30"),
-		RecordedBy: "admin", Via: ViaCLI}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: id, Ref: "12/BC-STP", SubmittedOn: date("2026-03-30"),
+		RecordedBy: "admin", Via: duty.ViaCLI}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -44,7 +45,7 @@ func TestTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tl.Occurrence.ID != id || tl.Occurrence.State != StateSubmitted || tl.Occurrence.Deadline != date("2026-03-31") {
+	if tl.Occurrence.ID != id || tl.Occurrence.State != duty.StateSubmitted || tl.Occurrence.Deadline != date("2026-03-31") {
 		t.Errorf("occurrence = %+v", tl.Occurrence)
 	}
 	if len(tl.Mails) != 2 {
@@ -57,7 +58,7 @@ func TestTimeline(t *testing.T) {
 	if m := tl.Mails[1]; m.Step != "R3" || m.State != "cancelled" || !m.SentAt.IsZero() || m.LastError == "" {
 		t.Errorf("second mail = %+v", m)
 	}
-	if s := tl.Submission; s == nil || s.Ref != "12/BC-STP" || s.SubmittedOn != date("2026-03-30") || s.Via != ViaCLI {
+	if s := tl.Submission; s == nil || s.Ref != "12/BC-STP" || s.SubmittedOn != date("2026-03-30") || s.Via != duty.ViaCLI {
 		t.Errorf("submission = %+v", s)
 	}
 	if tl.Waiver != nil {
@@ -69,14 +70,14 @@ func TestTimeline(t *testing.T) {
 	if len(tl.Audit) != 2 || tl.Audit[0].Action != "occurrence.extended" || tl.Audit[1].Action != "occurrence.submitted" {
 		t.Errorf("audit = %+v", tl.Audit)
 	}
-	var kinds []EntryKind
+	var kinds []duty.EntryKind
 	for i, e := range tl.Entries {
 		kinds = append(kinds, e.Kind)
 		if i > 0 && e.At.Before(tl.Entries[i-1].At) {
 			t.Errorf("entry %d at %s is before entry %d", i, e.At, i-1)
 		}
 	}
-	want := []EntryKind{EntryMail, EntryExtension, EntryAudit, EntryMail, EntrySubmission, EntryAudit}
+	want := []duty.EntryKind{duty.EntryMail, duty.EntryExtension, duty.EntryAudit, duty.EntryMail, duty.EntrySubmission, duty.EntryAudit}
 	if len(kinds) != len(want) {
 		t.Fatalf("entries = %v, want %v", kinds, want)
 	}
@@ -105,7 +106,7 @@ func TestTimelineWaived(t *testing.T) {
 
 func TestTimelineNotFound(t *testing.T) {
 	db, _, _ := openTest(t)
-	if _, err := db.Timeline(context.Background(), 42); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Timeline(context.Background(), 42); !errors.Is(err, duty.ErrNotFound) {
 		t.Errorf("Timeline(42) = %v, want ErrNotFound", err)
 	}
 }
@@ -119,7 +120,7 @@ func TestBoardRows(t *testing.T) {
 		occ("T3", "a", "2027-01-01"), // next year
 		occ("T4", "a", "2025-12-31"), // last year, extended into this one below
 	)
-	if err := db.RecordSubmission(ctx, Submission{OccurrenceID: rows[0].ID, SubmittedOn: date("2026-03-25"), RecordedBy: "x", Via: ViaWeb}); err != nil {
+	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: rows[0].ID, SubmittedOn: date("2026-03-25"), RecordedBy: "x", Via: duty.ViaWeb}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Extend(ctx, rows[3].ID, date("2026-01-05"), "lý do", "x"); err != nil {
@@ -165,7 +166,7 @@ func TestOccurrenceCountsAndPing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[StateOpen] != 2 || got[StateWaived] != 1 || len(got) != 2 {
+	if got[duty.StateOpen] != 2 || got[duty.StateWaived] != 1 || len(got) != 2 {
 		t.Errorf("OccurrenceCounts = %v", got)
 	}
 	if err := db.Ping(ctx); err != nil {

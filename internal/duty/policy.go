@@ -1,8 +1,4 @@
-// Package notify is the notification engine: what is due, who gets it,
-// claim -> send -> mark. Its policy core (policy*.go, steps*.go,
-// recipients*.go) is pure: no I/O and no clock; every function takes the
-// dates it reasons about, so a test can walk a whole simulated decade.
-package notify
+package duty
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package email
+package smtpconf
 
 import (
 	"os"
@@ -7,29 +7,29 @@ import (
 	"testing"
 )
 
-func TestParseSMTPURL(t *testing.T) {
+func TestParse(t *testing.T) {
 	cases := []struct {
 		in      string
-		want    SMTPConfig
+		want    Server
 		wantErr string
 	}{
-		{"smtp://mail.example:587", SMTPConfig{Host: "mail.example", Port: 587, TLS: TLSStartTLS}, ""},
-		{"smtp://mail.example", SMTPConfig{Host: "mail.example", TLS: TLSStartTLS}, ""},
-		{"smtp://127.0.0.1:1025?tls=none", SMTPConfig{Host: "127.0.0.1", Port: 1025, TLS: TLSNone}, ""},
-		{"smtp://mail.example:465?tls=tls", SMTPConfig{Host: "mail.example", Port: 465, TLS: TLSImplicit}, ""},
-		{"smtp://[::1]:25?tls=starttls", SMTPConfig{Host: "::1", Port: 25, TLS: TLSStartTLS}, ""},
-		{"smtp://user:secret@mail.example:587", SMTPConfig{}, "not allowed in the URL"},
-		{"smtp://user@mail.example", SMTPConfig{}, "not allowed in the URL"},
-		{"smtps://mail.example", SMTPConfig{}, "scheme must be smtp"},
-		{"smtp://mail.example?tls=maybe", SMTPConfig{}, "want starttls, tls or none"},
-		{"smtp://mail.example?tsl=none", SMTPConfig{}, "unknown parameter"},
-		{"smtp://mail.example:99999", SMTPConfig{}, "invalid port"},
-		{"smtp://:25", SMTPConfig{}, "no host"},
-		{"smtp://mail.example/path", SMTPConfig{}, "want smtp://host:port"},
+		{"smtp://mail.example:587", Server{Host: "mail.example", Port: 587, TLS: TLSStartTLS}, ""},
+		{"smtp://mail.example", Server{Host: "mail.example", TLS: TLSStartTLS}, ""},
+		{"smtp://127.0.0.1:1025?tls=none", Server{Host: "127.0.0.1", Port: 1025, TLS: TLSNone}, ""},
+		{"smtp://mail.example:465?tls=tls", Server{Host: "mail.example", Port: 465, TLS: TLSImplicit}, ""},
+		{"smtp://[::1]:25?tls=starttls", Server{Host: "::1", Port: 25, TLS: TLSStartTLS}, ""},
+		{"smtp://user:secret@mail.example:587", Server{}, "not allowed in the URL"},
+		{"smtp://user@mail.example", Server{}, "not allowed in the URL"},
+		{"smtps://mail.example", Server{}, "scheme must be smtp"},
+		{"smtp://mail.example?tls=maybe", Server{}, "want starttls, tls or none"},
+		{"smtp://mail.example?tsl=none", Server{}, "unknown parameter"},
+		{"smtp://mail.example:99999", Server{}, "invalid port"},
+		{"smtp://:25", Server{}, "no host"},
+		{"smtp://mail.example/path", Server{}, "want smtp://host:port"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
-			got, err := ParseSMTPURL(c.in)
+			got, err := Parse(c.in)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err %v, want %q", err, c.wantErr)
@@ -46,8 +46,8 @@ func TestParseSMTPURL(t *testing.T) {
 	}
 }
 
-func TestSMTPConfigString(t *testing.T) {
-	c := SMTPConfig{Host: "mail.example", Username: "u", Password: "bí-mật"}
+func TestServerString(t *testing.T) {
+	c := Server{Host: "mail.example", Username: "u", Password: "bí-mật"}
 	if s := c.String(); s != "smtp://mail.example:587?tls=starttls" {
 		t.Errorf("String() = %q", s)
 	}

@@ -1,0 +1,47 @@
+// Package notify is the notification engine: what is due, who gets it,
+// claim -> send -> mark. It reads and writes through the Store it declares
+// and hands each recipient's notice to the Channel it declares; the
+// adapters (internal/sqlite, internal/email) satisfy them and cmd/ wires
+// them. The policy it applies (duty.Policy, duty.Steps) is pure.
+package notify
+
+import (
+	"context"
+	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
+
+// Store is what the engine needs of the database: the occurrences of the
+// window, and the outbox with its claims.
+type Store interface {
+	// UpsertOccurrences stores planned occurrences and returns how many
+	// were new; it sets each row's ID.
+	UpsertOccurrences(ctx context.Context, rows []duty.Occurrence) (inserted int, err error)
+	Occurrence(ctx context.Context, id int64) (duty.Occurrence, error)
+	OpenOccurrencesBetween(ctx context.Context, from, until schedule.Date) ([]duty.Occurrence, error)
+	UnassignedBetween(ctx context.Context, from, until schedule.Date) ([]duty.Occurrence, error)
+	SubmittedBetween(ctx context.Context, from, to schedule.Date) ([]duty.Record, error)
+
+	// Enqueue inserts the notifications whose keys are new.
+	Enqueue(ctx context.Context, ns []duty.Notification) (inserted int, err error)
+	EnqueuedSince(ctx context.Context, since time.Time) ([]duty.Notification, error)
+	// SupersedePending cancels the occurrence's pending rows of other steps
+	// for the given recipients.
+	SupersedePending(ctx context.Context, occurrenceID int64, keep string, recipients []string) (int, error)
+	// Claim leases up to limit ready rows to worker.
+	Claim(ctx context.Context, worker string, lease time.Duration, limit int) ([]duty.Notification, error)
+	MarkSent(ctx context.Context, messageID, response string, ids ...int64) error
+	MarkFailed(ctx context.Context, errText string, permanent bool, retryAt time.Time, ids ...int64) error
+}
+
+// Channel delivers notices: e-mail today (internal/email), and any other
+// channel (SMS, a Zalo OA bridge) that can say, per notice, whether it was
+// delivered, failed for now, failed for good, or cannot work as configured.
+type Channel interface {
+	// Deliver sends the notices and calls each(i, outcome) exactly once
+	// per notice, as soon as its outcome is known. Cancelling ctx stops the
+	// batch; what was not attempted is reported as a temporary failure.
+	Deliver(ctx context.Context, notices []duty.Notice, each func(i int, o duty.Outcome))
+}
