@@ -22,15 +22,17 @@ func newDBFlags(fs *flag.FlagSet) dbFlags {
 	return dbFlags{configFlag(fs), fs.String("db", "", "SQLite database (default: the configuration's)")}
 }
 
-func (f dbFlags) resolve(e env) (string, error) {
+// resolve returns the database path and the zone its times are shown in:
+// the configuration's, or its default when --db spares loading it.
+func (f dbFlags) resolve(e env) (string, *time.Location, error) {
 	if *f.db != "" {
-		return *f.db, nil
+		return *f.db, defaultLocation(), nil
 	}
 	cfg, err := loadConfig(e, *f.cfg, true)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return cfg.Daemon.Database, nil
+	return cfg.Daemon.Database, cfg.Location, nil
 }
 
 // cmdBackup writes an online, consistent copy of the database (the daemon
@@ -45,7 +47,7 @@ func cmdBackup(e env, args []string) error {
 	if *to == "" {
 		return usageError("usage: nhachan backup --to FILE [--db PATH] [--config FILE]")
 	}
-	dbPath, err := df.resolve(e)
+	dbPath, loc, err := df.resolve(e)
 	if err != nil {
 		return err
 	}
@@ -63,7 +65,7 @@ func cmdBackup(e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Đã sao lưu %s vào %s (%d byte), thời điểm sao lưu %s (%s UTC).\n",
-		dbPath, info.Path, info.Bytes, info.TakenAt.In(vnLocation()).Format("15:04:05 02/01/2006"), info.TakenAt.Format(time.RFC3339))
+		dbPath, info.Path, info.Bytes, info.TakenAt.In(loc).Format("15:04:05 02/01/2006"), info.TakenAt.Format(time.RFC3339))
 	return nil
 }
 
@@ -83,7 +85,7 @@ func cmdRestore(e env, args []string) error {
 	if *from == "" {
 		return usageError("usage: nhachan restore --from FILE [--db PATH] [--config FILE] [--force]")
 	}
-	dbPath, err := df.resolve(e)
+	dbPath, loc, err := df.resolve(e)
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func cmdRestore(e env, args []string) error {
 	if err != nil {
 		return exitError{code: exitFail, msg: "nhachan restore: bản sao lưu không dùng được: " + err.Error()}
 	}
-	t := info.TakenAt.In(vnLocation()).Format("15:04:05 02/01/2006")
+	t := info.TakenAt.In(loc).Format("15:04:05 02/01/2006")
 	fmt.Fprintf(e.stdout, "Bản sao lưu %s được tạo lúc %s (%s UTC).\n", info.Path, t, info.TakenAt.Format(time.RFC3339))
 	fmt.Fprintf(e.stdout, "Lưu ý: thư nhắc đã gửi từ thời điểm đó trở về sau không được ghi trong bản sao lưu và có thể bị gửi lại sau khi khôi phục.\n")
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
@@ -24,7 +24,7 @@ func TestBackupRestoreCLI(t *testing.T) {
 	bak := filepath.Join(dir, "backup.db")
 	// runCLI's instant is 09:00; the backup and what it holds are an hour
 	// earlier, what it misses is at 09:00.
-	before := time.Date(2026, 11, 26, 8, 0, 0, 0, vnLocation())
+	before := time.Date(2026, 11, 26, 8, 0, 0, 0, defaultLocation())
 	at := func(now time.Time) func() time.Time { return func() time.Time { return now } }
 	submit := func(agency string, now time.Time) {
 		t.Helper()

@@ -36,7 +36,7 @@ func cmdExplain(e env, args []string) error {
 	}
 	expr := strings.Join(pos, " ")
 	if *year == 0 {
-		*year = today(e).Year()
+		*year = today(e, defaultLocation()).Year()
 	}
 	if *year < 1900 || *year > 2200 {
 		return usageError("--year %d: want a year between 1900 and 2200", *year)

@@ -13,6 +13,7 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must resolve on hosts without zoneinfo
 
+	"github.com/ninhthuan/nhachan/internal/config"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
@@ -169,17 +170,18 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// vnLocation is Asia/Ho_Chi_Minh, embedded through time/tzdata.
-func vnLocation() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+// defaultLocation is the configuration's default zone, for the commands
+// that run without a configuration (explain without --config).
+func defaultLocation() *time.Location {
+	loc, err := time.LoadLocation(config.DefaultTimezone)
 	if err != nil {
 		panic(err) // cannot happen: time/tzdata is linked in
 	}
 	return loc
 }
 
-// today is the current date in Vietnam.
-func today(e env) schedule.Date { return schedule.DateOf(e.now().In(vnLocation())) }
+// today is the current date in the configured zone loc.
+func today(e env, loc *time.Location) schedule.Date { return schedule.DateOf(e.now().In(loc)) }
 
 // parseRange reads --from and --to: both required, valid, in order. usage
 // is the line shown when one is missing.

@@ -21,7 +21,7 @@ const shippedConfig = "../../config/nhachan.yaml"
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	now := func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, vnLocation()) }
+	now := func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, defaultLocation()) }
 	code = run(env{stdout: &out, stderr: &errb, now: now}, args)
 	return code, out.String(), errb.String()
 }

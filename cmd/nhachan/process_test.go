@@ -390,7 +390,7 @@ func TestSimulateToMailpit(t *testing.T) {
 		want[k] = append(want[k], s.Day)
 	}
 	realToday := vnToday()
-	loc := vnLocation()
+	loc := defaultLocation()
 	ids := map[string]bool{}
 	capped := 0
 	for _, sum := range msgs {

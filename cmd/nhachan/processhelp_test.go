@@ -322,7 +322,7 @@ func (c *procConfig) expectedRecipients() []string {
 }
 
 // vnToday is today in Vietnam, the daemon's "today".
-func vnToday() schedule.Date { return schedule.DateOf(time.Now().In(vnLocation())) }
+func vnToday() schedule.Date { return schedule.DateOf(time.Now().In(defaultLocation())) }
 
 // writeProcConfig writes the configuration into a new temporary folder.
 // dueInDays are the tasks' due dates relative to today (in Vietnam); the

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"os"
 	"os/user"
@@ -14,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ninhthuan/nhachan/internal/config"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
@@ -140,13 +140,13 @@ func cmdSubmit(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	on := today(e)
+	on := today(e, r.cfg.Location)
 	if *dateS != "" {
 		if on, err = parseDateFlag("date", *dateS); err != nil {
 			return err
 		}
 	}
-	if on > today(e) {
+	if on > today(e, r.cfg.Location) {
 		return usageError("--date %s is in the future", on)
 	}
 	err = r.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: duty.ViaCLI})
@@ -231,7 +231,7 @@ func cmdStatus(e env, args []string) error {
 	}
 	defer r.store.Close()
 	if *year == 0 {
-		*year = today(e).Year()
+		*year = today(e, r.cfg.Location).Year()
 	}
 	rows, err := r.store.OccurrencesBetween(context.Background(), schedule.NewDate(*year, 1, 1), schedule.NewDate(*year, 12, 31), *agency)
 	if err != nil {
@@ -241,7 +241,7 @@ func cmdStatus(e env, args []string) error {
 	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tCƠ QUAN\tHẠN\tTRẠNG THÁI")
 	counts := map[string]int{}
 	for _, o := range rows {
-		st := stateVN(o, today(e))
+		st := stateVN(o, today(e, r.cfg.Location))
 		counts[st]++
 		who := o.AgencyID
 		if who == "" {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/httpui"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
@@ -52,7 +52,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	quoted := `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(reportHostileName) + `"`
 	writeFile(t, c.Directory, strings.Replace(string(dir), `"Cơ quan thử nghiệm số 1"`, quoted, 1))
 
-	now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, vnLocation()) }
+	now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, defaultLocation()) }
 	store, err := openStore(c.DB, now)
 	if err != nil {
 		t.Fatal(err)
@@ -276,7 +276,7 @@ func TestCalendarURL(t *testing.T) {
 		t.Fatalf("URL %q (%v)", out, err)
 	}
 	token := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/lich/"), ".ics")
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, vnLocation())
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, defaultLocation())
 	c, err := signer.Verify(token, now)
 	if err != nil {
 		t.Fatalf("the token does not verify: %v", err)

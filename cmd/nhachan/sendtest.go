@@ -4,9 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/mail"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email"
 )
 
@@ -39,7 +39,7 @@ func cmdSendTest(e env, args []string) error {
 		From: duty.Recipient{Addr: cfg.Daemon.FromAddr, Name: cfg.Daemon.FromName}}
 	now := e.now()
 	n := duty.Notice{Key: "test/" + now.UTC().Format("20060102T150405.000000000") + "/" + *to,
-		Kind: duty.KindTest, Date: now, To: duty.Recipient{Addr: *to}}
+		Kind: duty.KindTest, Date: now.In(cfg.Location), To: duty.Recipient{Addr: *to}}
 	var res duty.Outcome
 	ch.Deliver(context.Background(), []duty.Notice{n}, func(_ int, o duty.Outcome) { res = o })
 	if res.Class != duty.Delivered {

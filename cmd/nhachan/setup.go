@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/signlink"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"github.com/ninhthuan/nhachan/internal/duty"
-	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"net/url"
 	"path"
 	"regexp"
@@ -10,7 +8,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 )
 
 // Daemon is what `nhachan serve` and `simulate` need beyond the schedules.

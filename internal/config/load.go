@@ -15,6 +15,11 @@ import (
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
+// DefaultTimezone is the zone when the configuration names none: Vietnam's
+// civil time (time/tzdata is linked into the binary, so it always loads).
+// It is the one default; everything else reads the configured zone.
+const DefaultTimezone = "Asia/Ho_Chi_Minh"
+
 // DefaultPath is where the configuration is looked for.
 const DefaultPath = "config/nhachan.yaml"
 
@@ -55,16 +60,6 @@ func Load(file string) (*Config, Diagnostics) {
 	}
 	l := &loader{fsys: os.DirFS("/"), display: display, toOS: func(name string) string { return "/" + name }}
 	return l.run(strings.TrimPrefix(filepath.ToSlash(abs), "/"))
-}
-
-// LoadFS reads the configuration from fsys, starting at name. display turns
-// a name of fsys into what messages show (nil: the name itself).
-func LoadFS(fsys fs.FS, name string, display func(string) string) (*Config, Diagnostics) {
-	if display == nil {
-		display = func(s string) string { return s }
-	}
-	l := &loader{fsys: fsys, display: display, toOS: func(name string) string { return name }}
-	return l.run(name)
 }
 
 func (l *loader) run(name string) (*Config, Diagnostics) {
@@ -134,7 +129,7 @@ func (l *loader) load(name string) *Config {
 
 	tz := mf.Timezone
 	if tz == "" {
-		tz = "Asia/Ho_Chi_Minh"
+		tz = DefaultTimezone
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {

@@ -82,7 +82,8 @@ type Notice struct {
 	// leadership, Văn phòng UBND tỉnh): it informs them and asks them to
 	// urge the agencies on, instead of asking them to submit.
 	Oversight bool
-	// Date is the send time; under simulation it is the virtual clock's.
+	// Date is the send time in the configured zone, which letters read
+	// their dates in; under simulation it is the virtual clock's.
 	Date  time.Time
 	Items []Item
 }

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
-
-	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
 // Policy says when an occurrence is reminded and escalated. It is a value:
@@ -119,15 +116,6 @@ func (p Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Normalized returns a copy of p with ReminderDays sorted from the
-// earliest reminder (most days before) to the day itself, duplicates
-// dropped. Steps does this itself; config calls it so that what it shows
-// and stores is in send order.
-func (p Policy) Normalized() Policy {
-	p.ReminderDays = reminderOrder(p.ReminderDays, nil)
-	return p
-}
-
 // reminderOrder appends days to buf sorted descending without duplicates.
 // buf lets Reached keep the copy on its stack.
 func reminderOrder(days, buf []int) []int {
@@ -136,12 +124,4 @@ func reminderOrder(days, buf []int) []int {
 	out = slices.Compact(out)
 	slices.Reverse(out)
 	return out
-}
-
-// SendAt returns the instant from which mail for day d may go out: d at
-// SendHour in loc (Asia/Ho_Chi_Minh in production; a parameter so that
-// nothing here depends on the machine's zone).
-func (p Policy) SendAt(d schedule.Date, loc *time.Location) time.Time {
-	y, m, dd := d.Civil()
-	return time.Date(y, m, dd, p.SendHour, 0, 0, 0, loc)
 }

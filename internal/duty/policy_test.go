@@ -3,9 +3,7 @@ package duty
 import (
 	"errors"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 )
 
 func TestValidate(t *testing.T) {
@@ -60,31 +58,5 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate()\n got %q\nwant %q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestNormalized(t *testing.T) {
-	p := DefaultPolicy()
-	p.ReminderDays = []int{0, 14, 3, 3, 7}
-	got := p.Normalized()
-	if want := []int{14, 7, 3, 0}; !slices.Equal(got.ReminderDays, want) {
-		t.Errorf("Normalized().ReminderDays = %v, want %v", got.ReminderDays, want)
-	}
-	if want := []int{0, 14, 3, 3, 7}; !slices.Equal(p.ReminderDays, want) {
-		t.Errorf("Normalized changed its receiver: %v", p.ReminderDays)
-	}
-}
-
-func TestSendAt(t *testing.T) {
-	hcm, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	got := DefaultPolicy().SendAt(day(t, "2026-02-23"), hcm)
-	if want := "2026-02-23T01:00:00Z"; got.UTC().Format(time.RFC3339) != want {
-		t.Errorf("SendAt = %s, want %s", got.UTC().Format(time.RFC3339), want)
-	}
-	if !strings.HasPrefix(got.Format(time.RFC3339), "2026-02-23T08:00:00+07:00") {
-		t.Errorf("SendAt local = %s", got.Format(time.RFC3339))
 	}
 }

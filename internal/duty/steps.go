@@ -54,6 +54,20 @@ func (s Step) Key() string {
 // String returns the key.
 func (s Step) String() string { return s.Key() }
 
+// Label reads the step aloud, lower-case, as letters and pages name it:
+// "nhắc trước 7 ngày", "nhắc vào ngày đến hạn", "thông báo quá hạn lần 2".
+func (s Step) Label() string {
+	switch {
+	case s.Kind == Reminder && s.DaysBefore == 0:
+		return "nhắc vào ngày đến hạn"
+	case s.Kind == Reminder:
+		return "nhắc trước " + strconv.Itoa(s.DaysBefore) + " ngày"
+	case s.Kind == Escalation:
+		return "thông báo quá hạn lần " + strconv.Itoa(s.Level)
+	}
+	return s.Key()
+}
+
 // ParseStepKey reads back what Key wrote, for the store.
 func ParseStepKey(key string) (Step, error) {
 	if len(key) >= 2 {

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/ninhthuan/nhachan/internal/calendar"
-
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 

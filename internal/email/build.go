@@ -5,11 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	netmail "net/mail"
 	"strings"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // Build assembles the go-mail message for m with its rendered content.
@@ -56,7 +57,7 @@ func Build(m Message, r Rendered, domain string) (*mail.Msg, error) {
 		msg.ReplyToMailAddress(rt)
 	}
 	msg.Subject(clean(r.Subject, maxSubjectRunes))
-	msg.SetDateWithValue(m.Date.In(vnZone))
+	msg.SetDateWithValue(m.Date)
 	msg.SetMessageIDWithValue(idPart(m.Key) + "@" + domain) // go-mail adds the brackets
 	if refs := threadIDs(m.Items, domain); refs != "" {
 		// Generic, not preformatted, headers: go-mail writes those sorted,

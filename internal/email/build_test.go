@@ -3,7 +3,6 @@ package email
 import (
 	"bytes"
 	"context"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -14,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 const tDomain = "nhachan.ninhthuan.example"

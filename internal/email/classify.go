@@ -4,12 +4,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/textproto"
 	"strings"
 
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // Result is the outcome of one message of a batch.

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // NewDirSender returns a Sender that writes each message to dir as

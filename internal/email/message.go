@@ -12,13 +12,13 @@ package email
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // Message is one letter: the engine's notice with the sender's identity
@@ -29,10 +29,6 @@ type Message struct {
 	// ReplyTo, when set, is where replies go (Sở Nội vụ's desk).
 	ReplyTo duty.Recipient
 }
-
-// vnZone is Vietnam's civil time. It has been UTC+7 without daylight saving
-// since 1975, so a fixed zone is exact and needs no tzdata.
-var vnZone = time.FixedZone("+07", 7*3600)
 
 // MessageID returns "<h@domain>" where h is the first 32 hex digits of
 // SHA-256(key). Hashing keeps addresses and Vietnamese text out of the

@@ -3,8 +3,6 @@ package email
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
-	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"io"
 	"strings"
 	"testing"
@@ -12,7 +10,9 @@ import (
 
 	"github.com/wneessen/go-mail"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email/mailpittest"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 )
 
 // deliveryBatch is how many messages one Send carries over its one

@@ -5,13 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
-	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"net"
 	"sync"
 	"time"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 )
 
 // Sender delivers a batch of messages.

@@ -3,8 +3,6 @@ package email
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
-	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"net"
 	"slices"
 	"strings"
@@ -12,6 +10,9 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 )
 
 // batch builds one message to each address, with distinct keys.

@@ -10,8 +10,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
-	"github.com/ninhthuan/nhachan/internal/smtpconf"
 	"math/big"
 	"net"
 	netmail "net/mail"
@@ -23,7 +21,9 @@ import (
 
 	"github.com/wneessen/go-mail"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email/mailpittest"
+	"github.com/ninhthuan/nhachan/internal/smtpconf"
 )
 
 // TestMailpitRoundTrip delivers one message of every kind, plus a batch,

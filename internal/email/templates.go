@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	htmltemplate "html/template"
 	"io/fs"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
@@ -146,7 +146,7 @@ func tidy(s string) string {
 // SampleMessages returns one message of each kind with every field set; it
 // validates override templates and lets admins preview them.
 func SampleMessages() []Message {
-	date := time.Date(2026, 3, 24, 8, 0, 0, 0, vnZone)
+	date := time.Date(2026, 3, 24, 8, 0, 0, 0, time.FixedZone("+07", 7*3600))
 	full := duty.Item{
 		Key: "681-QD-UBND-2021/I.3/2026/so-tu-phap", Step: "R7",
 		TaskID: "I.3", TaskText: "Báo cáo kết quả thực hiện công tác cải cách hành chính",

@@ -2,7 +2,6 @@ package email
 
 import (
 	"flag"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 // fixtures: a reminder with two items (one whose deadline falls on a
 // Saturday and moves to Monday), and an escalation.
 var (
-	tDate = time.Date(2026, 3, 24, 8, 0, 0, 0, vnZone)
+	tDate = time.Date(2026, 3, 24, 8, 0, 0, 0, time.FixedZone("+07", 7*3600))
 	tFrom = duty.Recipient{Addr: "nhachan@ninhthuan.example", Name: "Hệ thống nhắc hạn"}
 	tSNV  = duty.Recipient{Addr: "vanthu.snv@ninhthuan.example", Name: "Sở Nội vụ"}
 	tSTP  = duty.Recipient{Addr: "vanthu.stp@ninhthuan.example", Name: "Sở Tư pháp"}

@@ -2,10 +2,10 @@ package email
 
 import (
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
@@ -71,21 +71,10 @@ func StatusText(daysLeft int) string {
 
 // stepText reads a policy step aloud; unknown steps are shown as they are.
 func stepText(step string) string {
-	var n int
-	switch {
-	case step == "R0":
-		return "nhắc vào ngày đến hạn"
-	case strings.HasPrefix(step, "R") && scanInt(step[1:], &n):
-		return fmt.Sprintf("nhắc trước %d ngày", n)
-	case strings.HasPrefix(step, "E") && scanInt(step[1:], &n):
-		return fmt.Sprintf("thông báo quá hạn lần %d", n)
+	if st, err := duty.ParseStepKey(step); err == nil {
+		return st.Label()
 	}
 	return step
-}
-
-func scanInt(s string, n *int) bool {
-	_, err := fmt.Sscanf(s, "%d", n)
-	return err == nil && fmt.Sprint(*n) == s
 }
 
 // maxSubjectIDRunes bounds the id list so that the date and status still fit
@@ -99,7 +88,7 @@ func newView(m Message) View {
 		Copy:      m.Copy,
 		Oversight: m.Oversight,
 		To:        m.To,
-		Date:      schedule.DateOf(m.Date.In(vnZone)),
+		Date:      schedule.DateOf(m.Date),
 	}
 	var ids, agencies []string
 	seenID, seenAgency := map[string]bool{}, map[string]bool{}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestAdminLogin(t *testing.T) {

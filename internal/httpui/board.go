@@ -2,11 +2,11 @@ package httpui
 
 import (
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"sort"
 	"strconv"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

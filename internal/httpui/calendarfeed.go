@@ -71,7 +71,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	tasks := func(scheduleID, taskID string) *model.Task { return findTask(st, scheduleID, taskID) }
-	ics, err := report.Calendar(agency, recs, tasks, now, feedAlarmDays)
+	ics, err := report.Calendar(agency, recs, tasks, now.In(location(st)), feedAlarmDays)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

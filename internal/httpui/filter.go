@@ -2,11 +2,11 @@ package httpui
 
 import (
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/url"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
 )

@@ -1,13 +1,12 @@
 package httpui
 
 import (
-	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -51,20 +50,12 @@ func recipientName(st notify.Setup, addr string, on schedule.Date) string {
 
 // stepLabel reads a step key aloud, as the mail itself does.
 func stepLabel(step string) string {
-	if strings.HasPrefix(step, "R") {
-		if n, err := strconv.Atoi(step[1:]); err == nil {
-			if n == 0 {
-				return "Nhắc vào ngày đến hạn"
-			}
-			return fmt.Sprintf("Nhắc trước %d ngày", n)
-		}
+	st, err := duty.ParseStepKey(step)
+	if err != nil {
+		return mask(step)
 	}
-	if strings.HasPrefix(step, "E") {
-		if n, err := strconv.Atoi(step[1:]); err == nil {
-			return fmt.Sprintf("Thông báo quá hạn lần %d", n)
-		}
-	}
-	return mask(step)
+	l := []rune(st.Label())
+	return strings.ToUpper(string(l[0])) + string(l[1:])
 }
 
 // label reads a stored code aloud from labels; an unknown code is shown

@@ -27,7 +27,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -39,6 +38,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/signlink"
@@ -79,10 +79,6 @@ const (
 
 // earliestSentOn is the earliest submission date the form accepts.
 var earliestSentOn = schedule.NewDate(2000, time.January, 1)
-
-// vietnam is the fallback zone when the configuration names none. Vietnam
-// has had no daylight saving since 1975, so a fixed offset is exact.
-var vietnam = time.FixedZone("ICT", 7*60*60)
 
 func init() {
 	for _, name := range []string{"link_submit", "link_extend", "link_done"} {
@@ -278,13 +274,8 @@ func actionLabel(a signlink.Action) string {
 	return mask(string(a))
 }
 
-// linkLocation is the configuration's zone, Vietnam when it names none.
-func linkLocation(st notify.Setup) *time.Location {
-	if st.Location != nil {
-		return st.Location
-	}
-	return vietnam
-}
+// linkLocation is the configuration's zone.
+func linkLocation(st notify.Setup) *time.Location { return location(st) }
 
 // contactName is who officials turn to: the follow-up agency.
 func contactName(st notify.Setup) string {

@@ -2,7 +2,6 @@ package httpui
 
 import (
 	"context"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"time"
 
@@ -10,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // Metrics is nhachan's Prometheus instrumentation, on a private registry

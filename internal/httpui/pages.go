@@ -3,11 +3,11 @@ package httpui
 import (
 	"encoding/json"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
 )

@@ -264,9 +264,14 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 
 // today is the civil date in the configuration's time zone.
 func (s *Server) today(st notify.Setup) schedule.Date {
-	loc := st.Location
-	if loc == nil {
-		loc = time.UTC
+	return schedule.DateOf(s.Now().In(location(st)))
+}
+
+// location is the configured zone; a setup without one (a test's) reads
+// days in UTC.
+func location(st notify.Setup) *time.Location {
+	if st.Location == nil {
+		return time.UTC
 	}
-	return schedule.DateOf(s.Now().In(loc))
+	return st.Location
 }

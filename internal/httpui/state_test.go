@@ -1,8 +1,9 @@
 package httpui
 
 import (
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestStatusOf(t *testing.T) {

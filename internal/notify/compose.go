@@ -19,7 +19,7 @@ import (
 func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []duty.Notification) (duty.Notice, []string, error) {
 	to := duty.Recipient{Addr: g[0].Recipient}
 	to.Name, _ = s.RecipientName(to.Addr, today)
-	n := duty.Notice{Key: messageKey(g), To: to, Kind: duty.KindReminder, Date: now, Copy: true}
+	n := duty.Notice{Key: messageKey(g), To: to, Kind: duty.KindReminder, Date: now.In(s.Location), Copy: true}
 	var steps []string
 	// The agency whose mailbox or head this is: it answers for the items
 	// owed by that agency, and only those carry its action links.
@@ -95,7 +95,7 @@ func itemFor(s Setup, o duty.Occurrence, step string, today schedule.Date) (duty
 	dir := s.Planner.Directory
 	it := duty.Item{
 		Key:  fmt.Sprintf("%s/%s/%s/%s", o.ScheduleID, o.TaskID, o.Period, o.NamedAgencyID),
-		Step: step, Escalation: strings.HasPrefix(step, "E"),
+		Step: step, Escalation: isEscalation(step),
 		TaskID: t.ID, TaskText: t.Text, Product: t.Product, Period: o.Period,
 		Due: o.Due, EffectiveDue: o.Deadline, DaysLeft: int(o.Deadline - today),
 		LegalBasis: t.LegalBasis,
@@ -193,4 +193,10 @@ func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) 
 		}
 	}
 	return out, nil
+}
+
+// isEscalation reports whether a stored step key is an escalation's.
+func isEscalation(key string) bool {
+	st, err := duty.ParseStepKey(key)
+	return err == nil && st.Kind == duty.Escalation
 }

@@ -6,11 +6,11 @@ package notify
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

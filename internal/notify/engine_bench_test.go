@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"database/sql"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ninhthuan/nhachan/internal/calendar"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"

@@ -3,13 +3,13 @@ package notify
 import (
 	"context"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email"
 )
 

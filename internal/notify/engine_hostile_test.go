@@ -3,7 +3,6 @@ package notify
 import (
 	"bytes"
 	"context"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -13,6 +12,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email"
 )
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"mime"
 	"net/mail"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/ninhthuan/nhachan/internal/calendar"
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/email"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"

@@ -1,9 +1,9 @@
 package notify
 
 import (
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

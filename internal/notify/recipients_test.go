@@ -1,10 +1,10 @@
 package notify
 
 import (
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

@@ -10,9 +10,9 @@
 package report
 
 import (
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"sort"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

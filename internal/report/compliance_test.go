@@ -2,10 +2,10 @@ package report
 
 import (
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

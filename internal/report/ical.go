@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,13 +11,10 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
-
-// vnZone is Vietnam's civil time, in which now is read as a day. It has
-// been UTC+7 without daylight saving since 1975, so a fixed zone is exact.
-var vnZone = time.FixedZone("+07", 7*3600)
 
 // Limits on texts that come from the schedules and the directory. A
 // calendar app shows a summary on one line; a description is capped only
@@ -75,7 +71,7 @@ func Calendar(agency *model.Agency, records []duty.Record, tasks func(scheduleID
 	if err != nil {
 		return "", fmt.Errorf("calendar of %s: %w", agency.ID, err)
 	}
-	today := schedule.DateOf(now.In(vnZone))
+	today := schedule.DateOf(now) // now is in the configured zone
 
 	cal := ics.NewCalendarFor("nhachan")
 	cal.SetProductId("-//nhachan//Nhắc hạn//VI")

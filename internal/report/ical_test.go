@@ -2,7 +2,6 @@ package report
 
 import (
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 )
 

@@ -126,9 +126,6 @@ func DaysIn(y int, m time.Month) int {
 	return 31
 }
 
-// LastOfMonth returns the last day of month m of year y.
-func LastOfMonth(y int, m time.Month) Date { return NewDate(y, m, DaysIn(y, m)) }
-
 // daysFromCivil and civilFromDays are Howard Hinnant's algorithms: exact for
 // the proleptic Gregorian calendar, with no allocation and no time zone.
 func daysFromCivil(y, m, d int) int64 {

@@ -18,8 +18,8 @@ type LunarDate struct {
 	Leap             bool // the day is in the intercalary (nhuận) month
 }
 
-// ToLunar converts a solar date to the Vietnamese lunar calendar.
-func ToLunar(d Date) LunarDate {
+// toLunar converts a solar date to the Vietnamese lunar calendar.
+func toLunar(d Date) LunarDate {
 	return solarToLunar(d, vnZone)
 }
 
@@ -30,9 +30,9 @@ func FromLunar(l LunarDate) (Date, bool) {
 	return lunarToSolar(l, vnZone)
 }
 
-// LunarMonthLength returns 29 or 30 for the lunar month, or 0 when the month
+// lunarMonthLength returns 29 or 30 for the lunar month, or 0 when the month
 // does not exist.
-func LunarMonthLength(year, month int, leap bool) int {
+func lunarMonthLength(year, month int, leap bool) int {
 	start, ok := lunarToSolar(LunarDate{Year: year, Month: month, Day: 1, Leap: leap}, vnZone)
 	if !ok {
 		return 0

@@ -92,8 +92,8 @@ func TestPublishedTetAndGioTo(t *testing.T) {
 				if !ok || got != mustDate(t, want) {
 					t.Errorf("%s: FromLunar(%+v) = %v, %v; want %s", what, l, got, ok, want)
 				}
-				if back := ToLunar(mustDate(t, want)); back != l {
-					t.Errorf("%s: ToLunar(%s) = %+v, want %+v", what, want, back, l)
+				if back := toLunar(mustDate(t, want)); back != l {
+					t.Errorf("%s: toLunar(%s) = %+v, want %+v", what, want, back, l)
 				}
 				if china != "" && got == mustDate(t, china) {
 					t.Errorf("%s: got China's date %s (UTC+8), want Việt Nam's %s", what, china, want)
@@ -127,8 +127,8 @@ func TestNoticeLunarDates(t *testing.T) {
 		{"2026-02-22", LunarDate{2026, 1, 6, false}, "Thông báo 9441/TB-BNV"},
 	} {
 		t.Run(tc.solar, func(t *testing.T) {
-			if got := ToLunar(mustDate(t, tc.solar)); got != tc.lunar {
-				t.Errorf("ToLunar(%s) = %+v, want %+v (%s)", tc.solar, got, tc.lunar, tc.source)
+			if got := toLunar(mustDate(t, tc.solar)); got != tc.lunar {
+				t.Errorf("toLunar(%s) = %+v, want %+v (%s)", tc.solar, got, tc.lunar, tc.source)
 			}
 		})
 	}
@@ -200,8 +200,8 @@ func TestLeapMonthBoundaries(t *testing.T) {
 	} {
 		t.Run(tc.solar, func(t *testing.T) {
 			d := mustDate(t, tc.solar)
-			if got := ToLunar(d); got != tc.lunar {
-				t.Errorf("ToLunar(%s) = %+v, want %+v", tc.solar, got, tc.lunar)
+			if got := toLunar(d); got != tc.lunar {
+				t.Errorf("toLunar(%s) = %+v, want %+v", tc.solar, got, tc.lunar)
 			}
 			if got, ok := FromLunar(tc.lunar); !ok || got != d {
 				t.Errorf("FromLunar(%+v) = %v, %v; want %s", tc.lunar, got, ok, tc.solar)
@@ -255,26 +255,26 @@ func TestFromLunarRejects(t *testing.T) {
 
 // Every day of 1900–2100 converts to a valid lunar date and back, and
 // consecutive days are consecutive lunar days. Since every lunar date of
-// the range is ToLunar of some day, this also gives ToLunar(FromLunar(x))
+// the range is toLunar of some day, this also gives toLunar(FromLunar(x))
 // == x for every x that FromLunar accepts there.
 func TestLunarRoundTrip(t *testing.T) {
 	start, end := NewDate(1900, time.January, 1), NewDate(2100, time.December, 31)
-	prev := ToLunar(start - 1)
+	prev := toLunar(start - 1)
 	fails := 0
 	for d := start; d <= end && fails < 10; d++ {
-		l := ToLunar(d)
+		l := toLunar(d)
 		back, ok := FromLunar(l)
 		switch {
 		case l.Day < 1 || l.Day > 30 || l.Month < 1 || l.Month > 12:
-			t.Errorf("ToLunar(%s) = %+v: not a lunar date", d, l)
+			t.Errorf("toLunar(%s) = %+v: not a lunar date", d, l)
 			fails++
 		case !ok || back != d:
-			t.Errorf("FromLunar(ToLunar(%s) = %+v) = %v, %v", d, l, back, ok)
+			t.Errorf("FromLunar(toLunar(%s) = %+v) = %v, %v", d, l, back, ok)
 			fails++
 		case l.Day != 1 && (l.Day != prev.Day+1 || l.Month != prev.Month || l.Leap != prev.Leap || l.Year != prev.Year):
 			t.Errorf("%s: %+v follows %+v", d, l, prev)
 			fails++
-		case l.Day == 1 && (prev.Day < 29 || LunarMonthLength(prev.Year, prev.Month, prev.Leap) != prev.Day):
+		case l.Day == 1 && (prev.Day < 29 || lunarMonthLength(prev.Year, prev.Month, prev.Leap) != prev.Day):
 			t.Errorf("%s: new month after %+v", d, prev)
 			fails++
 		}

@@ -3,8 +3,9 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestRequestExtensionIsAuditedOnly(t *testing.T) {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // TestBackupUnderLoad takes a backup while another goroutine keeps storing
@@ -96,7 +97,7 @@ func TestBackupUnderLoad(t *testing.T) {
 		t.Fatalf("open backup: %v", err)
 	}
 	defer b.Close()
-	if err := b.IntegrityCheck(ctx); err != nil {
+	if err := b.integrityCheck(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range before {

@@ -2,13 +2,14 @@ package sqlite
 
 import (
 	"context"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // The million-row database is built once per test binary and removed by
@@ -88,9 +89,9 @@ func BenchmarkOpenOccurrencesNothingDue(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		got, err := db.OpenOccurrences(ctx, until)
+		got, err := db.openOccurrences(ctx, until)
 		if err != nil || len(got) != 0 {
-			b.Fatalf("OpenOccurrences = %d rows, %v", len(got), err)
+			b.Fatalf("openOccurrences = %d rows, %v", len(got), err)
 		}
 	}
 }

@@ -126,9 +126,9 @@ func (db *DB) Close() error {
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
-// IntegrityCheck runs PRAGMA integrity_check, the thorough (and slow) check
+// integrityCheck runs PRAGMA integrity_check, the thorough (and slow) check
 // that also verifies indexes against their tables; nil means "ok".
-func (db *DB) IntegrityCheck(ctx context.Context) error {
+func (db *DB) integrityCheck(ctx context.Context) error {
 	return db.check(ctx, "integrity_check")
 }
 

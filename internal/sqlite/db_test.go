@@ -76,8 +76,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 // a table of its own, so only quick_check can notice.
 func TestOpenQuickCheck(t *testing.T) {
 	db, c, path := openTest(t)
-	if err := db.IntegrityCheck(context.Background()); err != nil {
-		t.Fatalf("IntegrityCheck of a fresh database: %v", err)
+	if err := db.integrityCheck(context.Background()); err != nil {
+		t.Fatalf("integrityCheck of a fresh database: %v", err)
 	}
 	for _, q := range []string{
 		`CREATE TABLE junk (a TEXT)`,

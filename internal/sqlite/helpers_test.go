@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )

@@ -6,13 +6,14 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 const lockHelperEnv = "NHACHAN_SQLITE_LOCK_HELPER"

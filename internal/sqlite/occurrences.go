@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -168,11 +168,11 @@ func storedOccurrencesQuery(n int) string {
 const occColumns = `id, schedule_id, task_id, period, agency_id, named_agency_id, role,
 	due, effective_due, coalesce(extended_due, ''), deadline, state`
 
-// OpenOccurrences returns the open occurrences owed on or before until
+// openOccurrences returns the open occurrences owed on or before until
 // (overdue ones included: escalation needs them), by deadline then id.
 // The partial index on open deadlines makes its cost depend on the rows
 // returned, not on the size of the table.
-func (db *DB) OpenOccurrences(ctx context.Context, until schedule.Date) ([]duty.Occurrence, error) {
+func (db *DB) openOccurrences(ctx context.Context, until schedule.Date) ([]duty.Occurrence, error) {
 	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
 		WHERE state = 'open' AND deadline <= ? ORDER BY deadline, id`, until.String())
 }

@@ -3,9 +3,10 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestUpsertOccurrences(t *testing.T) {
@@ -103,7 +104,7 @@ func TestOpenOccurrences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.until, func(t *testing.T) {
-			got, err := db.OpenOccurrences(ctx, date(tt.until))
+			got, err := db.openOccurrences(ctx, date(tt.until))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,9 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"sort"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // Enqueue inserts notifications whose keys are new and returns how many

@@ -2,9 +2,10 @@ package sqlite
 
 import (
 	"context"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestReleaseClaimsAfterACrash(t *testing.T) {

@@ -3,10 +3,11 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestEnqueueIdempotent(t *testing.T) {

@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 

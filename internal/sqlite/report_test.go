@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"strings"
 	"testing"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 

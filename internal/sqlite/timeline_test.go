@@ -3,9 +3,10 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"github.com/ninhthuan/nhachan/internal/duty"
 	"testing"
 	"time"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 func TestTimeline(t *testing.T) {
