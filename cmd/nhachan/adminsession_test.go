@@ -1,9 +1,7 @@
 package main
 
 import (
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -24,34 +22,12 @@ func TestAdminSessionAcrossRestarts(t *testing.T) {
 		p := startProc(t, name, time.Minute, "serve", "--listen", "127.0.0.1:0", "--config", c.File)
 		return p, p.waitLog(30*time.Second, "listen address", msgIs("web pages, /healthz and /metrics")).str("listen")
 	}
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &http.Client{Jar: jar, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	csrfRE := regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	var b *browserlessClient
 	do := func(method, u string, form url.Values) (int, string) {
 		t.Helper()
-		var body io.Reader
-		if form != nil {
-			body = strings.NewReader(form.Encode())
-		}
-		req, err := http.NewRequest(method, u, body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if form != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		res, err := client.Do(req)
-		if err != nil {
-			t.Fatalf("%s %s: %v", method, u, err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		return b.do(method, strings.TrimPrefix(u, b.base), form)
 	}
+	csrfRE := regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 	csrf := func(page string) string {
 		t.Helper()
 		m := csrfRE.FindStringSubmatch(page)
@@ -62,6 +38,8 @@ func TestAdminSessionAcrossRestarts(t *testing.T) {
 	}
 
 	d1, base := start("serve#1")
+	b = newBrowserlessClient(t, base, "")
+	jar := b.c.Jar
 	_, page := do("GET", base+"/quan-tri/dang-nhap", nil)
 	if code, _ := do("POST", base+"/quan-tri/dang-nhap", url.Values{"csrf": {csrf(page)},
 		"ten-dang-nhap": {browserAdminUser}, "mat-khau": {browserAdminPassword}}); code != http.StatusSeeOther {
@@ -73,6 +51,7 @@ func TestAdminSessionAcrossRestarts(t *testing.T) {
 	d1.stop()
 
 	d2, base := start("serve#2")
+	b.base = base
 	code, home := do("GET", base+"/quan-tri/", nil)
 	if code != http.StatusOK {
 		t.Fatalf("admin home after a restart = %d, want 200 (the session should outlive the restart)", code)
@@ -92,6 +71,7 @@ func TestAdminSessionAcrossRestarts(t *testing.T) {
 	d2.stop()
 
 	_, base = start("serve#3")
+	b.base = base
 	jar.SetCookies(&url.URL{Scheme: "http", Host: "127.0.0.1"}, []*http.Cookie{{Name: "nhachan_session", Value: stolen, Path: "/"}})
 	if code, _ := do("GET", base+"/quan-tri/", nil); code != http.StatusSeeOther {
 		t.Errorf("the logged-out session's cookie after a restart = %d, want a redirect to the login", code)

@@ -245,7 +245,9 @@ func (b *browserlessClient) do(method, path string, form url.Values) (int, strin
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	req.Header.Set("X-Forwarded-For", b.from)
+	if b.from != "" {
+		req.Header.Set("X-Forwarded-For", b.from)
+	}
 	res, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", method, path, err)

@@ -148,7 +148,7 @@ func TestRecipientsOn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.on, func(t *testing.T) {
-			r := rcpt.On(dir, day(t, tt.on))
+			r := rcpt.On(dir, d(tt.on))
 			if r.FollowUp.ID != tt.want || r.ProvincialOffice != vp {
 				t.Errorf("On(%s): follow-up %s, office %s", tt.on, r.FollowUp.ID, r.ProvincialOffice.ID)
 			}
@@ -160,13 +160,4 @@ func TestRecipientsOn(t *testing.T) {
 	if rcpt.FollowUp != snv {
 		t.Error("On changed its receiver")
 	}
-}
-
-func day(t testing.TB, s string) schedule.Date {
-	t.Helper()
-	d, err := schedule.ParseDate(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
