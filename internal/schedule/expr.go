@@ -37,14 +37,32 @@ func Parse(expr string, opt Options) Rule {
 		r.Kind, r.Reason = KindUnresolved, reasonReference(expr)
 		return r
 	}
+	toks, bad := dropNumberWords(toks)
+	if bad != "" {
+		r.Kind, r.Reason = KindUnresolved, reasonNumberWords(expr, bad)
+		return r
+	}
 	p := parser{toks: toks, expr: expr}
 	p.run()
 	if p.fail != "" {
-		r.Kind, r.Reason = KindUnresolved, p.fail
-		return r
+		// Not a time expression as a whole: perhaps a sentence with one in it.
+		s := parser{toks: toks, expr: expr, sentence: true}
+		s.run()
+		switch {
+		case !s.anchored && !s.fatal:
+			r.Kind, r.Reason = KindUnresolved, p.fail
+			return r
+		case s.fail != "":
+			r.Kind, r.Reason = KindUnresolved, s.fail
+			return r
+		}
+		p = s
 	}
 	kind, reason, pl := build(&p.f, expr, opt)
 	r.Kind, r.Reason = kind, reason
+	if p.sentence {
+		r.Reason += " Phần thời hạn đọc được trong câu: \"" + p.quoteRead() + "\"."
+	}
 	if kind.HasDueDates() {
 		r.plan = pl
 		r.Quota = pl.quota

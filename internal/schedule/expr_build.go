@@ -76,6 +76,9 @@ type builder struct {
 func build(f *facts, expr string, opt Options) (Kind, string, *plan) {
 	b := &builder{f: f, expr: expr, opt: opt}
 	b.p.firstY, b.p.lastY = firstGenYear, lastGenYear
+	// "của năm báo cáo", "thuộc kỳ báo cáo" only confirm the period: they
+	// make dates recur (below) but never move them.
+	b.use(fReport)
 	if !b.dispatch() {
 		return KindUnresolved, b.reason, nil
 	}
@@ -88,7 +91,7 @@ func build(f *facts, expr string, opt Options) (Kind, string, *plan) {
 	if b.has(fOnNeed) && b.kind.HasDueDates() {
 		b.extra = append(b.extra, "Thực hiện theo nhu cầu.")
 	}
-	if b.p.shift != 0 {
+	if b.p.shift != 0 && !b.has(fTet) {
 		b.extra = append(b.extra, "Đọc chặt chữ \"trước\": hạn là ngày liền trước ngày nêu trên.")
 	}
 	reason := b.reason
@@ -120,6 +123,8 @@ func (b *builder) dispatch() bool {
 		return true
 	case b.has(fQuota):
 		return b.quota()
+	case b.has(fTet):
+		return b.tet()
 	case b.has(fLunar):
 		return b.lunar()
 	case b.has(fWeekday) || (b.has(fRecur) && f.recur == uWeek):
@@ -342,5 +347,35 @@ func (b *builder) lunar() bool {
 	if d == 30 {
 		b.extra = append(b.extra, "Năm nào tháng này chỉ có 29 ngày thì năm đó không có hạn.")
 	}
+	return b.limits()
+}
+
+// tet: "trước Tết Nguyên đán [hằng năm]", "trước Tết Nguyên đán năm 2027".
+// The Tết of period year Y is the one that falls in Y (21/1–20/2); "trước
+// Tết" ends on the day before its first day, the last day of the lunar year,
+// whatever StrictBefore says: a duty for Tết is done before it.
+func (b *builder) tet() bool {
+	b.use(fTet | fBefore | fInclusive | fOnNeed | fRecur)
+	f := b.f
+	switch {
+	case !b.has(fBefore):
+		return b.fail(reasonTetBefore(b.expr))
+	case b.has(fRecur) && f.recur != uYear:
+		return b.fail(reasonConflict(b.expr))
+	}
+	b.p.shift = -1
+	if b.has(fYear) && !b.has(fRecur) {
+		b.use(fYear)
+		sd, ok := FromLunar(LunarDate{Year: f.year, Month: 1, Day: 1})
+		if !ok {
+			return b.fail(reasonLunarMissing(b.expr))
+		}
+		due := sd.AddDays(-1)
+		return b.once([]Occurrence{{Period: fmt.Sprint(f.year), Due: due}},
+			fmt.Sprintf("Một lần, trước Tết Nguyên đán năm %d (mùng 1 Tết là ngày %s): hạn cuối ngày %s.", f.year, sd.VN(), due.VN()))
+	}
+	b.p.gen, b.p.lunarM, b.p.lunarD = genLunar, 1, 1
+	b.kind = KindAnnual
+	b.reason = "Hằng năm, trước Tết Nguyên đán: hạn cuối ngày liền trước mùng 1 Tết (ngày cuối cùng của năm âm lịch, đổi sang dương lịch theo từng năm)."
 	return b.limits()
 }

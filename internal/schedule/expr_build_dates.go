@@ -55,7 +55,7 @@ func (b *builder) dates() bool {
 	}
 	// A span alone does not make dates recur: "trước 31/12 giai đoạn
 	// 2021 – 2025" may mean once, at the end.
-	recurring := b.has(fRecur) || b.has(fShift)
+	recurring := b.has(fRecur) || b.has(fShift) || b.has(fReport)
 	if b.has(fSpan) && !recurring {
 		return b.fail(reasonRange(b.expr))
 	}
@@ -92,6 +92,13 @@ func (b *builder) dates() bool {
 	want := f.recur
 	if !b.has(fRecur) {
 		want = uYear
+	}
+	if want == uHalf && len(ds) == 1 && f.shift == 0 && ds[0].m <= 8 {
+		// "Báo cáo định kỳ 6 tháng: chậm nhất ngày 06/6": NĐ 09/2019's
+		// six-month report is the first half's (the year's report covers
+		// the second), due on the date given.
+		s := slot{lblHalf, 1, int16(ds[0].m - 1), int8(ds[0].d)}
+		return b.recur(KindAnnual, []slot{s}, "Hằng năm, báo cáo 6 tháng đầu năm, hạn cuối "+slotDay(s)+".")
 	}
 	switch {
 	case kind == KindUnresolved:
@@ -180,7 +187,7 @@ func (b *builder) dayOfMonth() bool {
 	}
 	var slots []slot
 	switch f.rel {
-	case relNextMonth, relNone:
+	case relNextMonth, relNone, relSameMonth, relPrevMonth:
 		switch {
 		case b.has(fRecur) && f.recur != uMonth:
 			if f.rel == relNone && f.recur == uQuarter {
@@ -194,9 +201,13 @@ func (b *builder) dayOfMonth() bool {
 		}
 		next := 0
 		reading := fmt.Sprintf("Hằng tháng, hạn cuối ngày %02d.", d)
-		if f.rel == relNextMonth {
+		switch f.rel {
+		case relNextMonth:
 			next = 1
 			reading = fmt.Sprintf("Hằng tháng, hạn cuối ngày %02d của tháng sau.", d)
+		case relPrevMonth:
+			next = -1
+			reading = fmt.Sprintf("Hằng tháng, ngày %02d của tháng trước.", d)
 		}
 		for m := 1; m <= 12; m++ {
 			slots = append(slots, slot{lblMonth, int8(m), int16(m - 1 + next), int8(d)})
@@ -261,7 +272,7 @@ func (b *builder) periods() bool {
 		}
 	}
 	slices.SortFunc(slots, func(x, y slot) int { return int(x.off) - int(y.off) })
-	annual := b.has(fRecur) || b.has(fShift)
+	annual := b.has(fRecur) || b.has(fShift) || b.has(fReport)
 	// The half-years and points of a year recur in report wording without
 	// "hằng năm"; a span then bounds them.
 	implied := b.has(fHalf) || (b.has(fPoint) && f.pointUnit == uYear)
@@ -323,18 +334,25 @@ func (b *builder) applyPoint(slots []slot) ([]slot, bool) {
 	}
 	if len(slots) == 0 {
 		b.use(fRecur)
-		if !b.has(fRecur) || f.recur != u {
-			return nil, b.fail(reasonMissingCycle(b.expr))
+		// "cuối tháng", "đầu quý" alone are each month's and each
+		// quarter's, as "cuối năm" is each year's.
+		if b.has(fRecur) && f.recur != u {
+			return nil, b.fail(reasonConflict(b.expr))
 		}
 		if b.has(fBefore) {
 			return nil, b.fail(reasonBeforePeriod(b.expr))
 		}
 		names := [...]string{1: "đầu", 2: "giữa", 3: "cuối"}
+		days := [...]string{1: "ngày 01", 2: "ngày 15", 3: "ngày cuối cùng"}
+		if u == uQuarter {
+			days = [...]string{1: "ngày đầu tiên", 3: "ngày cuối cùng"}
+		}
 		var out []slot
 		for _, s := range unitSlots(u) {
 			out = append(out, b.pointSlot(s, which, u))
 		}
-		return nil, b.recur(unitKinds[u], out, fmt.Sprintf("Hằng %s, hạn cuối ngày %s %s.", unitNames[u], names[which], unitNames[u]))
+		return nil, b.recur(unitKinds[u], out, fmt.Sprintf("Hằng %s, hạn cuối %s của %s (%s %s, Bộ luật Dân sự 2015, Điều 146).",
+			unitNames[u], days[which], unitNames[u], names[which], unitNames[u]))
 	}
 	want := lblMonth
 	if u == uQuarter {

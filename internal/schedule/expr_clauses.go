@@ -26,6 +26,8 @@ func (p *parser) onDemand() bool {
 		p.i += 3
 	case p.seq(p.i, "dot", "xuat"):
 		p.i += 2
+	case p.word(p.i, "khi") && p.condition() > 0:
+		p.i = p.condition()
 	case p.seq(p.i, "theo", "nhu", "cau"):
 		p.i += 3
 		p.mark(fOnNeed)
@@ -39,6 +41,32 @@ func (p *parser) onDemand() bool {
 	}
 	p.mark(fOnDemand)
 	return true
+}
+
+// condition reads a conditional duty, "khi [up to 8 words] yêu cầu|đề
+// nghị|chỉ đạo|có văn bản": "khi cơ quan cấp trên yêu cầu", "khi có văn bản
+// đề nghị". It returns the token after it, or 0. A number or a time word in
+// between ("khi kết thúc năm 2025") is not a condition but an event.
+func (p *parser) condition() int {
+	for k := p.i + 1; k <= p.i+9; k++ {
+		t := p.tok(k)
+		if t.kind != tWord {
+			return 0
+		}
+		switch {
+		case p.seq(k, "yeu", "cau"), p.seq(k, "de", "nghi"), p.seq(k, "chi", "dao"):
+			return k + 2
+		case p.seq(k, "co", "van", "ban"):
+			k += 3
+			if p.seq(k, "de", "nghi") || p.seq(k, "yeu", "cau") || p.seq(k, "chi", "dao") {
+				k += 2
+			}
+			return k
+		case t.text == "ket" || t.text == "het" || t.text == "nam" || t.text == "thang" || t.text == "quy" || t.text == "ngay":
+			return 0
+		}
+	}
+	return 0
 }
 
 var quotaNouns = map[string]string{
@@ -172,6 +200,12 @@ func (p *parser) within() bool {
 // yearRef: "năm trước [liền kề] [năm kế hoạch]" (−1); "năm sau", "năm tiếp
 // theo", "năm kế tiếp", "năm liền kề [sau] năm báo cáo" (+1).
 func (p *parser) yearRef() bool {
+	if k := p.reportRef(p.i); k > 0 {
+		// "của năm báo cáo", "thuộc kỳ báo cáo": the period itself.
+		p.i = k
+		p.mark(fReport)
+		return true
+	}
 	if !p.word(p.i, "nam") {
 		return false
 	}
@@ -203,9 +237,15 @@ func (p *parser) yearRef() bool {
 		if p.seq(k, "lien", "ke") {
 			k += 2
 		}
+		if p.word(k, "cua") && p.seq(k+1, "nam", "bao", "cao") {
+			k++ // "năm sau của năm báo cáo"
+		}
 		if p.seq(k, "nam", "bao", "cao") {
 			k += 3
 		}
+	}
+	if shift < 0 && p.seq(k, "ky", "bao", "cao") {
+		k += 3 // "năm trước kỳ báo cáo"
 	}
 	p.i = k
 	if p.f.has&fShift != 0 && p.f.shift != shift {
@@ -216,7 +256,30 @@ func (p *parser) yearRef() bool {
 	return true
 }
 
-// relMonth: "tháng sau|tiếp theo|kế tiếp", "tháng đầu|giữa|cuối [của] quý", "tháng đầu [của] quý sau".
+// reportRef reads "[thuộc|của] năm|kỳ|quý báo cáo", "năm kế hoạch" at k and
+// returns the token after it, or 0.
+func (p *parser) reportRef(k int) int {
+	if p.word(k, "thuoc") {
+		k++
+	}
+	switch {
+	case p.seq(k, "nam", "bao", "cao"), p.seq(k, "ky", "bao", "cao"), p.seq(k, "quy", "bao", "cao"),
+		p.seq(k, "nam", "ke", "hoach"), p.seq(k, "nam", "thuc", "hien"):
+		return k + 3
+	}
+	return 0
+}
+
+// monthNameWords are the words a month may be written with after "tháng":
+// "tháng sáu", "tháng Giêng". They are not read, and a bare "tháng" before
+// them is not "the month".
+var monthNameWords = map[string]bool{"mot": true, "hai": true, "ba": true, "tu": true, "bon": true, "nam": true,
+	"sau": true, "bay": true, "tam": true, "chin": true, "muoi": true, "gieng": true, "chap": true}
+
+// relMonth: "tháng sau [liền kề]|tiếp theo|kế tiếp", "tháng trước",
+// "tháng đầu|giữa|cuối [cùng] [của|mỗi] quý [báo cáo]", "tháng đầu [tiên]
+// [của] quý sau|tiếp theo", and the month itself: "của tháng", "tháng báo
+// cáo", "tháng thuộc kỳ báo cáo".
 func (p *parser) relMonth() bool {
 	if !p.word(p.i, "thang") {
 		return false
@@ -226,12 +289,35 @@ func (p *parser) relMonth() bool {
 	switch {
 	case p.isAfter(k):
 		rel, k = relNextMonth, k+1
+		if p.seq(k, "lien", "ke") {
+			k += 2
+		}
+		if p.seq(k, "thang", "bao", "cao") {
+			k += 3
+		}
 	case p.seq(k, "tiep", "theo"), p.seq(k, "ke", "tiep"):
 		rel, k = relNextMonth, k+2
+	case p.seq(k, "lien", "ke", "sau"):
+		rel, k = relNextMonth, k+3
+	case p.word(k, "truoc"):
+		rel, k = relPrevMonth, k+1
+		if p.seq(k, "ky", "bao", "cao") {
+			k += 3
+		}
+	case p.seq(k, "bao", "cao"):
+		rel, k = relSameMonth, k+2
+	case p.reportRef(k) > 0 && p.word(k, "thuoc"):
+		rel, k = relSameMonth, p.reportRef(k)
 	case p.word(k, "dau"), p.word(k, "giua"), p.word(k, "cuoi"):
 		which := p.tok(k).text
 		k++
+		if p.word(k, "cung") || p.word(k, "tien") {
+			k++
+		}
 		if p.word(k, "cua") {
+			k++
+		}
+		if p.word(k, "moi") || p.word(k, "hang") {
 			k++
 		}
 		if !p.word(k, "quy") {
@@ -246,13 +332,24 @@ func (p *parser) relMonth() bool {
 			} else if p.seq(k, "tiep", "theo") || p.seq(k, "ke", "tiep") {
 				rel, k = relNextQuarterFirst, k+2
 			}
+			if rel == relNextQuarterFirst && p.seq(k, "quy", "bao", "cao") {
+				k += 3 // "tháng đầu quý sau quý báo cáo"
+			}
 		case "giua":
 			rel = relQuarterMiddle
 		default:
 			rel = relQuarterLast
 		}
-	default:
+		if p.seq(k, "bao", "cao") {
+			k += 2
+		}
+	case p.tok(k).kind == tNum, p.tok(k).kind == tWord && monthNameWords[p.tok(k).text],
+		p.word(k, "dau"), p.word(k, "giua"), p.word(k, "cuoi"), p.word(k, "thu"):
+		// "tháng 6", "tháng sáu", "tháng cuối kỳ báo cáo", "tháng thứ ba":
+		// a month this clause does not name.
 		return false
+	default:
+		rel = relSameMonth
 	}
 	p.i = k
 	if p.f.has&fRel != 0 {

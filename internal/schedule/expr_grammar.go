@@ -29,6 +29,8 @@ const (
 	relQuarterMiddle             // "ngày 15 tháng giữa quý"
 	relQuarterLast               // "ngày 20 tháng cuối quý"
 	relNextQuarterFirst          // "ngày 15 tháng đầu quý sau"
+	relSameMonth                 // "ngày 18 của tháng", "ngày 12 của tháng báo cáo"
+	relPrevMonth                 // "ngày 15 của tháng trước" (a data cut-off's start)
 )
 
 // fact is one bit per kind of clause seen, so build can tell which facts a
@@ -58,6 +60,8 @@ const (
 	fLeap                        // "nhuận"
 	fSolar                       // "dương lịch"
 	fQuota                       // "ít nhất 03 cuộc/năm"
+	fReport                      // "năm báo cáo", "kỳ báo cáo": the period itself, no shift
+	fTet                         // "Tết Nguyên đán"
 )
 
 type dayMonth struct{ d, m int }
@@ -99,6 +103,15 @@ type parser struct {
 	listed   bool    // a comma or "và" came since the clause before
 	cat      itemCat // what the last item clause named
 	lastCat  itemCat // what the item clause before it named
+
+	// Sentence mode (expr_sentence.go): the text is a sentence with a time
+	// clause in it. Words the grammar does not know are the sentence's
+	// subject and are skipped; the clause starts at an anchor.
+	sentence bool
+	anchored bool       // an anchor ("trước", "chậm nhất", "ngày 15") was seen
+	read     [][2]int   // token ranges the clauses read, for the reason
+	skipped  int        // words skipped
+	fatal    bool       // a word of the sentence makes it unreadable wherever it stands
 }
 
 func (p *parser) tok(k int) token {
@@ -183,18 +196,43 @@ func (p *parser) run() {
 			p.setFail(reasonUnknown(p.expr, t.raw))
 			return
 		}
+		start, item := p.i, false
 		if p.filler() {
+			if p.anchored {
+				p.read = append(p.read, [2]int{start, p.i})
+			}
 			continue
 		}
-		start, item := p.i, false
+		var saved facts
+		if p.sentence && !p.anchored {
+			p.anchored = p.anchorAt(start)
+			saved = p.f
+		}
+		keep := true
 		switch {
 		case p.halfRecur(): // before dates: "6 tháng 1 lần" is not 6 January
+		case p.reportCycle():
 		case p.itemClause():
 			item = true
+			keep = p.anchored
 		case p.otherClause():
+			keep = p.anchored || p.f.has&^saved.has&^(fRecur|fReport) == 0
 		default:
+			if p.sentence && p.skipWord() {
+				continue
+			}
 			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
 			return
+		}
+		if p.sentence && p.fail == "" {
+			if keep {
+				p.read = append(p.read, [2]int{start, p.i})
+			} else {
+				// A period named before the time clause is the subject's
+				// ("Báo cáo quý I/2022 gửi trước ngày 15/01/2023").
+				p.f = saved
+				p.cat, p.lastCat = catNone, catNone
+			}
 		}
 		if p.i == start && p.fail == "" {
 			// A clause that matched nothing would loop for ever: never
@@ -240,7 +278,7 @@ func (p *parser) itemClause() bool {
 
 func (p *parser) otherClause() bool {
 	return p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
-		p.within() || p.yearRef() || p.relMonth() || p.prefix() || p.weekday() || p.calendar()
+		p.within() || p.yearRef() || p.relMonth() || p.prefix() || p.weekday() || p.tet() || p.calendar()
 }
 
 // filler skips words that change nothing: "thực hiện", "hoàn thành", "vào",

@@ -23,7 +23,11 @@ func (p *parser) date() bool {
 		p.slashYear()
 		p.addDate(d, m)
 		p.cat = catDate
-	case p.word(k+1, "thang") && p.tok(k+2).kind == tNum:
+	case p.word(k+1, "thang") && p.tok(k+2).kind == tNum,
+		lead && p.seq(k+1, "cua", "thang") && p.tok(k+3).kind == tNum: // "ngày 15 của tháng 3"
+		if p.word(k+1, "cua") {
+			k++
+		}
 		m := p.tok(k + 2).num
 		p.i = k + 3
 		p.slashYear()
@@ -196,14 +200,28 @@ func (p *parser) point() bool {
 	default:
 		return false
 	}
-	u := unitWord(p.tok(p.i + 1).text)
-	if u == uNone || p.tok(p.i+1).kind != tWord {
+	k := p.i + 1
+	each := p.word(k, "moi") || p.word(k, "hang") // "cuối mỗi tháng", "đầu hằng quý"
+	if each {
+		k++
+	}
+	u := unitWord(p.tok(k).text)
+	if u == uNone || p.tok(k).kind != tWord {
 		return false
 	}
-	p.i += 2
-	if next := p.tok(p.i); next.kind == tNum || (u == uQuarter && romanValue(next.text) > 0) {
+	p.i = k + 1
+	if next := p.tok(p.i); !each && (next.kind == tNum || (u == uQuarter && romanValue(next.text) > 0)) {
 		// "cuối tháng 6/2026", "đầu năm 2022": the period clause reads the rest.
 		p.i--
+	} else if p.seq(p.i, "bao", "cao") {
+		p.i += 2 // "cuối tháng báo cáo": the period's own
+	}
+	if p.isAfter(p.i) || p.word(p.i, "truoc") || p.seq(p.i, "tiep", "theo") || p.seq(p.i, "ke", "tiep") {
+		// "đầu tháng sau", "cuối năm trước": the point of another period.
+		return p.setFail(reasonRelative(p.expr, display(p.expr[p.toks[p.i-2].start:p.toks[p.i].end])))
+	}
+	if each {
+		p.setRecur(u)
 	}
 	if u == uWeek || (u == uQuarter && which == 2) {
 		// The Civil Code defines đầu/giữa/cuối only for months and years;

@@ -40,6 +40,8 @@ type token struct {
 	raw   string // the text as written, for messages
 	num   int    // tNum: the value
 	width int    // tNum: the number of digits, so "2021" is a year and "21" is not
+	start int    // byte offsets of raw in the expression, so a reading can
+	end   int    // quote the words it read from a longer sentence
 }
 
 // runeClass is what folding makes of one rune.
@@ -175,7 +177,7 @@ func tokenize(expr string) ([]token, bool) {
 	text := string(folded)
 	toks := make([]token, len(spans))
 	for j, s := range spans {
-		t := token{kind: s.kind, text: text[s.fStart:s.fEnd], raw: expr[s.rawStart:s.rawEnd]}
+		t := token{kind: s.kind, text: text[s.fStart:s.fEnd], raw: expr[s.rawStart:s.rawEnd], start: s.rawStart, end: s.rawEnd}
 		switch s.kind {
 		case tSlash:
 			t.text = "/"

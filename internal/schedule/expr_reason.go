@@ -118,6 +118,22 @@ func reasonLeapMonthAnnual(expr string) string {
 	return fmt.Sprintf("Tháng nhuận không năm nào cũng có, nên %q không thể lặp lại hằng năm%s", display(expr), toAdmin)
 }
 
+func reasonRelative(expr, raw string) string {
+	return fmt.Sprintf("Thời hạn trong %q tính theo một sự kiện, một số ngày hoặc một kỳ khác (%q), không phải một ngày xác định%s", display(expr), raw, toAdmin)
+}
+
+func reasonCutoffText(expr string) string {
+	return fmt.Sprintf("%q nêu thời gian chốt số liệu, không phải hạn gửi; khai báo ở data_cutoff%s", display(expr), toAdmin)
+}
+
+func reasonNumberWords(expr, raw string) string {
+	return fmt.Sprintf("Số và chữ trong %q không khớp nhau (%s)%s", display(expr), raw, toFix)
+}
+
+func reasonTetBefore(expr string) string {
+	return fmt.Sprintf("%q không nói trước hay sau Tết%s", display(expr), toAdmin)
+}
+
 // The readings of resolved expressions.
 
 // ddmm formats a day and month the Vietnamese way: "31/12", "05/01".

@@ -1,0 +1,267 @@
+package schedule
+
+import (
+	"strings"
+)
+
+// Sentences. Report regimes and plans often write the deadline inside a
+// sentence, after its subject: "Báo cáo kết quả thực hiện gửi Sở Nội vụ
+// trước ngày 12/11 hằng năm", "Thời hạn ban hành kế hoạch là trước ngày
+// 05/12 hằng năm". When the whole text does not read as a time expression,
+// Parse reads it again as a sentence: the time clause starts at an anchor
+// (a word that introduces a deadline: "trước", "chậm nhất", "thời hạn",
+// "ngày 15", "khi … yêu cầu"), words the grammar does not know are the
+// sentence's own and are skipped, and periods named before the anchor are
+// the subject's ("Báo cáo quý I/2022 gửi trước ngày 15/01/2023": the
+// deadline is 15/01/2023, not the end of the quarter). Only cycles named
+// there ("Báo cáo năm …", "Định kỳ hằng quý, …") are kept.
+//
+// Words that make a date relative to something else ("kể từ", "sau khi",
+// "ngày làm việc"), that name a data cut-off ("số liệu") or that offer a
+// choice ("hoặc") are never skipped: the sentence stays unresolved.
+
+// anchorAt reports whether a time clause starts at token k.
+func (p *parser) anchorAt(k int) bool {
+	switch {
+	case p.word(k, "truoc") && !p.word(k+1, "khi"),
+		p.seq(k, "cham", "nhat"), p.seq(k, "muon", "nhat"),
+		p.seq(k, "han", "chot"), p.seq(k, "han", "cuoi"), p.seq(k, "thoi", "han"),
+		p.seq(k, "khong", "muon", "hon"), p.seq(k, "den", "het"),
+		p.seq(k, "thuong", "xuyen"), p.seq(k, "lien", "tuc"), p.seq(k, "hang", "ngay"),
+		p.word(k, "khi"), p.seq(k, "dot", "xuat"), p.seq(k, "theo", "yeu", "cau"),
+		p.seq(k, "it", "nhat"), p.seq(k, "toi", "thieu"),
+		p.word(k, "tet"), p.seq(k, "chu", "nhat"):
+		return true
+	case p.word(k, "ngay") || p.word(k, "mung") || p.word(k, "mong"):
+		return p.tok(k+1).kind == tNum
+	case p.word(k, "thu"):
+		t := p.tok(k + 1)
+		return t.kind == tNum || (t.kind == tWord && strings.Contains(" hai ba tu nam sau bay ", " "+t.text+" "))
+	case p.tok(k).kind == tNum:
+		// A date written alone: "31/12", "15 tháng 3" (not "6 tháng").
+		return (p.tok(k+1).kind == tSlash || p.word(k+1, "thang")) && p.tok(k+2).kind == tNum
+	case p.word(k, "dau") || p.word(k, "giua") || p.word(k, "cuoi"):
+		return unitWord(p.tok(k+1).text) != uNone || p.word(k+1, "moi") || p.word(k+1, "hang")
+	}
+	return false
+}
+
+// periodWords name periods: inside a time clause they are never skipped.
+var periodWords = map[string]bool{"thang": true, "quy": true, "nam": true, "tuan": true, "ky": true, "ngay": true}
+
+// relativeWords make a deadline depend on an event or a count of days, or
+// say something other than a deadline: never skipped in a sentence.
+var relativeWords = [][]string{
+	{"ke", "tu"}, {"sau", "khi"}, {"khi"}, {"lam", "viec"},
+	{"trong", "vong"}, {"khong", "qua"}, {"tiep", "theo"}, {"ke", "tiep"}, {"lien", "ke"},
+}
+
+// skipWord skips an unknown word of a sentence, or fails on one that
+// changes what the time clause means.
+func (p *parser) skipWord() bool {
+	t := p.tok(p.i)
+	if t.kind != tWord {
+		return false // a number or a sign the grammar does not place
+	}
+	switch {
+	case p.seq(p.i, "so", "lieu"):
+		p.fatal = true
+		return p.setFail(reasonCutoffText(p.expr))
+	case p.anchored && periodWords[t.text]:
+		// A period word inside the time clause that no clause could place
+		// ("tháng cuối kỳ báo cáo"): skipping it would change the date.
+		return false
+	case t.text == "hoac":
+		return false // a choice of dates: reported as not understood
+	case (t.text == "thang" || t.text == "quy" || t.text == "ngay" || t.text == "nam" || t.text == "tuan") &&
+		p.tok(p.i+1).kind == tWord && monthNameWords[p.tok(p.i+1).text]:
+		return false // a date in words, "ngày 15 tháng sáu": not read, never skipped
+	case t.text == "sau" && !isSixSpelling(t.raw), t.text == "truoc":
+		// "đầu tháng sau", "cuối năm trước": a shift this reading does not place.
+		p.fatal = true
+		return p.setFail(reasonRelative(p.expr, t.raw))
+	}
+	if p.seq(p.i, "tu", "ngay") || p.seq(p.i, "tinh", "tu") {
+		// "từ ngày 15 … đến ngày 14": a window, such as a data cut-off.
+		p.fatal = true
+		return p.setFail(reasonRange(p.expr))
+	}
+	for _, ws := range relativeWords {
+		if p.seq(p.i, ws...) {
+			p.fatal = true
+			return p.setFail(reasonRelative(p.expr, strings.Join(rawWords(p.toks[p.i:p.i+len(ws)]), " ")))
+		}
+	}
+	p.i++
+	p.skipped++
+	return true
+}
+
+func rawWords(toks []token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = displayRaw(t.raw)
+	}
+	return out
+}
+
+// reportCycle: "báo cáo [định kỳ] [hằng|mỗi] năm|quý|tháng|tuần|6 tháng",
+// the name of a periodic report, which says its cycle: "Báo cáo năm gửi
+// trước ngày 15/12", "… đối với báo cáo định kỳ hằng tháng". A named period
+// ("Báo cáo quý I/2022") is not a cycle and is left to the other clauses.
+func (p *parser) reportCycle() bool {
+	if !p.seq(p.i, "bao", "cao") {
+		return false
+	}
+	k := p.i + 2
+	if p.seq(k, "dinh", "ky") {
+		k += 2
+	}
+	if p.word(k, "hang") || p.word(k, "moi") {
+		k++
+	}
+	u := uNone
+	switch {
+	case p.isSix(k) && p.word(k+1, "thang") && !p.word(k+2, "dau") && !p.word(k+2, "cuoi"):
+		u, k = uHalf, k+2
+	case p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone:
+		u, k = unitWord(p.tok(k).text), k+1
+	default:
+		return false
+	}
+	// "báo cáo năm 2024", "báo cáo quý I", "báo cáo tháng 6": a named period.
+	next := p.tok(k)
+	if next.kind == tNum || (u == uQuarter && next.kind == tWord && romanValue(next.text) > 0) {
+		return false
+	}
+	p.i = k
+	p.setRecur(u)
+	return true
+}
+
+// tet: "Tết [Nguyên đán|Âm lịch|cổ truyền]". Only "trước Tết" gives a
+// date (the last day of the lunar year); build checks it.
+func (p *parser) tet() bool {
+	if !p.word(p.i, "tet") {
+		return false
+	}
+	k := p.i + 1
+	switch {
+	case p.seq(k, "nguyen", "dan"), p.seq(k, "am", "lich"), p.seq(k, "co", "truyen"):
+		k += 2
+	}
+	p.i = k
+	if p.f.has&fTet != 0 {
+		return p.conflict()
+	}
+	p.mark(fTet)
+	return true
+}
+
+// quoteRead returns the words the clauses of a sentence read, as the text
+// writes them: runs of read tokens joined by "…".
+func (p *parser) quoteRead() string {
+	var parts []string
+	a, b := -1, -1
+	flush := func() {
+		if a >= 0 {
+			parts = append(parts, strings.TrimSpace(p.expr[p.toks[a].start:p.toks[b-1].end]))
+		}
+	}
+	for _, r := range p.read {
+		if r[0] >= r[1] {
+			continue
+		}
+		if a >= 0 && p.onlySeps(b, r[0]) {
+			b = r[1]
+			continue
+		}
+		flush()
+		a, b = r[0], r[1]
+	}
+	flush()
+	return display(strings.Join(parts, " … "))
+}
+
+func (p *parser) onlySeps(from, to int) bool {
+	for k := from; k < to; k++ {
+		if k < len(p.toks) && p.toks[k].kind != tSep && p.toks[k].kind != tDash {
+			return false
+		}
+	}
+	return true
+}
+
+// Number words. NĐ 09/2019/NĐ-CP and the regimes under it write numbers
+// followed by their words: "ngày 12 (mười hai)", "06 (sáu) tháng". The
+// words are checked against the digits and dropped; when they disagree the
+// text is unresolved, since either may be the typo.
+
+var unitWords = map[string]int{
+	"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5,
+	"sau": 6, "bay": 7, "tam": 8, "chin": 9,
+}
+
+// wordsValue reads a Vietnamese number from 1 to 99 written in words.
+func wordsValue(ws []string) (int, bool) {
+	unit := func(w string, after bool) (int, bool) {
+		v, ok := unitWords[w]
+		if !ok || (!after && (w == "lam" || w == "nham")) {
+			return 0, false
+		}
+		if !after && w == "tu" {
+			return 0, false // "tư" is four only after "mươi"
+		}
+		return v, true
+	}
+	switch {
+	case len(ws) == 1 && ws[0] == "muoi":
+		return 10, true
+	case len(ws) == 1:
+		return unit(ws[0], false)
+	case len(ws) == 2 && ws[0] == "muoi":
+		u, ok := unit(ws[1], true)
+		return 10 + u, ok && ws[1] != "tu"
+	case len(ws) == 2 && ws[1] == "muoi":
+		t, ok := unit(ws[0], false)
+		return 10 * t, ok && t > 1
+	case len(ws) == 3 && ws[1] == "muoi":
+		t, ok1 := unit(ws[0], false)
+		u, ok2 := unit(ws[2], true)
+		return 10*t + u, ok1 && ok2 && t > 1
+	}
+	return 0, false
+}
+
+// dropNumberWords removes "(words)" after a number when the words say the
+// same number. It reports the raw text of a group whose words name another
+// number.
+func dropNumberWords(toks []token) ([]token, string) {
+	out := toks[:0:0]
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		out = append(out, t)
+		if t.kind != tNum || i+2 >= len(toks) || toks[i+1].kind != tSep || (toks[i+1].raw != "(" && toks[i+1].raw != "（") {
+			continue
+		}
+		j := i + 2
+		var ws []string
+		for j < len(toks) && toks[j].kind == tWord && len(ws) < 4 {
+			ws = append(ws, toks[j].text)
+			j++
+		}
+		if j >= len(toks) || toks[j].kind != tSep || (toks[j].raw != ")" && toks[j].raw != "）") || len(ws) == 0 {
+			continue
+		}
+		v, ok := wordsValue(ws)
+		if !ok {
+			continue
+		}
+		if v != t.num {
+			return nil, t.raw + " (" + strings.Join(rawWords(toks[i+2:j]), " ") + ")"
+		}
+		out[len(out)-1].end = toks[j].end // the quote keeps the words
+		i = j
+	}
+	return out, ""
+}
