@@ -108,10 +108,10 @@ type parser struct {
 	// clause in it. Words the grammar does not know are the sentence's
 	// subject and are skipped; the clause starts at an anchor.
 	sentence bool
-	anchored bool       // an anchor ("trước", "chậm nhất", "ngày 15") was seen
-	read     [][2]int   // token ranges the clauses read, for the reason
-	skipped  int        // words skipped
-	fatal    bool       // a word of the sentence makes it unreadable wherever it stands
+	anchored bool     // an anchor ("trước", "chậm nhất", "ngày 15") was seen
+	read     [][2]int // token ranges the clauses read, for the reason
+	skipped  int      // words skipped
+	fatal    bool     // a word of the sentence makes it unreadable wherever it stands
 }
 
 func (p *parser) tok(k int) token {
