@@ -6,7 +6,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 2m
 
-.PHONY: build build-static verify-unit run test test-deps bench crash soak fuzz lint clean
+.PHONY: build build-static verify-unit run test test-deps bench crash soak fuzz eval lint clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nhachan
@@ -87,6 +87,14 @@ soak:
 fuzz:
 	$(GO) test ./internal/schedule -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/signlink -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME)
+
+# Reads the expression corpus (internal/schedule/testdata/corpus.tsv: real
+# deadline wording from plans and report regimes, each with its document)
+# and prints, per expected kind, how many expressions Parse reads right,
+# then every failure. `make test` holds the line (TestCorpus).
+eval:
+	@out=$$($(GO) test -count=1 -run '^TestCorpus$$' -v ./internal/schedule 2>&1); rc=$$?; \
+	printf '%s\n' "$$out" | grep -v -E '^(=== RUN|--- PASS|PASS$$)'; exit $$rc
 
 lint:
 	@unformatted=$$(gofmt -l cmd internal); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

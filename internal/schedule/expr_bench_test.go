@@ -17,6 +17,26 @@ func benchExprs() []string {
 	return exprs
 }
 
+// BenchmarkParseCorpus measures one Parse, averaged over the corpus of real
+// expressions (testdata/corpus.tsv), sentences included.
+func BenchmarkParseCorpus(b *testing.B) {
+	entries := loadCorpus(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Parse(entries[i%len(entries)].text, Options{})
+	}
+}
+
+// BenchmarkParseSentence measures the slowest path: a long sentence that
+// does not read as a whole and is read again as a sentence.
+func BenchmarkParseSentence(b *testing.B) {
+	expr := "UBND các xã, phường gửi báo cáo quý về UBND tỉnh (qua Sở Nội vụ) trước ngày 12 của tháng cuối quý"
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse(expr, Options{})
+	}
+}
+
 // BenchmarkParse measures one Parse, averaged over the test tables.
 func BenchmarkParse(b *testing.B) {
 	exprs := benchExprs()

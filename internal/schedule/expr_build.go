@@ -79,6 +79,9 @@ func build(f *facts, expr string, opt Options) (Kind, string, *plan) {
 	// "của năm báo cáo", "thuộc kỳ báo cáo" only confirm the period: they
 	// make dates recur (below) but never move them.
 	b.use(fReport)
+	if f.halfEachYear && f.has&fDates == 0 {
+		return KindUnresolved, reasonConflict(expr), nil
+	}
 	if !b.dispatch() {
 		return KindUnresolved, b.reason, nil
 	}

@@ -19,6 +19,12 @@ func FuzzParse(f *testing.F) {
 	for _, c := range unresolvedCases {
 		f.Add(c.expr, false, uint16(227), uint16(3))
 	}
+	for _, c := range regimeCases {
+		f.Add(c.expr, true, uint16(c.year-1800), uint16(90))
+	}
+	for _, e := range loadCorpus(f) {
+		f.Add(e.text, false, uint16(e.year-1800), uint16(31))
+	}
 	kinds := map[Kind]bool{KindOneOff: true, KindAnnual: true, KindSemiannual: true, KindQuarterly: true,
 		KindMonthly: true, KindWeekly: true, KindQuota: true, KindContinuous: true, KindOnDemand: true, KindUnresolved: true}
 	f.Fuzz(func(t *testing.T, expr string, strict bool, yearSeed, days uint16) {

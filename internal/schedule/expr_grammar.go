@@ -86,6 +86,8 @@ type facts struct {
 	quota     int
 	quotaUnit unit
 	quotaNoun string // "cuộc", "lần" … for the reading
+	// halfEachYear: both "6 tháng" and "hằng năm" were said; recur is uHalf.
+	halfEachYear bool
 }
 
 const tEOF tokKind = 255
@@ -112,6 +114,7 @@ type parser struct {
 	read     [][2]int // token ranges the clauses read, for the reason
 	skipped  int      // words skipped
 	fatal    bool     // a word of the sentence makes it unreadable wherever it stands
+	gap      bool     // words were skipped since the time clause
 }
 
 func (p *parser) tok(k int) token {
@@ -203,20 +206,28 @@ func (p *parser) run() {
 			}
 			continue
 		}
-		var saved facts
-		if p.sentence && !p.anchored {
-			p.anchored = p.anchorAt(start)
-			saved = p.f
+		// In a sentence, a clause before the anchor, or after words of the
+		// sentence that follow the time clause, belongs to the subject
+		// ("Báo cáo quý I/2022 gửi …", "…, xây dựng kế hoạch CCHC năm
+		// sau"): only the cycles it names are kept.
+		subject := false
+		saved := p.f
+		if p.sentence {
+			if p.anchorAt(start) {
+				p.anchored, p.gap = true, false
+			}
+			subject = !p.anchored || p.gap
 		}
-		keep := true
+		lead := false // a "trước" or "chậm nhất" leaves a list open: "10/6 và trước ngày 10/12"
 		switch {
+		case p.prefix():
+			lead = true
 		case p.halfRecur(): // before dates: "6 tháng 1 lần" is not 6 January
 		case p.reportCycle():
+		case p.hour():
 		case p.itemClause():
 			item = true
-			keep = p.anchored
 		case p.otherClause():
-			keep = p.anchored || p.f.has&^saved.has&^(fRecur|fReport) == 0
 		default:
 			if p.sentence && p.skipWord() {
 				continue
@@ -224,6 +235,7 @@ func (p *parser) run() {
 			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
 			return
 		}
+		keep := !subject || (!item && p.f.has&^saved.has&^(fRecur|fReport) == 0)
 		if p.sentence && p.fail == "" {
 			if keep {
 				p.read = append(p.read, [2]int{start, p.i})
@@ -240,7 +252,9 @@ func (p *parser) run() {
 			p.setFail(reasonUnknown(p.expr, p.toks[p.i].raw))
 			return
 		}
-		p.dashed, p.lastItem, p.listed = false, item, false
+		if !lead {
+			p.dashed, p.lastItem, p.listed = false, item, false
+		}
 	}
 }
 
@@ -278,7 +292,7 @@ func (p *parser) itemClause() bool {
 
 func (p *parser) otherClause() bool {
 	return p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
-		p.within() || p.yearRef() || p.relMonth() || p.prefix() || p.weekday() || p.tet() || p.calendar()
+		p.within() || p.yearRef() || p.relMonth() || p.weekday() || p.tet() || p.calendar()
 }
 
 // filler skips words that change nothing: "thực hiện", "hoàn thành", "vào",
@@ -304,6 +318,13 @@ func (p *parser) mark(f fact) { p.f.has |= f }
 
 func (p *parser) setRecur(u unit) {
 	if p.f.has&fRecur != 0 && p.f.recur != u {
+		if (p.f.recur == uHalf && u == uYear) || (p.f.recur == uYear && u == uHalf) {
+			// "Báo cáo định kỳ 6 tháng: … ngày 20/6 và ngày 20/12 hàng
+			// năm": the half-years of every year. Only dates can say so
+			// (build checks): "định kỳ 6 tháng, hằng năm" may be two reports.
+			p.f.recur, p.f.halfEachYear = uHalf, true
+			return
+		}
 		p.conflict()
 		return
 	}

@@ -94,6 +94,9 @@ func (p *parser) skipWord() bool {
 	}
 	p.i++
 	p.skipped++
+	if p.anchored {
+		p.gap = true
+	}
 	return true
 }
 
@@ -120,10 +123,25 @@ func (p *parser) reportCycle() bool {
 	if p.word(k, "hang") || p.word(k, "moi") {
 		k++
 	}
+	if p.sentence {
+		// "Báo cáo công tác cải cách hành chính 6 tháng …": the report's
+		// name may stand between; it holds no time word.
+		for j := 0; j < 6 && p.tok(k).kind == tWord && !p.cycleAt(k) && !timeWords[p.tok(k).text]; j++ {
+			k++
+		}
+	}
 	u := uNone
 	switch {
-	case p.isSix(k) && p.word(k+1, "thang") && !p.word(k+2, "dau") && !p.word(k+2, "cuoi"):
+	case p.isSix(k) && p.word(k+1, "thang") && !p.word(k+2, "cuoi"):
+		// "Báo cáo 6 tháng", "Báo cáo sơ kết 6 tháng đầu năm": NĐ 09/2019's
+		// six-month report, the first half's.
 		u, k = uHalf, k+2
+		if p.word(k, "dau") {
+			k++
+			if p.word(k, "nam") && p.tok(k+1).kind != tNum {
+				k++
+			}
+		}
 	case p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone:
 		u, k = unitWord(p.tok(k).text), k+1
 	default:
@@ -137,6 +155,15 @@ func (p *parser) reportCycle() bool {
 	p.i = k
 	p.setRecur(u)
 	return true
+}
+
+// timeWords may not stand in a report's name between "báo cáo" and its cycle.
+var timeWords = map[string]bool{"truoc": true, "sau": true, "ngay": true, "thang": true, "quy": true, "nam": true,
+	"tuan": true, "ky": true, "dinh": true, "hang": true, "moi": true, "cham": true, "han": true, "den": true,
+	"tu": true, "trong": true, "khi": true, "dau": true, "giua": true, "cuoi": true, "thu": true, "tet": true, "gui": true}
+
+func (p *parser) cycleAt(k int) bool {
+	return (p.isSix(k) && p.word(k+1, "thang")) || (p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone)
 }
 
 // tet: "Tết [Nguyên đán|Âm lịch|cổ truyền]". Only "trước Tết" gives a
@@ -264,4 +291,30 @@ func dropNumberWords(toks []token) ([]token, string) {
 		i = j
 	}
 	return out, ""
+}
+
+// hour: a time of day, "16 giờ", "16 giờ 30 phút", "16h00": the deadline is
+// the day it is on, so the hour is read and set aside.
+func (p *parser) hour() bool {
+	t := p.tok(p.i)
+	if t.kind != tNum || t.num > 24 {
+		return false
+	}
+	k := p.i + 1
+	switch {
+	case p.word(k, "gio"):
+		k++
+		if p.tok(k).kind == tNum && p.tok(k).num < 60 && p.word(k+1, "phut") {
+			k += 2
+		}
+	case p.word(k, "h"):
+		k++
+		if p.tok(k).kind == tNum && p.tok(k).num < 60 {
+			k++
+		}
+	default:
+		return false
+	}
+	p.i = k
+	return true
 }

@@ -202,6 +202,67 @@ var formCases = []exprCase{
 	{"it nhat 03 cuoc/nam", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
 }
 
+// regimeCases are the forms of report regimes under Nghị định 09/2019/NĐ-CP
+// and of provincial plans (issue 13), each across three years, one of them
+// leap (2024).
+var regimeCases = []exprCase{
+	// A deadline clause inside a sentence, after its subject.
+	{"Báo cáo kết quả thực hiện gửi Sở Nội vụ trước ngày 12/11 hằng năm", 2024, KindAnnual, ds("2024-11-12"), ds("2024"), 0},
+	{"Báo cáo kết quả thực hiện gửi Sở Nội vụ trước ngày 12/11 hằng năm", 2025, KindAnnual, ds("2025-11-12"), ds("2025"), 0},
+	{"Báo cáo kết quả thực hiện gửi Sở Nội vụ trước ngày 12/11 hằng năm", 2026, KindAnnual, ds("2026-11-12"), ds("2026"), 0},
+	{"Thời hạn ban hành kế hoạch là trước ngày 05/12 hằng năm", 2024, KindAnnual, ds("2024-12-05"), ds("2024"), 0},
+	{"Thời hạn ban hành kế hoạch là trước ngày 05/12 hằng năm", 2025, KindAnnual, ds("2025-12-05"), ds("2025"), 0},
+	{"Thời hạn ban hành kế hoạch là trước ngày 05/12 hằng năm", 2026, KindAnnual, ds("2026-12-05"), ds("2026"), 0},
+	{"Báo cáo quý I/2025 gửi trước ngày 15/03/2025", 2024, KindOneOff, ds("2025-03-15"), ds("2025-03-15"), 0},
+	{"Trước ngày 30/11 hằng năm, các cơ quan xây dựng kế hoạch CCHC năm sau", 2026, KindAnnual, ds("2026-11-30"), ds("2026"), 0},
+	// A day of every month.
+	{"gửi trước ngày 18 của tháng", 2024, KindMonthly, ds("2024-01-18", "2024-02-18"), ds("2024-01", "2024-02"), 12},
+	{"gửi trước ngày 18 của tháng", 2025, KindMonthly, ds("2025-01-18"), ds("2025-01"), 12},
+	{"gửi trước ngày 18 của tháng", 2026, KindMonthly, ds("2026-01-18"), ds("2026-01"), 12},
+	{"chậm nhất vào ngày 22 hằng tháng", 2024, KindMonthly, ds("2024-01-22", "2024-02-22"), ds("2024-01", "2024-02"), 12},
+	{"chậm nhất vào ngày 22 hằng tháng", 2025, KindMonthly, ds("2025-01-22"), ds("2025-01"), 12},
+	{"chậm nhất vào ngày 22 hằng tháng", 2026, KindMonthly, ds("2026-01-22"), ds("2026-01"), 12},
+	{"ngày 12 của tháng báo cáo", 2024, KindMonthly, ds("2024-01-12", "2024-02-12"), ds("2024-01", "2024-02"), 12},
+	{"ngày 12 của tháng báo cáo", 2025, KindMonthly, ds("2025-01-12"), ds("2025-01"), 12},
+	{"ngày 12 của tháng báo cáo", 2026, KindMonthly, ds("2026-01-12"), ds("2026-01"), 12},
+	// Đầu, giữa, cuối tháng of each month (Bộ luật Dân sự 2015, Điều 146).
+	{"đầu tháng", 2024, KindMonthly, ds("2024-01-01", "2024-02-01"), ds("2024-01", "2024-02"), 12},
+	{"giữa tháng", 2025, KindMonthly, ds("2025-01-15", "2025-02-15"), ds("2025-01", "2025-02"), 12},
+	{"cuối tháng", 2024, KindMonthly, ds("2024-01-31", "2024-02-29"), ds("2024-01", "2024-02"), 12},
+	{"cuối tháng", 2025, KindMonthly, ds("2025-01-31", "2025-02-28"), ds("2025-01", "2025-02"), 12},
+	{"cuối mỗi tháng", 2026, KindMonthly, ds("2026-01-31", "2026-02-28"), ds("2026-01", "2026-02"), 12},
+	{"cuối quý", 2026, KindQuarterly, ds("2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"), ds("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"), 0},
+	// A day of the last month of each quarter, written out.
+	{"trước ngày 08 tháng cuối cùng của quý", 2024, KindQuarterly, ds("2024-03-08", "2024-06-08", "2024-09-08", "2024-12-08"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
+	{"trước ngày 08 tháng cuối cùng của quý", 2025, KindQuarterly, ds("2025-03-08", "2025-06-08", "2025-09-08", "2025-12-08"), ds("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"), 0},
+	{"ngày 18 tháng cuối mỗi quý", 2026, KindQuarterly, ds("2026-03-18", "2026-06-18", "2026-09-18", "2026-12-18"), ds("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"), 0},
+	{"Báo cáo quý gửi trước ngày 05 tháng cuối cùng của mỗi quý", 2024, KindQuarterly, ds("2024-03-05", "2024-06-05", "2024-09-05", "2024-12-05"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
+	// Numbers followed by their words.
+	{"chậm nhất ngày 12 (mười hai) của tháng báo cáo", 2024, KindMonthly, ds("2024-01-12"), ds("2024-01"), 12},
+	{"chậm nhất ngày 12 (mười hai) của tháng báo cáo", 2025, KindMonthly, ds("2025-01-12"), ds("2025-01"), 12},
+	{"Chậm nhất ngày 25 (hai mươi lăm) tháng 11 (mười một) đối với báo cáo định kỳ hằng năm", 2026, KindAnnual, ds("2026-11-25"), ds("2026"), 0},
+	{"Chậm nhất ngày 06 (sáu) tháng 06 (sáu) đối với báo cáo định kỳ 06 (sáu) tháng", 2024, KindAnnual, ds("2024-06-06"), ds("2024-H1"), 0},
+	// The reporting year and the month after it.
+	{"trước ngày 15/12 của năm báo cáo", 2024, KindAnnual, ds("2024-12-15"), ds("2024"), 0},
+	{"trước ngày 10/01 của năm liền kề năm báo cáo", 2024, KindAnnual, ds("2025-01-10"), ds("2024"), 0},
+	{"trước ngày 10/01 của năm liền kề năm báo cáo", 2025, KindAnnual, ds("2026-01-10"), ds("2025"), 0},
+	{"Trước ngày 31/03 năm sau của năm báo cáo", 2026, KindAnnual, ds("2027-03-31"), ds("2026"), 0},
+	{"trước ngày 05 tháng sau liền kề", 2024, KindMonthly, ds("2024-02-05"), ds("2024-01"), 12},
+	{"trước ngày 05 tháng sau liền kề", 2025, KindMonthly, ds("2025-02-05"), ds("2025-01"), 12},
+	{"Trước ngày 10 của tháng đầu quý sau quý báo cáo", 2026, KindQuarterly, ds("2026-04-10", "2026-07-10", "2026-10-10", "2027-01-10"), ds("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"), 0},
+	// Tết (Vietnamese lunar calendar): the day before its first day.
+	{"trước Tết Nguyên đán", 2024, KindAnnual, ds("2024-02-09"), ds("2024"), 0},
+	{"trước Tết Nguyên đán", 2025, KindAnnual, ds("2025-01-28"), ds("2025"), 0},
+	{"trước Tết Nguyên đán", 2026, KindAnnual, ds("2026-02-16"), ds("2026"), 0},
+	{"trước Tết Nguyên đán năm 2027", 2024, KindOneOff, ds("2027-02-05"), ds("2027"), 0},
+	// Conditional duties are on demand.
+	{"khi cơ quan cấp trên yêu cầu", 2024, KindOnDemand, nil, nil, 0},
+	{"khi có văn bản đề nghị", 2025, KindOnDemand, nil, nil, 0},
+	{"Báo cáo đột xuất khi có yêu cầu của cơ quan cấp trên", 2026, KindOnDemand, nil, nil, 0},
+	// A time of day does not move the day.
+	{"Báo cáo tuần gửi trước 16 giờ thứ Năm hằng tuần", 2026, KindWeekly, ds("2026-01-01"), ds("2026-W01"), 53},
+}
+
 // unresolvedCases must never produce a date.
 var unresolvedCases = []struct{ expr, reason string }{
 	{"", "Không có biểu thức"},
@@ -266,10 +327,26 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Quý I giai đoạn 2021-2025", "khoảng thời gian"},
 	{"trước 31/12 giai đoạn 2021-2025", "khoảng thời gian"},
 	{strings.Repeat("Quý I hằng năm ", 40), "quá dài"},
+	// Sentences keep what they cannot read unresolved.
+	{"Báo cáo quý I/2022", "Không hiểu từ \"Báo\""},
+	{"Tính từ ngày 15 tháng trước đến ngày 14 của tháng thuộc kỳ báo cáo", "khoảng thời gian"},
+	{"thời gian chốt số liệu ngày 25 tháng báo cáo", "chốt số liệu"},
+	{"trong thời hạn 05 ngày làm việc kể từ ngày nhận được văn bản", "Không hiểu từ \"05\""},
+	{"Gửi báo cáo sau khi có hướng dẫn của Bộ Nội vụ", "sau khi"},
+	{"trước khi kết thúc năm", "khi"},
+	{"chậm nhất ngày 12 (mười ba) của tháng báo cáo", "không khớp"},
+	{"chậm nhất vào ngày 25 của tháng cuối kỳ báo cáo", "Không hiểu từ \"tháng\""},
+	{"đầu tháng sau", "đầu tháng sau"},
+	{"sau Tết Nguyên đán", "tính theo một sự kiện"},
+	{"dịp Tết Nguyên đán", "trước hay sau Tết"},
+	{"Định kỳ 6 tháng, hằng năm", "mâu thuẫn"},
+	{"trước ngày 15/12 hoặc khi có yêu cầu", "Không hiểu từ \"hoặc\""},
+	{"Báo cáo quý I gửi trước ngày 05 tháng 3", "Thiếu năm"},
 }
 
-func TestParseSeed(t *testing.T)  { runCases(t, seedCases) }
-func TestParseForms(t *testing.T) { runCases(t, formCases) }
+func TestParseSeed(t *testing.T)    { runCases(t, seedCases) }
+func TestParseForms(t *testing.T)   { runCases(t, formCases) }
+func TestParseRegimes(t *testing.T) { runCases(t, regimeCases) }
 
 func runCases(t *testing.T, cases []exprCase) {
 	t.Helper()
