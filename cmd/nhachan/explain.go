@@ -19,6 +19,17 @@ type explainJSON struct {
 	EffectiveDue []string `json:"effective_due"`
 	Quota        int      `json:"quota,omitempty"`
 	Reason       string   `json:"reason"`
+	// With --working-days-before N: the agencies' internal deadlines, N
+	// working days before due (which stays the province's date).
+	AgencyDue []string `json:"agency_due,omitempty"`
+	// With --data-cutoff TEXT: each period's data window.
+	DataCutoff []cutoffJSON `json:"data_cutoff,omitempty"`
+}
+
+type cutoffJSON struct {
+	Period string `json:"period"`
+	From   string `json:"from"`
+	To     string `json:"to"`
 }
 
 func cmdExplain(e env, args []string) error {
@@ -26,6 +37,8 @@ func cmdExplain(e env, args []string) error {
 	year := fs.Int("year", 0, "the period (kỳ) year; default: this year")
 	asJSON := fs.Bool("json", false, "print JSON")
 	strict := fs.Bool("strict-before", false, `read "trước ngày X" as ending the day before X`)
+	tier := fs.Int("working-days-before", 0, "also show the agencies' internal deadline N working days earlier")
+	cutoffText := fs.String("data-cutoff", "", `also show each period's data cut-off ("từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo")`)
 	cfgFile := configFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -41,6 +54,16 @@ func cmdExplain(e env, args []string) error {
 	if *year < 1900 || *year > 2200 {
 		return usageError("--year %d: want a year between 1900 and 2200", *year)
 	}
+	if *tier < 0 || *tier > 60 {
+		return usageError("--working-days-before %d: want 0 to 60", *tier)
+	}
+	var cutoff schedule.Cutoff
+	if *cutoffText != "" {
+		var why string
+		if cutoff, why = schedule.ParseCutoff(*cutoffText); why != "" {
+			return usageError("--data-cutoff: %s", why)
+		}
+	}
 	cal, err := calendarFor(e, fs, *cfgFile)
 	if err != nil {
 		return err
@@ -49,10 +72,28 @@ func cmdExplain(e env, args []string) error {
 	out := explainJSON{Expression: expr, Kind: string(r.Kind), Year: *year, Reason: r.Reason,
 		Periods: []string{}, Due: []string{}, EffectiveDue: []string{}, Quota: r.Quota}
 	occ := r.Occurrences(*year)
-	for _, o := range occ {
+	type extra struct {
+		agency   schedule.Date
+		from, to schedule.Date
+		window   bool
+	}
+	extras := make([]extra, len(occ))
+	for i, o := range occ {
 		out.Periods = append(out.Periods, o.Period)
 		out.Due = append(out.Due, o.Due.String())
 		out.EffectiveDue = append(out.EffectiveDue, cal.Effective(o.Due).String())
+		if *tier > 0 {
+			extras[i].agency = cal.AddWorkingDays(o.Due, -*tier)
+			out.AgencyDue = append(out.AgencyDue, extras[i].agency.String())
+		}
+		if !cutoff.IsZero() {
+			from, to, ok := cutoff.Window(o.Period, *year)
+			if !ok {
+				return usageError("--data-cutoff %q has no window for period %s (a %s cut-off for a %s rule)", *cutoffText, o.Period, cutoff.Kind(), r.Kind)
+			}
+			extras[i].from, extras[i].to, extras[i].window = from, to, true
+			out.DataCutoff = append(out.DataCutoff, cutoffJSON{o.Period, from.String(), to.String()})
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -71,11 +112,20 @@ func cmdExplain(e env, args []string) error {
 		fmt.Fprintf(w, "Kỳ %d:    không có hạn nào.\n", *year)
 		return nil
 	}
-	for _, o := range occ {
+	if !cutoff.IsZero() {
+		fmt.Fprintf(w, "Chốt số liệu: %s\n", cutoff.Text)
+	}
+	for i, o := range occ {
 		eff := cal.Effective(o.Due)
 		line := fmt.Sprintf("Kỳ %-10s hạn %s (%s)", o.Period, o.Due.VN(), o.Due.WeekdayVN())
 		if eff != o.Due {
 			line += fmt.Sprintf(", hạn thực tế %s (%s) do ngày %s là ngày nghỉ", eff.VN(), eff.WeekdayVN(), o.Due.VN())
+		}
+		if *tier > 0 {
+			line += fmt.Sprintf("; hạn của các cơ quan %s (%s), trước %d ngày làm việc", extras[i].agency.VN(), extras[i].agency.WeekdayVN(), *tier)
+		}
+		if extras[i].window {
+			line += fmt.Sprintf("; số liệu từ %s đến %s", extras[i].from.VN(), extras[i].to.VN())
 		}
 		fmt.Fprintln(w, line)
 	}

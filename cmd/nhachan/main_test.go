@@ -64,6 +64,37 @@ func TestExplainJSONContract(t *testing.T) {
 	}
 }
 
+// A report regime's two extra facts: the data cut-off of each period and the
+// agencies' internal deadline before the province's (Nghị định 09/2019/NĐ-CP,
+// Điều 12 and Điều 8 khoản 5).
+func TestExplainCutoffAndTier(t *testing.T) {
+	code, out, errs := runCLI(t, "explain", "--year", "2024", "--json", "--working-days-before", "3",
+		"--data-cutoff", "Tính từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối quý thuộc kỳ báo cáo",
+		"chậm nhất ngày 20 của tháng cuối quý")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got explainJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("bad JSON %v:\n%s", err, out)
+	}
+	// 20/3/2024 is a Wednesday: three working days earlier is Friday 15/3.
+	if !equal(got.Due, []string{"2024-03-20", "2024-06-20", "2024-09-20", "2024-12-20"}) || len(got.AgencyDue) != 4 || got.AgencyDue[0] != "2024-03-15" {
+		t.Errorf("due %v, agency_due %v", got.Due, got.AgencyDue)
+	}
+	if len(got.DataCutoff) != 4 || got.DataCutoff[0] != (cutoffJSON{"2024-Q1", "2023-12-15", "2024-03-14"}) {
+		t.Errorf("data_cutoff %+v", got.DataCutoff)
+	}
+	code, out, _ = runCLI(t, "explain", "--year", "2024", "--working-days-before", "3",
+		"--data-cutoff", "từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo", "trước ngày 20 hằng tháng")
+	if code != 0 || !strings.Contains(out, "hạn của các cơ quan 17/01/2024 (Thứ Tư)") || !strings.Contains(out, "số liệu từ 15/12/2023 đến 14/01/2024") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if code, _, errs := runCLI(t, "explain", "--data-cutoff", "từ đầu quý", "Quý I hàng năm"); code != 2 || !strings.Contains(errs, "chốt số liệu") {
+		t.Errorf("a bad cut-off: exit %d: %s", code, errs)
+	}
+}
+
 func TestExplainFlagsAfterExpression(t *testing.T) {
 	code, out, _ := runCLI(t, "explain", "Quý I hàng năm", "--year", "2027", "--json")
 	if code != 0 || !strings.Contains(out, `"2027-03-31"`) {

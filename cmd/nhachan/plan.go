@@ -25,12 +25,23 @@ type planRow struct {
 	Quota        int      `json:"quota,omitempty"`
 	Unassigned   bool     `json:"unassigned,omitempty"`
 	Reason       string   `json:"reason,omitempty"`
+	// RuleDue is the province's date when working_days_before makes the
+	// agency's due earlier; DataFrom and DataTo the period's data cut-off.
+	RuleDue  string `json:"rule_due,omitempty"`
+	DataFrom string `json:"data_from,omitempty"`
+	DataTo   string `json:"data_to,omitempty"`
 }
 
 func toRow(dir *model.Directory, o model.Occurrence) planRow {
 	r := planRow{
 		Task: o.Task.ID, Period: o.Period, Due: o.Due.String(), EffectiveDue: o.EffectiveDue.String(),
 		Role: o.Role.String(), Quota: int(o.Quota), To: []string{},
+	}
+	if rd := o.RuleDue(); rd != o.Due {
+		r.RuleDue = rd.String()
+	}
+	if from, to, ok := o.Task.CutoffWindow(o.Period); ok {
+		r.DataFrom, r.DataTo = from.String(), to.String()
 	}
 	if o.Assignee.Unassigned() {
 		r.Agency, r.AgencyName = o.Assignee.Named.ID, o.Assignee.Named.Name

@@ -169,6 +169,7 @@ type taskRaw struct {
 	Note              string   `yaml:"note"`
 	LegalBasis        string   `yaml:"legal_basis"`
 	WorkingDaysBefore int      `yaml:"working_days_before"`
+	DataCutoff        string   `yaml:"data_cutoff"`
 	ReminderDays      []int    `yaml:"reminder_days"`
 }
 

@@ -188,6 +188,10 @@ func TestMistakesAreReportedAtFileLineCol(t *testing.T) {
 		{"unknown timezone", main, `timezone: Asia/Ho_Chi_Minh`, `timezone: Asia/Saigon_City`, "Asia/Saigon_City", "unknown timezone"},
 		{"missing schedule file", main, `file: schedules/plan.yaml`, `file: schedules/plan2.yaml`, "schedules/plan2.yaml", "cannot read"},
 		{"invalid UTF-8", plan, `title: "Kế hoạch thử"`, "title: \"K\xff hoạch\"", "\xff", "not valid UTF-8"},
+		{"data_cutoff unreadable", plan, "    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    rule_source: \"Công văn 581/BNV-CCHC\"\n    data_cutoff: \"từ đầu quý\"\n", `"từ đầu quý"`, "data_cutoff: Thời gian chốt số liệu"},
+		{"data_cutoff of another cycle", plan, "    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    rule_source: \"Công văn 581/BNV-CCHC\"\n    data_cutoff: \"từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo\"\n", `"từ ngày 15 tháng trước`, "gives no window for period 2027-Q1"},
+		{"data_cutoff after the deadline", plan, "    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    rule_source: \"Công văn 581/BNV-CCHC\"\n    data_cutoff: \"từ ngày 21 của tháng trước kỳ báo cáo đến ngày 20 của tháng cuối quý\"\n", `"từ ngày 21`, "not before the deadline"},
+		{"data_cutoff on an undated task", plan, "    time: \"Theo quy định của Bộ Nội vụ\"\n    rule: \"chậm nhất vào ngày 20 tháng cuối quý\"\n    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    time: \"Theo quy định của Bộ Nội vụ\"\n    data_cutoff: \"từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo\"\n", `"từ ngày 15`, "needs a task with due dates"},
 		{"wrong type bool", plan, `follow_up: so-noi-vu`, "follow_up: so-noi-vu\nstrict_before: có", "có", "expected true or false"},
 	}
 	for _, tc := range cases {
@@ -220,6 +224,41 @@ func TestMistakesAreReportedAtFileLineCol(t *testing.T) {
 			}
 			t.Errorf("want an error at %s…%q; got:\n%s", prefix, tc.want, diags.Error())
 		})
+	}
+}
+
+// A report regime's data cut-off and tiered deadline (Nghị định 09/2019/NĐ-CP,
+// Điều 12 and Điều 8 khoản 5) are read into the task: the window of each
+// period and the province's date beside the agency's earlier one.
+func TestDataCutoffAndTier(t *testing.T) {
+	dir := writeFixture(t, func(files map[string]string) {
+		files["schedules/plan.yaml"] = strings.Replace(files["schedules/plan.yaml"], "    rule_source: \"Công văn 581/BNV-CCHC\"\n",
+			"    rule_source: \"Công văn 581/BNV-CCHC\"\n"+
+				"    data_cutoff: \"Tính từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối quý thuộc kỳ báo cáo\"\n"+
+				"    working_days_before: 3\n", 1)
+	})
+	cfg, diags := Load(filepath.Join(dir, "nhachan.yaml"))
+	if diags.HasErrors() {
+		t.Fatalf("%v", diags.Error())
+	}
+	task := cfg.Schedules[0].Tasks[1]
+	if task.DataCutoff == "" || task.Cutoff.IsZero() {
+		t.Fatalf("data_cutoff not kept: %+v", task)
+	}
+	for _, tc := range []struct{ period, from, to, rule string }{
+		{"2024-Q1", "2023-12-15", "2024-03-14", "2024-03-20"},
+		{"2025-Q4", "2025-09-15", "2025-12-14", "2025-12-20"},
+	} {
+		from, to, ok := task.CutoffWindow(tc.period)
+		if !ok || from.String() != tc.from || to.String() != tc.to {
+			t.Errorf("CutoffWindow(%s) = %s–%s %v, want %s–%s", tc.period, from, to, ok, tc.from, tc.to)
+		}
+		if d, ok := task.RuleDue(tc.period); !ok || d.String() != tc.rule {
+			t.Errorf("RuleDue(%s) = %s %v, want %s", tc.period, d, ok, tc.rule)
+		}
+	}
+	if _, _, ok := cfg.Schedules[0].Tasks[0].CutoffWindow("2024"); ok {
+		t.Error("a task without data_cutoff has a window")
 	}
 }
 

@@ -90,6 +90,9 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 		} else if t.RuleSource != "" {
 			r.errorf(t.At.Key("rule_source"), "task %s: rule_source without rule", t.ID)
 		}
+		if t.At.Has("data_cutoff") {
+			checkCutoff(r, t.At.Key("data_cutoff"), task, t.DataCutoff)
+		}
 		switch task.Parsed.Kind {
 		case schedule.KindUnresolved:
 			r.warnf(t.At.Key("time"), "task %s is unresolved: %s", t.ID, task.Parsed.Reason)
@@ -130,4 +133,44 @@ func lowerASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// checkCutoff reads a task's data_cutoff (thời gian chốt số liệu, Nghị định
+// 09/2019/NĐ-CP, Điều 12) and checks that it fits the task's deadlines: the
+// same cycle, a window for every period, and the window closed before the
+// report is due.
+func checkCutoff(r reporter, p Pos, task *model.Task, text string) {
+	if text == "" {
+		r.errorf(p, "task %s: data_cutoff is empty: remove it or copy the regime's words", task.ID)
+		return
+	}
+	c, why := schedule.ParseCutoff(text)
+	if why != "" {
+		r.errorf(p, "task %s: data_cutoff: %s", task.ID, why)
+		return
+	}
+	if !task.Parsed.Kind.HasDueDates() {
+		r.errorf(p, "task %s: data_cutoff needs a task with due dates (its time or rule is %s)", task.ID, task.Parsed.Kind)
+		return
+	}
+	// Two years, one of them leap, cover every shape of window.
+	for _, y := range []int{2027, 2028} {
+		for _, o := range task.Parsed.Occurrences(y) {
+			from, to, ok := c.Window(o.Period, y)
+			switch {
+			case !ok:
+				r.errorf(p, "task %s: data_cutoff %q gives no window for period %s (a %s cut-off for a %s task)",
+					task.ID, text, o.Period, c.Kind(), task.Parsed.Kind)
+				return
+			case to >= o.Due:
+				r.errorf(p, "task %s: data_cutoff ends on %s, not before the deadline %s of period %s",
+					task.ID, to, o.Due, o.Period)
+				return
+			case from > to:
+				r.errorf(p, "task %s: data_cutoff for period %s starts on %s, after it ends on %s", task.ID, o.Period, from, to)
+				return
+			}
+		}
+	}
+	task.DataCutoff, task.Cutoff = text, c
 }

@@ -3,6 +3,7 @@ package httpui
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
+	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
 // listView is the task and agency pages: a heading, facts, and the year's
@@ -134,6 +136,10 @@ type occurrenceView struct {
 	Chip   chip
 	Facts  []fact
 	Events []event
+	// Tier and Cutoff are the report regime's two dates, in words: the
+	// province's deadline beside the agency's earlier one, and the data
+	// cut-off of the period (Nghị định 09/2019/NĐ-CP, Điều 8 khoản 5, Điều 12).
+	Tier, Cutoff string
 }
 
 // event is one line of the timeline, already in words.
@@ -184,6 +190,7 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 	v.Facts = append(v.Facts, fact{"Trạng thái", c.Label})
 	if t := findTask(st, o.ScheduleID, o.TaskID); t != nil {
 		v.Facts = append(v.Facts, taskFacts(t)...)
+		v.Tier, v.Cutoff = regimeDates(t, o.Period, o.Due)
 	}
 	v.Events = events(st, tl)
 	s.render(w, r, http.StatusOK, "occurrence", v)
@@ -289,4 +296,19 @@ func auditDetails(a *duty.AuditRecord) []string {
 		return nil
 	}
 	return []string{"Từ hạn " + mask(d["old_effective_due"]) + " sang hạn " + mask(d["new_effective_due"])}
+}
+
+// regimeDates says, for one period of a task, the province's deadline when
+// the agency's is working_days_before earlier, and the data cut-off window.
+func regimeDates(t *model.Task, period string, due schedule.Date) (tier, cutoff string) {
+	if t.WorkingDaysBefore > 0 {
+		if rd, ok := t.RuleDue(period); ok && rd != due {
+			tier = fmt.Sprintf("Hạn của cơ quan: %s, trước %d ngày làm việc so với hạn tỉnh báo cáo: %s.",
+				due.VN(), t.WorkingDaysBefore, rd.VN())
+		}
+	}
+	if from, to, ok := t.CutoffWindow(period); ok {
+		cutoff = fmt.Sprintf("Thời gian chốt số liệu: từ ngày %s đến ngày %s (%s).", from.VN(), to.VN(), mask(t.DataCutoff))
+	}
+	return tier, cutoff
 }

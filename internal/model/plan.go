@@ -39,6 +39,20 @@ type Occurrence struct {
 	Assignee          Assignee
 }
 
+// RuleDue returns the date the task's rule gives for the occurrence's
+// period: the province's deadline when working_days_before makes the
+// agency's (Due) earlier, else Due itself. It is computed, not stored, to
+// keep a national plan's million occurrences small.
+func (o *Occurrence) RuleDue() schedule.Date {
+	if o.Task == nil || o.Task.WorkingDaysBefore == 0 {
+		return o.Due
+	}
+	if d, ok := o.Task.RuleDue(o.Period); ok {
+		return d
+	}
+	return o.Due
+}
+
 // Schedule returns the schedule the occurrence's task belongs to.
 func (o *Occurrence) Schedule() *Schedule { return o.Task.Schedule }
 

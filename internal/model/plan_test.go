@@ -161,6 +161,14 @@ func TestPlanWorkingDaysBefore(t *testing.T) {
 	if len(occ) != 1 || occ[0].Due != d("2024-06-17") {
 		t.Fatalf("got %+v", occ)
 	}
+	// Both dates: the agency's and the province's.
+	if got := occ[0].RuleDue(); got != d("2024-06-20") {
+		t.Errorf("RuleDue = %s, want 2024-06-20", got)
+	}
+	q := testPlanner(t, &Task{ID: "B", Time: "trước ngày 20/6 hằng năm", Lead: []string{"khdt"}})
+	if o := q.Plan(d("2024-01-01"), d("2024-12-31"), Filter{}); len(o) != 1 || o[0].RuleDue() != o[0].Due {
+		t.Errorf("without a tier, RuleDue is Due: %+v", o)
+	}
 }
 
 func TestResolveLargeGroupDeduplicates(t *testing.T) {

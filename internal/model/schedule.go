@@ -27,20 +27,27 @@ type Section struct {
 // Task is one dated duty of a schedule. Text fields are the decision's
 // words, verbatim.
 type Task struct {
-	ID                string
-	Section           string
-	Text              string
-	Product           string
-	Time              string // the time expression as the decision writes it
-	Rule              string // an admin's expression used instead of Time, or ""
-	RuleSource        string // the citation for Rule
-	LeadText          string
-	Lead              []string // agency or group ids
-	CoordText         string
-	Coordinating      []string
-	Note              string
-	LegalBasis        string
+	ID           string
+	Section      string
+	Text         string
+	Product      string
+	Time         string // the time expression as the decision writes it
+	Rule         string // an admin's expression used instead of Time, or ""
+	RuleSource   string // the citation for Rule
+	LeadText     string
+	Lead         []string // agency or group ids
+	CoordText    string
+	Coordinating []string
+	Note         string
+	LegalBasis   string
+	// WorkingDaysBefore sets the agencies' internal deadline N working days
+	// before the rule's (the province's) date: tiered deadlines, Nghị định
+	// 09/2019/NĐ-CP, Điều 8 khoản 5.
 	WorkingDaysBefore int
+	// DataCutoff is the regime's data cut-off as written (thời gian chốt số
+	// liệu, Nghị định 09/2019/NĐ-CP, Điều 12), or ""; Cutoff is its reading.
+	DataCutoff string
+	Cutoff     schedule.Cutoff
 	// ReminderDays overrides the policy's reminder days for this task (nil:
 	// the policy's).
 	ReminderDays []int
@@ -59,4 +66,33 @@ func (t *Task) Expression() string {
 		return t.Rule
 	}
 	return t.Time
+}
+
+// periodYear reads the leading year of a period label ("2027-Q1": 2027).
+func periodYear(label string) (int, bool) { return periodStartYear(label) }
+
+// RuleDue returns the date the rule gives for period, before any
+// working_days_before shift: the province's deadline when the agency's is
+// earlier. ok is false when the rule has no such period.
+func (t *Task) RuleDue(period string) (schedule.Date, bool) {
+	y, ok := periodYear(period)
+	if !ok {
+		return 0, false
+	}
+	for _, o := range t.Parsed.Occurrences(y) {
+		if o.Period == period {
+			return o.Due, true
+		}
+	}
+	return 0, false
+}
+
+// CutoffWindow returns the data window of period (thời gian chốt số liệu),
+// or false when the task has no data_cutoff.
+func (t *Task) CutoffWindow(period string) (from, to schedule.Date, ok bool) {
+	y, ok := periodYear(period)
+	if !ok || t.Cutoff.IsZero() {
+		return 0, 0, false
+	}
+	return t.Cutoff.Window(period, y)
 }
