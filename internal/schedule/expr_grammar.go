@@ -200,8 +200,11 @@ func (p *parser) run() {
 			return
 		}
 		start, item := p.i, false
+		if p.sentence && (p.word(start, "vao") || p.word(start, "trong")) && p.anchorAt(start) {
+			p.anchored, p.gap = true, false // "… vào tháng 7 hằng năm"
+		}
 		if p.filler() {
-			if p.anchored {
+			if p.anchored && !p.gap {
 				p.read = append(p.read, [2]int{start, p.i})
 			}
 			continue

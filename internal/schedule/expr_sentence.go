@@ -32,6 +32,12 @@ func (p *parser) anchorAt(k int) bool {
 		p.seq(k, "it", "nhat"), p.seq(k, "toi", "thieu"),
 		p.word(k, "tet"), p.seq(k, "chu", "nhat"):
 		return true
+	case p.word(k, "vao") || p.word(k, "trong"):
+		// "… vào tháng 7 hằng năm", "… trong Quý III/2026": a period the
+		// work is done in.
+		n := p.tok(k + 1)
+		return n.kind == tWord && (unitWord(n.text) != uNone || n.text == "ngay" || n.text == "dau" ||
+			n.text == "giua" || n.text == "cuoi" || n.text == "thu")
 	case p.word(k, "ngay") || p.word(k, "mung") || p.word(k, "mong"):
 		return p.tok(k+1).kind == tNum
 	case p.word(k, "thu"):
@@ -54,6 +60,8 @@ var periodWords = map[string]bool{"thang": true, "quy": true, "nam": true, "tuan
 var relativeWords = [][]string{
 	{"ke", "tu"}, {"sau", "khi"}, {"khi"}, {"lam", "viec"},
 	{"trong", "vong"}, {"khong", "qua"}, {"tiep", "theo"}, {"ke", "tiep"}, {"lien", "ke"},
+	// An exception or a condition: "riêng tháng 12 …", "trừ trường hợp …", "nếu …".
+	{"rieng"}, {"tru"}, {"ngoai", "tru"}, {"neu"}, {"truong", "hop"},
 }
 
 // skipWord skips an unknown word of a sentence, or fails on one that
@@ -67,10 +75,6 @@ func (p *parser) skipWord() bool {
 	case p.seq(p.i, "so", "lieu"):
 		p.fatal = true
 		return p.setFail(reasonCutoffText(p.expr))
-	case p.anchored && periodWords[t.text]:
-		// A period word inside the time clause that no clause could place
-		// ("tháng cuối kỳ báo cáo"): skipping it would change the date.
-		return false
 	case t.text == "hoac":
 		return false // a choice of dates: reported as not understood
 	case (t.text == "thang" || t.text == "quy" || t.text == "ngay" || t.text == "nam" || t.text == "tuan") &&
@@ -91,6 +95,11 @@ func (p *parser) skipWord() bool {
 			p.fatal = true
 			return p.setFail(reasonRelative(p.expr, strings.Join(rawWords(p.toks[p.i:p.i+len(ws)]), " ")))
 		}
+	}
+	if p.anchored && periodWords[t.text] {
+		// A period word inside the time clause that no clause could place
+		// ("tháng cuối kỳ báo cáo"): skipping it would change the date.
+		return false
 	}
 	p.i++
 	p.skipped++
