@@ -43,6 +43,17 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) is not deterministic", expr)
 		}
 		y := 1800 + int(yearSeed%500)
+		// Any text as a data cut-off: refused with a reason, or windows
+		// that start no later than they end.
+		if c, why := ParseCutoff(expr); why == "" {
+			for _, o := range c.end.Occurrences(y) {
+				if from, to, ok := c.Window(o.Period, y); ok && (from > to || to != o.Due) {
+					t.Fatalf("ParseCutoff(%q): window %s–%s for %v", expr, from, to, o)
+				}
+			}
+		} else if c.Text != expr {
+			t.Fatalf("ParseCutoff(%q): text %q", expr, c.Text)
+		}
 		occ := r.Occurrences(y)
 		if !r.Kind.HasDueDates() {
 			if occ != nil || r.Between(NewDate(1900, 1, 1), NewDate(2200, 1, 1)) != nil {
