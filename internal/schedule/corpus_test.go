@@ -16,11 +16,11 @@ import (
 // on it, kind by kind; TestCorpus holds the line.
 
 // corpusFloor is the share of dated expressions read right when the corpus
-// was last measured (228 of 229: "vào ngày làm việc cuối cùng của tháng"
+// was last measured (268 of 269: "vào ngày làm việc cuối cùng của tháng"
 // needs the holiday calendar, which Parse does not have): the test fails if
 // Parse falls below it. Raise it when the parser improves; never lower it to
 // make a change pass.
-const corpusFloor = 0.9956
+const corpusFloor = 0.9962
 
 type corpusEntry struct {
 	line   int

@@ -54,7 +54,7 @@ func (p *parser) condition() int {
 			return 0
 		}
 		switch {
-		case p.seq(k, "yeu", "cau"), p.seq(k, "de", "nghi"), p.seq(k, "chi", "dao"):
+		case p.seq(k, "yeu", "cau"), p.seq(k, "de", "nghi"), p.seq(k, "chi", "dao"), p.seq(k, "xay", "ra"), p.seq(k, "phat", "sinh"):
 			return k + 2
 		case p.seq(k, "co", "van", "ban"):
 			k += 3
@@ -343,6 +343,19 @@ func (p *parser) relMonth() bool {
 		if p.seq(k, "bao", "cao") {
 			k += 2
 		}
+	case p.word(k, "thu") && p.word(k+2, "cua") && p.word(k+3, "quy") && (p.word(k+1, "nhat") || p.word(k+1, "hai") || p.word(k+1, "ba") ||
+		(p.tok(k+1).kind == tNum && p.tok(k+1).num >= 1 && p.tok(k+1).num <= 3)):
+		// "tháng thứ ba của quý": the first, second or third month of each quarter.
+		n := p.tok(k + 1).num
+		switch p.tok(k + 1).text {
+		case "nhat":
+			n = 1
+		case "hai":
+			n = 2
+		case "ba":
+			n = 3
+		}
+		rel, k = [...]relMonth{1: relQuarterFirst, 2: relQuarterMiddle, 3: relQuarterLast}[n], k+4
 	case p.tok(k).kind == tNum, p.tok(k).kind == tWord && monthNameWords[p.tok(k).text],
 		p.word(k, "dau"), p.word(k, "giua"), p.word(k, "cuoi"), p.word(k, "thu"):
 		// "tháng 6", "tháng sáu", "tháng cuối kỳ báo cáo", "tháng thứ ba":

@@ -239,6 +239,12 @@ func (p *parser) run() {
 			return
 		}
 		keep := !subject || (!item && p.f.has&^saved.has&^(fRecur|fReport) == 0)
+		if !keep && item && p.anchored && p.fail == "" {
+			// A date or period after the time clause and words of the
+			// sentence ("Trước Tết … Bính Ngọ 2026"): it may belong to the
+			// deadline; dropping it could give a wrong date.
+			p.conflict()
+		}
 		if p.sentence && p.fail == "" {
 			if keep {
 				p.read = append(p.read, [2]int{start, p.i})

@@ -130,6 +130,10 @@ func reasonNumberWords(expr, raw string) string {
 	return fmt.Sprintf("Số và chữ trong %q không khớp nhau (%s)%s", display(expr), raw, toFix)
 }
 
+func reasonCanChi(expr, name string, y int) string {
+	return fmt.Sprintf("Tên năm %q không phải năm %d (%q)%s", name, y, display(expr), toFix)
+}
+
 func reasonTetBefore(expr string) string {
 	return fmt.Sprintf("%q không nói trước hay sau Tết%s", display(expr), toAdmin)
 }

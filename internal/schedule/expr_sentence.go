@@ -183,8 +183,21 @@ func (p *parser) tet() bool {
 	}
 	k := p.i + 1
 	switch {
+	case p.seq(k, "co", "truyen", "nguyen", "dan"):
+		k += 4
 	case p.seq(k, "nguyen", "dan"), p.seq(k, "am", "lich"), p.seq(k, "co", "truyen"):
 		k += 2
+	}
+	// "Tết Nguyên đán Bính Ngọ 2026": the year's name, checked against the
+	// year when one follows.
+	if c, ok := canIndex[p.tok(k).text]; ok && p.tok(k).kind == tWord {
+		if z, ok := chiIndex[p.tok(k+1).text]; ok && p.tok(k+1).kind == tWord {
+			if y, ok := p.yearAt(k + 2); ok && ((y+6)%10 != c || !branchIs((y+8)%12, z)) {
+				p.i = k + 3
+				return p.setFail(reasonCanChi(p.expr, p.tok(k).raw+" "+p.tok(k+1).raw, y))
+			}
+			k += 2
+		}
 	}
 	p.i = k
 	if p.f.has&fTet != 0 {
@@ -193,6 +206,16 @@ func (p *parser) tet() bool {
 	p.mark(fTet)
 	return true
 }
+
+// The heavenly stems and earthly branches that name a lunar year: year y is
+// stem (y+6)%10 and branch (y+8)%12 (2026: Bính Ngọ).
+var canIndex = map[string]int{"giap": 0, "at": 1, "binh": 2, "dinh": 3, "mau": 4, "ky": 5, "canh": 6, "tan": 7, "nham": 8, "quy": 9}
+var chiIndex = map[string]int{"ty": -1, "suu": 1, "dan": 2, "mao": 3, "meo": 3, "thin": 4, "ti": 5, "ngo": 6,
+	"mui": 7, "than": 8, "dau": 9, "tuat": 10, "hoi": 11}
+
+// branchIs reports whether branch b is the one named z; -1 is "ty", which
+// without its mark is Tý (0) or Tỵ (5).
+func branchIs(b, z int) bool { return b == z || (z == -1 && (b == 0 || b == 5)) }
 
 // quoteRead returns the words the clauses of a sentence read, as the text
 // writes them: runs of read tokens joined by "…".

@@ -255,6 +255,10 @@ var regimeCases = []exprCase{
 	{"trước Tết Nguyên đán", 2025, KindAnnual, ds("2025-01-28"), ds("2025"), 0},
 	{"trước Tết Nguyên đán", 2026, KindAnnual, ds("2026-02-16"), ds("2026"), 0},
 	{"trước Tết Nguyên đán năm 2027", 2024, KindOneOff, ds("2027-02-05"), ds("2027"), 0},
+	{"Trước Tết Nguyên đán Bính Ngọ 2026", 2024, KindOneOff, ds("2026-02-16"), ds("2026"), 0},
+	{"trước Tết Nguyên đán Ất Tỵ 2025", 2024, KindOneOff, ds("2025-01-28"), ds("2025"), 0},
+	{"Trước ngày 15 tháng thứ ba của quý", 2025, KindQuarterly, ds("2025-03-15", "2025-06-15", "2025-09-15", "2025-12-15"), ds("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"), 0},
+	{"Khi có sự cố xảy ra", 2025, KindOnDemand, nil, nil, 0},
 	// Conditional duties are on demand.
 	{"khi cơ quan cấp trên yêu cầu", 2024, KindOnDemand, nil, nil, 0},
 	{"khi có văn bản đề nghị", 2025, KindOnDemand, nil, nil, 0},
@@ -342,6 +346,8 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Định kỳ 6 tháng, hằng năm", "mâu thuẫn"},
 	{"trước ngày 15/12 hoặc khi có yêu cầu", "Không hiểu từ \"hoặc\""},
 	{"Báo cáo quý I gửi trước ngày 05 tháng 3", "Thiếu năm"},
+	{"Trước Tết Nguyên đán Ất Tỵ 2026", "không phải năm 2026"},
+	{"Trước Tết Nguyên đán, các cơ quan gửi báo cáo năm 2026", "mâu thuẫn"},
 }
 
 func TestParseSeed(t *testing.T)    { runCases(t, seedCases) }
