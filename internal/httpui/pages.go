@@ -68,7 +68,12 @@ func taskFacts(t *model.Task) []fact {
 	if t.Schedule != nil && t.Schedule.Title != "" {
 		fs = append(fs, fact{"Kế hoạch", t.Schedule.Title})
 	}
-	for _, f := range []fact{{"Sản phẩm", t.Product}, {"Thời gian thực hiện", t.Time}, {"Cơ quan chủ trì", t.LeadText},
+	tier := ""
+	if t.WorkingDaysBefore > 0 {
+		tier = fmt.Sprintf("Các cơ quan gửi trước %d ngày làm việc so với hạn tỉnh báo cáo", t.WorkingDaysBefore)
+	}
+	for _, f := range []fact{{"Sản phẩm", t.Product}, {"Thời gian thực hiện", t.Time}, {"Hạn nội bộ", tier},
+		{"Thời gian chốt số liệu", t.DataCutoff}, {"Cơ quan chủ trì", t.LeadText},
 		{"Cơ quan phối hợp", t.CoordText}, {"Căn cứ", t.LegalBasis}, {"Ghi chú", t.Note}} {
 		if f.Value != "" {
 			fs = append(fs, f)

@@ -47,6 +47,11 @@ func TestOccurrencePageRegimeDates(t *testing.T) {
 			t.Errorf("page lacks %q:\n%s", want, body)
 		}
 	}
+	// The task page names both, as the schedule writes them.
+	if _, body := f.get("/cong-viec/T9?nam=2026"); !strings.Contains(body, "Các cơ quan gửi trước 3 ngày làm việc so với hạn tỉnh báo cáo") ||
+		!strings.Contains(body, "<dt>Thời gian chốt số liệu</dt><dd>Tính từ ngày 15 của tháng trước kỳ báo cáo") {
+		t.Errorf("task page lacks the regime facts:\n%s", body)
+	}
 	// A duty without them shows neither.
 	if _, body := f.get(fmt.Sprintf("/nghia-vu/%d", f.ids["ontime"])); strings.Contains(body, "chốt số liệu") || strings.Contains(body, "hạn tỉnh") {
 		t.Errorf("a plain duty shows regime dates:\n%s", body)

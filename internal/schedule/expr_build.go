@@ -218,6 +218,10 @@ var unitReadings = [...]string{
 // recurring: "hằng năm", "hằng quý", "định kỳ 6 tháng", "hằng tháng" alone.
 func (b *builder) recurring() bool {
 	b.use(fRecur | fInclusive | fOnNeed)
+	if b.f.reportName {
+		// "Báo cáo quý" names the report; without a day it gives no date.
+		return b.fail(reasonNoDate(b.expr))
+	}
 	u := b.f.recur
 	return b.recur(unitKinds[u], unitSlots(u), unitReadings[u])
 }

@@ -88,6 +88,9 @@ type facts struct {
 	quotaNoun string // "cuộc", "lần" … for the reading
 	// halfEachYear: both "6 tháng" and "hằng năm" were said; recur is uHalf.
 	halfEachYear bool
+	// reportName: the cycle came from a report's name ("Báo cáo quý"),
+	// which says what is due, not when.
+	reportName bool
 }
 
 const tEOF tokKind = 255

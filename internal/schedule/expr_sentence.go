@@ -163,6 +163,7 @@ func (p *parser) reportCycle() bool {
 	}
 	p.i = k
 	p.setRecur(u)
+	p.f.reportName = true
 	return true
 }
 

@@ -347,6 +347,8 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"trước ngày 15/12 hoặc khi có yêu cầu", "Không hiểu từ \"hoặc\""},
 	{"Báo cáo quý I gửi trước ngày 05 tháng 3", "Thiếu năm"},
 	{"Trước Tết Nguyên đán Ất Tỵ 2026", "không phải năm 2026"},
+	{"Báo cáo quý", "không nêu thời hạn cụ thể"},
+	{"Báo cáo định kỳ hằng năm", "không nêu thời hạn cụ thể"},
 	{"Trước Tết Nguyên đán, các cơ quan gửi báo cáo năm 2026", "mâu thuẫn"},
 }
 
