@@ -313,7 +313,7 @@ func regimeDates(t *model.Task, period string, due schedule.Date) (tier, cutoff 
 		}
 	}
 	if from, to, ok := t.CutoffWindow(period); ok {
-		cutoff = fmt.Sprintf("Thời gian chốt số liệu: từ ngày %s đến ngày %s (%s).", from.VN(), to.VN(), mask(t.DataCutoff))
+		cutoff = fmt.Sprintf("Thời gian chốt số liệu của kỳ này: từ ngày %s đến ngày %s.", from.VN(), to.VN())
 	}
 	return tier, cutoff
 }

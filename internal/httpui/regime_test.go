@@ -41,7 +41,7 @@ func TestOccurrencePageRegimeDates(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Hạn của cơ quan: 17/03/2026, trước 3 ngày làm việc so với hạn tỉnh báo cáo: 20/03/2026.",
-		"Thời gian chốt số liệu: từ ngày 15/12/2025 đến ngày 14/03/2026",
+		"Thời gian chốt số liệu của kỳ này: từ ngày 15/12/2025 đến ngày 14/03/2026.",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q:\n%s", want, body)
