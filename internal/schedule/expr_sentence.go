@@ -86,6 +86,15 @@ func (p *parser) skipWord() bool {
 		return p.setFail(reasonRelative(p.expr, t.raw))
 	}
 	if p.seq(p.i, "tu", "ngay") || p.seq(p.i, "tinh", "tu") {
+		if end := p.coveredPeriod(); end > 0 {
+			// "… định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến
+			// hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp
+			// theo": before the time clause, the words in parentheses say
+			// which period the report covers, not when it is due.
+			p.skipped += end - p.i
+			p.i = end
+			return true
+		}
 		// "từ ngày 15 … đến ngày 14": a window, such as a data cut-off.
 		p.fatal = true
 		return p.setFail(reasonRange(p.expr))
@@ -108,6 +117,39 @@ func (p *parser) skipWord() bool {
 	}
 	return true
 }
+
+// coveredPeriod: at a window that opens "(kỳ báo cáo tính từ …" before
+// the time clause, the index of its ")"; 0 otherwise.
+func (p *parser) coveredPeriod() int {
+	if p.anchored {
+		return 0
+	}
+	open := -1
+	for k := p.i - 1; k >= 0; k-- {
+		if isCloseParen(p.toks[k]) {
+			return 0
+		}
+		if isOpenParen(p.toks[k]) {
+			open = k
+			break
+		}
+	}
+	if open < 0 || !p.seq(open+1, "ky", "bao", "cao") || p.i > open+4 {
+		return 0
+	}
+	for j := p.i; j < len(p.toks); j++ {
+		if isOpenParen(p.toks[j]) {
+			return 0
+		}
+		if isCloseParen(p.toks[j]) {
+			return j
+		}
+	}
+	return 0
+}
+
+func isOpenParen(t token) bool  { return t.kind == tSep && (t.raw == "(" || t.raw == "（") }
+func isCloseParen(t token) bool { return t.kind == tSep && (t.raw == ")" || t.raw == "）") }
 
 func rawWords(toks []token) []string {
 	out := make([]string, len(toks))

@@ -207,6 +207,11 @@ var formCases = []exprCase{
 // leap (2024).
 var regimeCases = []exprCase{
 	// A deadline clause inside a sentence, after its subject.
+	// Thông tư 02/2022/TT-BTNMT, Điều 66 khoản 2: the period the report
+	// covers, in parentheses before the deadline, is not the deadline.
+	{"định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp theo", 2024, KindAnnual, ds("2025-01-15"), ds("2024"), 0},
+	{"định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 20 tháng 01 của năm tiếp theo", 2027, KindAnnual, ds("2028-01-20"), ds("2027"), 0},
+	{"báo cáo định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 20 tháng 01 của năm tiếp theo", 2028, KindAnnual, ds("2029-01-20"), ds("2028"), 0},
 	{"Báo cáo kết quả thực hiện gửi Sở Nội vụ trước ngày 12/11 hằng năm", 2024, KindAnnual, ds("2024-11-12"), ds("2024"), 0},
 	{"Báo cáo kết quả thực hiện gửi Sở Nội vụ trước ngày 12/11 hằng năm", 2025, KindAnnual, ds("2025-11-12"), ds("2025"), 0},
 	{"Báo cáo kết quả thực hiện gửi Sở Nội vụ trước ngày 12/11 hằng năm", 2026, KindAnnual, ds("2026-11-12"), ds("2026"), 0},
@@ -334,6 +339,11 @@ var unresolvedCases = []struct{ expr, reason string }{
 	// Sentences keep what they cannot read unresolved.
 	{"Báo cáo quý I/2022", "Không hiểu từ \"Báo\""},
 	{"Tính từ ngày 15 tháng trước đến ngày 14 của tháng thuộc kỳ báo cáo", "khoảng thời gian"},
+	// Only the covered period "(kỳ báo cáo …)" before the time clause is set aside.
+	{"định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12)", "khoảng thời gian"},
+	{"hằng năm (số liệu tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp theo", "chốt số liệu"},
+	{"hằng năm (tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp theo", "khoảng thời gian"},
+	{"trước ngày 15 tháng 01 (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12)", "khoảng thời gian"},
 	{"thời gian chốt số liệu ngày 25 tháng báo cáo", "chốt số liệu"},
 	{"trong thời hạn 05 ngày làm việc kể từ ngày nhận được văn bản", "Không hiểu từ \"05\""},
 	{"Gửi báo cáo sau khi có hướng dẫn của Bộ Nội vụ", "sau khi"},
