@@ -74,13 +74,20 @@ func Parse(expr string, opt Options) Rule {
 // quy định của Bộ Nội vụ", "Theo Kế hoạch - lộ trình của Chính phủ". Even
 // with a date in it, the date belongs to that other text, so the reason says
 // so whatever else the expression holds. "theo nhu cầu", "theo yêu cầu",
-// "theo âm lịch" and "tiếp theo" are not references.
+// "theo âm lịch" and "tiếp theo" are not references, nor are the words that
+// name the form a report is made on: "theo mẫu …", "theo biểu mẫu …", "(theo
+// phụ lục đính kèm …)", "ban hành kèm theo Thông tư này" (Thông tư
+// 07/2016/TT-BLĐTBXH, Điều 10: "… theo mẫu quy định tại Phụ lục III ban hành
+// kèm theo Thông tư này trước ngày 25 tháng 01 hằng năm").
 func refersElsewhere(toks []token) bool {
 	w := func(k int, s string) bool {
 		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
 	}
 	for k := range toks {
-		if !w(k, "theo") || w(k-1, "tiep") {
+		if !w(k, "theo") || w(k-1, "tiep") || w(k-1, "kem") {
+			continue
+		}
+		if w(k+1, "mau") || (w(k+1, "bieu") && w(k+2, "mau")) || (w(k+1, "phu") && w(k+2, "luc")) {
 			continue
 		}
 		if (w(k+1, "nhu") || w(k+1, "yeu")) && w(k+2, "cau") {

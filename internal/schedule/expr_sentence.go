@@ -100,10 +100,22 @@ func (p *parser) skipWord() bool {
 		return p.setFail(reasonRange(p.expr))
 	}
 	for _, ws := range relativeWords {
+		if ws[0] == "tru" && p.i > 0 && p.word(p.i-1, "khau") {
+			continue // "khấu trừ", a deduction, not "trừ" (except)
+		}
 		if p.seq(p.i, ws...) {
 			p.fatal = true
 			return p.setFail(reasonRelative(p.expr, strings.Join(rawWords(p.toks[p.i:p.i+len(ws)]), " ")))
 		}
+	}
+	if p.seq(p.i, "quy", "dinh") {
+		// "quy định" (a rule), not "quý": "… đúng thời hạn quy định".
+		p.i += 2
+		p.skipped += 2
+		if p.anchored {
+			p.gap = true
+		}
+		return true
 	}
 	if p.anchored && periodWords[t.text] {
 		// A period word inside the time clause that no clause could place

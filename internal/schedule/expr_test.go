@@ -207,6 +207,15 @@ var formCases = []exprCase{
 // leap (2024).
 var regimeCases = []exprCase{
 	// A deadline clause inside a sentence, after its subject.
+	// Thông tư 07/2016/TT-BLĐTBXH, Điều 10: the form a report is made on
+	// ("theo mẫu …", "kèm theo Thông tư này") is not a reference to a date.
+	{"gửi Bộ Lao động-Thương binh và Xã hội theo mẫu quy định tại Phụ lục III ban hành kèm theo Thông tư này trước ngày 25 tháng 01 hằng năm.", 2024, KindAnnual, ds("2024-01-25"), ds("2024"), 0},
+	{"gửi Bộ Lao động-Thương binh và Xã hội theo biểu mẫu quy định trước ngày 25 tháng 01 hằng năm.", 2028, KindAnnual, ds("2028-01-25"), ds("2028"), 0},
+	// Công văn 1066/UBND-VXNV (Bắc Kạn, 01/3/2021): "quy định" is not "quý".
+	{"trình UBND tỉnh  trước ngày 15/11/2021 để tổng hợp, gửi Ban Tuyên giáo Tỉnh ủy đúng thời hạn quy định", 2021, KindOneOff, ds("2021-11-15"), ds("2021-11-15"), 0},
+	// Thông tư 37/2010/TT-BTC, Điều 5: "khấu trừ" (deduction) is not "trừ" (except).
+	{"Hàng quý thực hiện báo cáo tình hình sử dụng chứng từ khấu trừ (theo phụ lục đính kèm Thông tư này) chậm nhất là ngày 30 của tháng đầu quý sau.", 2024, KindQuarterly, ds("2024-04-30", "2024-07-30", "2024-10-30", "2025-01-30"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
+	{"Hàng quý thực hiện báo cáo tình hình sử dụng chứng từ khấu trừ chậm nhất là ngày 30 của tháng đầu quý sau.", 2027, KindQuarterly, ds("2027-04-30", "2027-07-30", "2027-10-30", "2028-01-30"), ds("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"), 0},
 	// Thông tư 02/2022/TT-BTNMT, Điều 66 khoản 2: the period the report
 	// covers, in parentheses before the deadline, is not the deadline.
 	{"định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp theo", 2024, KindAnnual, ds("2025-01-15"), ds("2024"), 0},
@@ -339,6 +348,10 @@ var unresolvedCases = []struct{ expr, reason string }{
 	// Sentences keep what they cannot read unresolved.
 	{"Báo cáo quý I/2022", "Không hiểu từ \"Báo\""},
 	{"Tính từ ngày 15 tháng trước đến ngày 14 của tháng thuộc kỳ báo cáo", "khoảng thời gian"},
+	// A reference to another text still leaves the date to that text; "trừ"
+	// on its own is still an exception.
+	{"Theo mẫu và theo hướng dẫn, trước ngày 15/12 hằng năm", "không nêu thời hạn cụ thể"},
+	{"trước ngày 15/12 hằng năm, trừ trường hợp khấu trừ", "\"trừ\""},
 	// Only the covered period "(kỳ báo cáo …)" before the time clause is set aside.
 	{"định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12)", "khoảng thời gian"},
 	{"hằng năm (số liệu tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp theo", "chốt số liệu"},
