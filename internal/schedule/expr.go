@@ -74,7 +74,8 @@ func Parse(expr string, opt Options) Rule {
 // quy định của Bộ Nội vụ", "Theo Kế hoạch - lộ trình của Chính phủ". Even
 // with a date in it, the date belongs to that other text, so the reason says
 // so whatever else the expression holds. "theo nhu cầu", "theo yêu cầu",
-// "theo âm lịch" and "tiếp theo" are not references, nor are the words that
+// "theo âm lịch", "theo dấu bưu điện" (how the day a report was sent is
+// proved) and "tiếp theo" are not references, nor are the words that
 // name the form a report is made on: "theo mẫu …", "theo biểu mẫu …", "(theo
 // phụ lục đính kèm …)", "ban hành kèm theo Thông tư này" (Thông tư
 // 07/2016/TT-BLĐTBXH, Điều 10: "… theo mẫu quy định tại Phụ lục III ban hành
@@ -95,6 +96,9 @@ func refersElsewhere(toks []token) bool {
 		}
 		if w(k+1, "am") && w(k+2, "lich") {
 			continue
+		}
+		if w(k+1, "dau") && w(k+2, "buu") && w(k+3, "dien") {
+			continue // "theo dấu bưu điện": how the sending date is proved
 		}
 		return true
 	}

@@ -130,6 +130,9 @@ func (b *builder) dispatch() bool {
 		return b.tet()
 	case b.has(fLunar):
 		return b.lunar()
+	case b.has(fWeekday) && b.weekdayOfDate():
+		b.use(fWeekday)
+		return b.dates()
 	case b.has(fWeekday) || (b.has(fRecur) && f.recur == uWeek):
 		return b.weekly()
 	case b.has(fDates):
@@ -144,6 +147,25 @@ func (b *builder) dispatch() bool {
 		return b.years()
 	}
 	return b.fail(reasonNoDate(b.expr))
+}
+
+// weekdayOfDate reports a weekday that only names the day of the one full
+// date beside it, "07/02/2021 (chủ Nhật)": it adds nothing to the date. A
+// weekday that is not that date's stays a conflict.
+func (b *builder) weekdayOfDate() bool {
+	f := b.f
+	if !b.has(fDates) || !b.has(fYear) || b.has(fRecur|fShift) || len(f.dates) != 1 {
+		return false
+	}
+	d, ok := ValidDate(f.year, f.dates[0].m, f.dates[0].d)
+	if !ok {
+		return false
+	}
+	wd := int(d.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	return wd == f.weekday
 }
 
 // strict applies Options.StrictBefore to a reading that names a day.

@@ -55,6 +55,9 @@ func (p *parser) anchorAt(k int) bool {
 // periodWords name periods: inside a time clause they are never skipped.
 var periodWords = map[string]bool{"thang": true, "quy": true, "nam": true, "tuan": true, "ky": true, "ngay": true}
 
+// plainAfterYear: words after "của năm" that say nothing about time.
+var plainAfterYear = map[string]bool{"tren": true, "gui": true, "va": true, "cho": true}
+
 // relativeWords make a deadline depend on an event or a count of days, or
 // say something other than a deadline: never skipped in a sentence.
 var relativeWords = [][]string{
@@ -108,13 +111,25 @@ func (p *parser) skipWord() bool {
 			return p.setFail(reasonRelative(p.expr, strings.Join(rawWords(p.toks[p.i:p.i+len(ws)]), " ")))
 		}
 	}
-	if p.seq(p.i, "quy", "dinh") {
-		// "quy định" (a rule), not "quý": "… đúng thời hạn quy định".
+	if p.seq(p.i, "quy", "dinh") || p.seq(p.i, "dang", "ky") {
+		// "quy định" (a rule), not "quý": "… đúng thời hạn quy định";
+		// "đăng ký" (register), not "kỳ": "… cơ quan đăng ký hợp tác xã".
 		p.i += 2
 		p.skipped += 2
 		if p.anchored {
 			p.gap = true
 		}
+		return true
+	}
+	if p.anchored && t.text == "nam" && p.i > 0 && p.word(p.i-1, "cua") && p.f.has&fRecur != 0 && p.f.recur == uYear &&
+		p.tok(p.i+1).kind == tWord && plainAfterYear[p.tok(p.i+1).text] {
+		// "Chậm nhất vào ngày 18 tháng 12 hàng năm, … kết quả phân loại,
+		// đánh giá hợp tác xã của năm trên địa bàn huyện …": after a yearly
+		// duty, "của năm" and a word that is not about time names that same
+		// year again.
+		p.i++
+		p.skipped++
+		p.gap = true
 		return true
 	}
 	if p.anchored && periodWords[t.text] {

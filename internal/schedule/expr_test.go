@@ -40,6 +40,10 @@ var seedCases = []exprCase{
 	{"Quý IV năm 2021", 2027, KindOneOff, ds("2021-12-31"), ds("2021-Q4"), 0},
 	{"Năm 2023", 2027, KindOneOff, ds("2023-12-31"), ds("2023"), 0},
 	{"trước ngày 10/11/2021", 2027, KindOneOff, ds("2021-11-10"), ds("2021-11-10"), 0},
+	// A weekday that names the full date's own day adds nothing to it (Kế
+	// hoạch bầu cử 2021 of Phú Thọ: "07/02/2021 (chủ Nhật)").
+	{"07/02/2021 (chủ Nhật)", 2027, KindOneOff, ds("2021-02-07"), ds("2021-02-07"), 0},
+	{"Thứ Sáu, ngày 10/12/2027", 2027, KindOneOff, ds("2027-12-10"), ds("2027-12-10"), 0},
 	{"trước ngày 10/12 của năm trước liền kề năm kế hoạch", 2027, KindAnnual, ds("2026-12-10"), ds("2027"), 0},
 	{"hàng năm (trước ngày 10/12 của năm trước liền kề năm kế hoạch)", 2022, KindAnnual, ds("2021-12-10"), ds("2022"), 0},
 	{"ít nhất 03 cuộc/năm", 2027, KindQuota, ds("2027-12-31"), ds("2027"), 0},
@@ -213,9 +217,15 @@ var regimeCases = []exprCase{
 	{"gửi Bộ Lao động-Thương binh và Xã hội theo biểu mẫu quy định trước ngày 25 tháng 01 hằng năm.", 2028, KindAnnual, ds("2028-01-25"), ds("2028"), 0},
 	// Công văn 1066/UBND-VXNV (Bắc Kạn, 01/3/2021): "quy định" is not "quý".
 	{"trình UBND tỉnh  trước ngày 15/11/2021 để tổng hợp, gửi Ban Tuyên giáo Tỉnh ủy đúng thời hạn quy định", 2021, KindOneOff, ds("2021-11-15"), ds("2021-11-15"), 0},
+	// Thông tư 01/2020/TT-BKHĐT, Điều 9: "đăng ký" is not "kỳ".
+	{"Chậm nhất vào ngày 18 tháng 12 hàng năm, cơ quan đăng ký hợp tác xã cấp huyện tổng hợp, báo cáo kết quả phân loại, đánh giá hợp tác xã của năm trên địa bàn huyện gửi cơ quan đăng ký hợp tác xã cấp tỉnh.", 2024, KindAnnual, ds("2024-12-18"), ds("2024"), 0},
+	{"Chậm nhất vào ngày 21 tháng 12 hàng năm, cơ quan đăng ký hợp tác xã cấp tỉnh tổng hợp, báo cáo kết quả phân loại, đánh giá hợp tác xã của năm trên địa bàn tỉnh gửi về Bộ Kế hoạch và Đầu tư.", 2025, KindAnnual, ds("2025-12-21"), ds("2025"), 0},
 	// Thông tư 37/2010/TT-BTC, Điều 5: "khấu trừ" (deduction) is not "trừ" (except).
 	{"Hàng quý thực hiện báo cáo tình hình sử dụng chứng từ khấu trừ (theo phụ lục đính kèm Thông tư này) chậm nhất là ngày 30 của tháng đầu quý sau.", 2024, KindQuarterly, ds("2024-04-30", "2024-07-30", "2024-10-30", "2025-01-30"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
 	{"Hàng quý thực hiện báo cáo tình hình sử dụng chứng từ khấu trừ chậm nhất là ngày 30 của tháng đầu quý sau.", 2027, KindQuarterly, ds("2027-04-30", "2027-07-30", "2027-10-30", "2028-01-30"), ds("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"), 0},
+	// Thông tư 11/2015/TT-BLĐTBXH: "theo dấu bưu điện" says how the day sent
+	// is proved; it refers to no other text.
+	{"Sở Lao động – Thương binh và Xã hội các tỉnh, thành phố gửi báo cáo chậm nhất là ngày 15/01 năm kế tiếp của năm báo cáo theo dấu bưu điện", 2024, KindAnnual, ds("2025-01-15"), ds("2024"), 0},
 	// Thông tư 02/2022/TT-BTNMT, Điều 66 khoản 2: the period the report
 	// covers, in parentheses before the deadline, is not the deadline.
 	{"định kỳ hằng năm (kỳ báo cáo tính từ ngày 01 tháng 01 đến hết ngày 31 tháng 12) trước ngày 15 tháng 01 của năm tiếp theo", 2024, KindAnnual, ds("2025-01-15"), ds("2024"), 0},
@@ -324,6 +334,9 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"trước Quý I/2022", "\"Trước\" một kỳ"},
 	{"hằng tháng hằng năm", "mâu thuẫn"},
 	{"Quý I hằng quý", "mâu thuẫn"},
+	// A weekday that is not the date's own day, or beside a recurring date.
+	{"08/02/2021 (chủ Nhật)", "Thiếu chu kỳ"},
+	{"thứ Sáu, ngày 10/12 hằng năm", "mâu thuẫn"},
 	{"Thường xuyên, trước 31/12", "mâu thuẫn"},
 	{"Định kỳ hằng năm và đột xuất", "mâu thuẫn"},
 	{"Quý I hoặc Quý II/2022", "Không hiểu từ \"hoặc\""},
