@@ -157,6 +157,7 @@ type taskRaw struct {
 	At                at       `yaml:"-"`
 	ID                string   `yaml:"id" req:"true"`
 	Section           string   `yaml:"section" req:"true"`
+	Title             string   `yaml:"title"`
 	Task              string   `yaml:"task" req:"true"`
 	Product           string   `yaml:"product"`
 	Time              string   `yaml:"time" req:"true"`
@@ -171,6 +172,10 @@ type taskRaw struct {
 	WorkingDaysBefore int      `yaml:"working_days_before"`
 	DataCutoff        string   `yaml:"data_cutoff"`
 	ReminderDays      []int    `yaml:"reminder_days"`
+	// Escalate: false makes a soft duty, reminded but never escalated.
+	Escalate *bool `yaml:"escalate"`
+	// PlansNextYear: the task is a plan for the year after its period.
+	PlansNextYear bool `yaml:"plans_next_year"`
 }
 
 // holidayFile is one year of non-working days, config/holidays/YYYY.yaml.

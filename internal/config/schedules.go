@@ -1,6 +1,9 @@
 package config
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -8,6 +11,9 @@ import (
 // maxWorkingDaysBefore bounds working_days_before: an internal deadline
 // three months ahead of the real one is a typo, not a policy.
 const maxWorkingDaysBefore = 60
+
+// maxTitleRunes keeps a task's title short enough for a subject line.
+const maxTitleRunes = 80
 
 func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Directory, taskIDs map[string]string) *model.Schedule {
 	r := l.reporter(name)
@@ -67,16 +73,23 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 			r.errorf(t.At.Key("working_days_before"), "task %s: working_days_before must be between 0 and %d", t.ID, maxWorkingDaysBefore)
 		}
 		task := &model.Task{Schedule: s,
-			ID: t.ID, Section: t.Section, Text: t.Task, Product: t.Product, Time: t.Time,
+			ID: t.ID, Section: t.Section, Title: t.Title, Text: t.Task, Product: t.Product, Time: t.Time,
 			Rule: t.Rule, RuleSource: t.RuleSource, LeadText: t.LeadText, Lead: t.Lead,
 			CoordText: t.CoordinatingText, Coordinating: t.Coordinating, Note: t.Note,
 			LegalBasis: t.LegalBasis, WorkingDaysBefore: t.WorkingDaysBefore, ReminderDays: t.ReminderDays,
-			Line: t.At.Line, Col: t.At.Col,
+			Line: t.At.Line, Col: t.At.Col, RemindOnly: t.Escalate != nil && !*t.Escalate,
+			PlansNextYear: t.PlansNextYear,
+		}
+		if strings.ContainsAny(t.Title, "\r\n") || utf8.RuneCountInString(t.Title) > maxTitleRunes {
+			r.errorf(t.At.Key("title"), "task %s: title must be one line of at most %d characters", t.ID, maxTitleRunes)
 		}
 		if t.Time == "" && t.At.Has("time") {
 			r.errorf(t.At.Key("time"), "task %s: time is empty: copy the decision's time expression", t.ID)
 		}
 		task.Parsed = schedule.Parse(task.Expression(), opt)
+		if t.PlansNextYear && !task.Parsed.Kind.HasDueDates() {
+			r.errorf(t.At.Key("plans_next_year"), "task %s: plans_next_year needs a task with due dates", t.ID)
+		}
 		if t.At.Has("rule") {
 			switch {
 			case t.Rule == "":

@@ -27,8 +27,12 @@ type Section struct {
 // Task is one dated duty of a schedule. Text fields are the decision's
 // words, verbatim.
 type Task struct {
-	ID           string
-	Section      string
+	ID      string
+	Section string
+	// Title is a short name in Vietnamese for letters, subjects and pages
+	// ("Kế hoạch CCHC năm"); Text keeps the decision's words. Empty: the
+	// id stands for it (Label).
+	Title        string
 	Text         string
 	Product      string
 	Time         string // the time expression as the decision writes it
@@ -51,6 +55,14 @@ type Task struct {
 	// ReminderDays overrides the policy's reminder days for this task (nil:
 	// the policy's).
 	ReminderDays []int
+	// RemindOnly marks a soft duty ("theo nhu cầu", `escalate: false` in
+	// the schedule): it is reminded, never escalated. The zero value
+	// escalates, as every duty did before the key existed.
+	RemindOnly bool
+	// PlansNextYear marks a plan made in the year before the one it plans
+	// (I.1, "Kế hoạch … hàng năm", due 31/12): its period is named by the
+	// year it plans, like "trước ngày 10/12 của năm trước" is.
+	PlansNextYear bool
 
 	// Schedule is the schedule the task belongs to.
 	Schedule *Schedule
@@ -95,4 +107,22 @@ func (t *Task) CutoffWindow(period string) (from, to schedule.Date, ok bool) {
 		return 0, 0, false
 	}
 	return t.Cutoff.Window(period, y)
+}
+
+// Label is the task's title, or its id when it has none.
+func (t *Task) Label() string {
+	if t.Title != "" {
+		return t.Title
+	}
+	return t.ID
+}
+
+// PeriodText names an occurrence's period in words for officials ("năm
+// 2026", "quý IV/2025"), shifted to the year the task plans when it is a
+// plan made the year before.
+func (t *Task) PeriodText(period string) string {
+	if t != nil && t.PlansNextYear {
+		return schedule.PeriodTextShifted(period, 1)
+	}
+	return schedule.PeriodText(period)
 }

@@ -22,7 +22,7 @@ type exprCase struct {
 func ds(s ...string) []string { return s }
 
 // seedCases are the time expressions of Quyết định 681/QĐ-UBND (appendix
-// and body), as DOMAIN.md §1 reads them.
+// and body), as the decision's appendix reads them.
 var seedCases = []exprCase{
 	{"Trước 31/12 hàng năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
 	{"Theo quy định của Bộ Nội vụ", 2027, KindUnresolved, nil, nil, 0},

@@ -29,7 +29,7 @@ func (k Kind) HasDueDates() bool {
 // Options change how expressions are read; they are per schedule.
 type Options struct {
 	// StrictBefore reads "trước ngày X" as ending the day before X. The
-	// default (false) is the offices' reading: no later than X (DOMAIN.md §2).
+	// default (false) is the offices' reading: no later than X.
 	StrictBefore bool
 }
 
