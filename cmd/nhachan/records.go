@@ -26,6 +26,16 @@ type recordCtx struct {
 	cfg   *config.Config
 	store *sqlite.DB
 	actor string
+
+	planner *model.Planner // built on first use
+}
+
+// period names o's period in words ("quý IV/2025"), as officials read it.
+func (r *recordCtx) period(o duty.Occurrence) string {
+	if r.planner == nil {
+		r.planner = r.cfg.Planner()
+	}
+	return r.planner.Task(o.ScheduleID, o.TaskID).PeriodText(o.Period)
 }
 
 func openRecords(e env, fs *flag.FlagSet, args []string) (*recordCtx, []string, error) {
@@ -151,7 +161,7 @@ func cmdSubmit(e env, args []string) error {
 	}
 	err = r.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: duty.ViaCLI})
 	if errors.Is(err, duty.ErrAlreadyRecorded) {
-		fmt.Fprintf(e.stdout, "Đã ghi nhận trước đó: %s kỳ %s của %s đã nộp.\n", o.TaskID, o.Period, o.AgencyID)
+		fmt.Fprintf(e.stdout, "Đã ghi nhận trước đó: %s kỳ %s của %s đã nộp.\n", o.TaskID, r.period(o), o.AgencyID)
 		return nil
 	}
 	if err != nil {
@@ -161,7 +171,7 @@ func cmdSubmit(e env, args []string) error {
 	if on > o.Deadline {
 		late = fmt.Sprintf(" (muộn %d ngày)", on-o.Deadline)
 	}
-	fmt.Fprintf(e.stdout, "Đã ghi nhận: %s kỳ %s của %s nộp ngày %s%s, số ký hiệu %q.\n", o.TaskID, o.Period, o.AgencyID, on.VN(), late, *ref)
+	fmt.Fprintf(e.stdout, "Đã ghi nhận: %s kỳ %s của %s nộp ngày %s%s, số ký hiệu %q.\n", o.TaskID, r.period(o), o.AgencyID, on.VN(), late, *ref)
 	return nil
 }
 
@@ -185,7 +195,7 @@ func cmdWaive(e env, args []string) error {
 	if err := r.store.Waive(ctx, o.ID, *reason, r.actor); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Đã miễn: %s kỳ %s của %s. Lý do: %s\n", o.TaskID, o.Period, o.AgencyID, *reason)
+	fmt.Fprintf(e.stdout, "Đã miễn: %s kỳ %s của %s. Lý do: %s\n", o.TaskID, r.period(o), o.AgencyID, *reason)
 	return nil
 }
 
@@ -217,7 +227,7 @@ func cmdExtend(e env, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Đã gia hạn: %s kỳ %s của %s đến ngày %s. Lý do: %s\n", o.TaskID, o.Period, o.AgencyID, until.VN(), *reason)
+	fmt.Fprintf(e.stdout, "Đã gia hạn: %s kỳ %s của %s đến ngày %s. Lý do: %s\n", o.TaskID, r.period(o), o.AgencyID, until.VN(), *reason)
 	return nil
 }
 
@@ -247,7 +257,7 @@ func cmdStatus(e env, args []string) error {
 		if who == "" {
 			who = "?" + o.NamedAgencyID
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.TaskID, o.Period, who, o.Deadline.VN(), st)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.TaskID, r.period(o), who, o.Deadline.VN(), st)
 	}
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "%d nghĩa vụ năm %d", len(rows), *year)

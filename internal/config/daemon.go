@@ -38,9 +38,16 @@ type Daemon struct {
 	AnyTime bool
 	// Recipients beyond the agencies themselves.
 	FollowUp             string // agency id (Sở Nội vụ)
-	FollowUpLeadership   []string
+	FollowUpLeadership   []duty.Dated
 	ProvincialOffice     string // agency id (Văn phòng UBND tỉnh)
-	ProvincialLeadership []string
+	ProvincialLeadership []duty.Dated
+	// ReplyTo is the follow-up agency's desk (replies go to it) and
+	// Contact what the letters' footer says of it; both zero when
+	// mail.reply_to is not set.
+	ReplyTo duty.Recipient
+	Contact duty.Contact
+	// Demo marks every letter as a demonstration in its first line.
+	Demo bool
 	// Links: the signing keys of links in mail and calendar feeds (OS
 	// paths; "" when links are off) and how many days after the deadline a
 	// link stays valid.
@@ -117,6 +124,17 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		if m.OutboxDir != "" {
 			d.OutboxDir = rel(m.OutboxDir)
 		}
+		if c := m.ReplyTo; c != nil {
+			checkEmail(r, c.At.Key("addr"), "mail.reply_to.addr", c.Addr)
+			for key, v := range map[string]string{"desk": c.Desk, "phone": c.Phone, "address": c.Address} {
+				if strings.ContainsAny(v, "\r\n") {
+					r.errorf(c.At.Key(key), "mail.reply_to.%s must be one line", key)
+				}
+			}
+			d.ReplyTo = duty.Recipient{Addr: c.Addr, Name: c.Desk}
+			d.Contact = duty.Contact{Desk: c.Desk, Addr: c.Addr, Phone: c.Phone, Address: c.Address}
+		}
+		d.Demo = m.Demo
 		if m.TemplatesDir != "" {
 			d.TemplatesDir = rel(m.TemplatesDir)
 		}
@@ -168,13 +186,8 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		if rc.ProvincialOffice != "" {
 			d.ProvincialOffice = rc.ProvincialOffice
 		}
-		for i, a := range rc.FollowUpLeadership {
-			checkEmail(r, rc.At.Key("follow_up_leadership"), "recipients.follow_up_leadership["+itoa(i+1)+"]", a)
-		}
-		for i, a := range rc.ProvincialLeadership {
-			checkEmail(r, rc.At.Key("provincial_leadership"), "recipients.provincial_leadership["+itoa(i+1)+"]", a)
-		}
-		d.FollowUpLeadership, d.ProvincialLeadership = rc.FollowUpLeadership, rc.ProvincialLeadership
+		d.FollowUpLeadership = leaders(r, "recipients.follow_up_leadership", rc.FollowUpLeadership)
+		d.ProvincialLeadership = leaders(r, "recipients.provincial_leadership", rc.ProvincialLeadership)
 	}
 	d.LinkValidDays = 60
 	if lk := mf.Links; lk != nil {
@@ -221,4 +234,26 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		}
 	}
 	return d
+}
+
+// leaders reads a leadership address list: each address checked, each
+// validity period in order.
+func leaders(r reporter, key string, raw []leaderRaw) []duty.Dated {
+	out := make([]duty.Dated, 0, len(raw))
+	for i, l := range raw {
+		name := key + "[" + itoa(i+1) + "]"
+		checkEmail(r, l.At.Key("addr"), name, l.Addr)
+		a := duty.Dated{Addr: l.Addr}
+		if l.ValidFrom != nil {
+			a.ValidFrom = *l.ValidFrom
+		}
+		if l.ValidUntil != nil {
+			a.ValidUntil = *l.ValidUntil
+		}
+		if a.ValidFrom != 0 && a.ValidUntil != 0 && a.ValidUntil < a.ValidFrom {
+			r.errorf(l.At.Key("valid_until"), "%s: valid_until %s is before valid_from %s", name, a.ValidUntil, a.ValidFrom)
+		}
+		out = append(out, a)
+	}
+	return out
 }

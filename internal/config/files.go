@@ -46,6 +46,11 @@ type mailRaw struct {
 	OutboxDir    string   `yaml:"outbox_dir"`
 	SMTP         *smtpRaw `yaml:"smtp"`
 	TemplatesDir string   `yaml:"templates_dir"`
+	// ReplyTo is the follow-up agency's desk: replies go to it, and the
+	// letters' footer names it.
+	ReplyTo *contactRaw `yaml:"reply_to"`
+	// Demo marks every letter as a demonstration in its first line.
+	Demo bool `yaml:"demo"`
 }
 
 type fromRaw struct {
@@ -79,11 +84,31 @@ type policyRaw struct {
 }
 
 type recipientsRaw struct {
-	At                   at       `yaml:"-"`
-	FollowUp             string   `yaml:"follow_up"`
-	FollowUpLeadership   []string `yaml:"follow_up_leadership"`
-	ProvincialOffice     string   `yaml:"provincial_office"`
-	ProvincialLeadership []string `yaml:"provincial_leadership"`
+	At                   at          `yaml:"-"`
+	FollowUp             string      `yaml:"follow_up"`
+	FollowUpLeadership   []leaderRaw `yaml:"follow_up_leadership"`
+	ProvincialOffice     string      `yaml:"provincial_office"`
+	ProvincialLeadership []leaderRaw `yaml:"provincial_leadership"`
+}
+
+// leaderRaw is one leadership address, with the days it is in use like an
+// agency's (a province's leaders change with the province). A bare
+// address is always in use.
+type leaderRaw struct {
+	At         at             `yaml:"-"`
+	Addr       string         `yaml:"addr" req:"true" scalar:"true"`
+	ValidFrom  *schedule.Date `yaml:"valid_from"`
+	ValidUntil *schedule.Date `yaml:"valid_until"`
+}
+
+// contactRaw is the follow-up agency's desk that letters name for
+// questions, and where replies go.
+type contactRaw struct {
+	At      at     `yaml:"-"`
+	Desk    string `yaml:"desk" req:"true"`
+	Addr    string `yaml:"addr" req:"true"`
+	Phone   string `yaml:"phone"`
+	Address string `yaml:"address"`
 }
 
 type scheduleRef struct {

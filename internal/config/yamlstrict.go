@@ -200,10 +200,39 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.Set(s)
 	case reflect.Struct:
+		if f, ok := scalarField(v.Type()); ok && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+			// The short form of a struct with one main value: `- addr`
+			// for `- {addr: addr}`.
+			d.value(n, v.Field(f), path)
+			if a, ok := atFieldOf(v.Type()); ok {
+				v.Field(a).Set(reflect.ValueOf(at{Pos: pos(n), keys: map[string]Pos{}}))
+			}
+			return
+		}
 		d.mapping(n, v, path)
 	default:
 		panic("config: unsupported field type " + v.Type().String())
 	}
+}
+
+// scalarField returns the field tagged scalar:"true", which a bare scalar
+// fills in place of the whole mapping.
+func scalarField(t reflect.Type) (int, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("scalar") == "true" {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func atFieldOf(t reflect.Type) (int, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Type == atType {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // mapping decodes a YAML mapping into a struct, rejecting unknown and

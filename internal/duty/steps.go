@@ -168,6 +168,9 @@ const (
 	// closed; the occurrence gets no more mail until something changes
 	// (an extension moves eff and opens a new plan).
 	ReasonCapReached Reason = "cap-reached"
+	// ReasonRemindOnly: the task is soft (escalate: false); after its due
+	// date nothing more is sent.
+	ReasonRemindOnly Reason = "remind-only"
 )
 
 // Reached returns the step an occurrence effectively due on eff has

@@ -184,7 +184,7 @@ func adminFacts(st notify.Setup, o duty.Occurrence, c chip) []fact {
 			}
 		}
 	}
-	fs = append(fs, fact{"Mã kế hoạch", adminText(o.ScheduleID)}, fact{"Mã nhiệm vụ", adminText(o.TaskID)}, fact{"Kỳ", adminText(o.Period)},
+	fs = append(fs, fact{"Mã kế hoạch", adminText(o.ScheduleID)}, fact{"Mã nhiệm vụ", adminText(o.TaskID)}, fact{"Kỳ", adminText(periodText(st, o.ScheduleID, o.TaskID, o.Period))},
 		fact{"Hạn theo kế hoạch", o.Due.VN()})
 	if o.EffectiveDue != o.Due {
 		fs = append(fs, fact{"Hạn lùi sang ngày làm việc", o.EffectiveDue.VN()})

@@ -112,7 +112,7 @@ func (s *Server) queryFailed(w http.ResponseWriter, r *http.Request, err error) 
 func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 	status := statusOf(r, today)
 	c := chip{ID: r.ID, TaskID: r.TaskID, AgencyID: owner(r), AgencyName: agencyLabel(st, owner(r)),
-		Period: r.Period, Deadline: r.Deadline.VN(), Status: status, Label: status.Label()}
+		Period: periodText(st, r.ScheduleID, r.TaskID, r.Period), Deadline: r.Deadline.VN(), Status: status, Label: status.Label()}
 	if t := findTask(st, r.ScheduleID, r.TaskID); t != nil {
 		c.TaskText = mask(t.Text)
 	}

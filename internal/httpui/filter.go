@@ -164,6 +164,12 @@ func findTask(st notify.Setup, scheduleID, taskID string) *model.Task {
 	return st.Planner.Task(scheduleID, taskID)
 }
 
+// periodText names a stored occurrence's period in words ("quý IV/2025"),
+// by the year it plans for a plan made the year before.
+func periodText(st notify.Setup, scheduleID, taskID, period string) string {
+	return findTask(st, scheduleID, taskID).PeriodText(period)
+}
+
 // agencyLabel names an agency id, falling back to the id itself.
 func agencyLabel(st notify.Setup, id string) string {
 	if dir := directory(st); dir != nil {

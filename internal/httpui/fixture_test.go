@@ -78,7 +78,7 @@ func testSetup(t *testing.T) notify.Setup {
 	return notify.Setup{
 		Planner: &model.Planner{Directory: dir, Calendar: cal, Schedules: []*model.Schedule{s}},
 		Policy:  duty.DefaultPolicy(), TrackingStart: d("2026-01-01"), Location: hcm,
-		FollowUp: "snv", FollowUpLeadership: []string{"lanhdao-snv@t.example"},
+		FollowUp: "snv", FollowUpLeadership: duty.Always("lanhdao-snv@t.example"),
 	}
 }
 

@@ -238,7 +238,7 @@ func (s *Server) linkRejected(w http.ResponseWriter, r *http.Request, t linkTarg
 		// The claims are authentic (the MAC matched), so naming the duty
 		// reveals nothing the link's holder was not sent.
 		if o, err := s.Store.Occurrence(r.Context(), c.Occurrence); err == nil && belongs(o, c.Agency) {
-			what += " cho nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(o.Period) + " của " + agencyLabel(t.st, owner(duty.BoardRow{Occurrence: o}))
+			what += " cho nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(periodText(t.st, o.ScheduleID, o.TaskID, o.Period)) + " của " + agencyLabel(t.st, owner(duty.BoardRow{Occurrence: o}))
 		} else {
 			what += " của " + agencyLabel(t.st, c.Agency)
 		}
@@ -314,7 +314,7 @@ type linkForm struct {
 // view starts a page about t's duty.
 func (t linkTarget) view(title, heading string) linkView {
 	o := t.occ
-	v := linkView{page: page{Title: title + " — nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(o.Period),
+	v := linkView{page: page{Title: title + " — nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(t.chip.Period),
 		Today: t.today.VN(), Year: o.Deadline.Year()}, Heading: heading, Chip: t.chip}
 	task := mask(o.TaskID)
 	if t.chip.TaskText != "" {
@@ -324,7 +324,7 @@ func (t linkTarget) view(title, heading string) linkView {
 	if tk := findTask(t.st, o.ScheduleID, o.TaskID); tk != nil && tk.Schedule != nil && tk.Schedule.Title != "" {
 		v.Facts = append(v.Facts, fact{"Kế hoạch", mask(tk.Schedule.Title)})
 	}
-	v.Facts = append(v.Facts, fact{"Kỳ", mask(o.Period)}, fact{"Cơ quan thực hiện", t.chip.AgencyName},
+	v.Facts = append(v.Facts, fact{"Kỳ", mask(t.chip.Period)}, fact{"Cơ quan thực hiện", t.chip.AgencyName},
 		fact{"Hạn nộp", t.deadline})
 	if o.ExtendedDue != 0 {
 		v.Facts = append(v.Facts, fact{"Ghi chú về hạn", "Đã được gia hạn; hạn theo kế hoạch là " + dateWithWeekday(o.EffectiveDue) + "."})

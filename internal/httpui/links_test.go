@@ -326,7 +326,7 @@ func TestExpiredLinkSaysWhichAndWhen(t *testing.T) {
 	if code != http.StatusGone {
 		t.Fatalf("GET = %d, want 410", code)
 	}
-	for _, want := range []string{"«Xác nhận đã nộp»", "nhiệm vụ T2, kỳ 2026", "Sở Tư pháp", "00:00 08/06/2026", "Sở Nội vụ"} {
+	for _, want := range []string{"«Xác nhận đã nộp»", "nhiệm vụ T2, kỳ năm 2026", "Sở Tư pháp", "00:00 08/06/2026", "Sở Nội vụ"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("expired page lacks %q\n%s", want, body)
 		}
@@ -378,7 +378,7 @@ func TestSubmitPage(t *testing.T) {
 		t.Fatalf("GET = %d\n%s", code, body)
 	}
 	for _, want := range []string{
-		"Xác nhận đã nộp báo cáo", "T2 — Kế hoạch kiểm tra", "Kế hoạch cải cách hành chính năm 2026", "<dd>2026</dd>",
+		"Xác nhận đã nộp báo cáo", "T2 — Kế hoạch kiểm tra", "Kế hoạch cải cách hành chính năm 2026", "<dd>năm 2026</dd>",
 		"Sở Tư pháp", "Thứ Bảy, 20/06/2026", "Sắp đến hạn", "Số, ký hiệu văn bản", "Ngày gửi",
 		`<form method="post"`, `name="so-ky-hieu"`, `name="ngay-gui" value="2026-06-15"`, `max="2026-06-15"`, `min="2000-01-01"`,
 		"Hôm nay: 15/06/2026",

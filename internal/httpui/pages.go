@@ -179,13 +179,13 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 		row.SubmittedOn = tl.Submission.SubmittedOn
 	}
 	c := chipOf(st, row, today)
-	v := occurrenceView{page: page{Title: "Nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(o.Period) + " — " + c.AgencyName,
+	v := occurrenceView{page: page{Title: "Nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(c.Period) + " — " + c.AgencyName,
 		Today: today.VN(), Year: o.Deadline.Year()}, Chip: c}
 	v.Facts = append(v.Facts, fact{"Cơ quan", c.AgencyName})
 	if o.AgencyID != "" && o.NamedAgencyID != o.AgencyID {
 		v.Facts = append(v.Facts, fact{"Cơ quan được giao theo kế hoạch", agencyLabel(st, o.NamedAgencyID)})
 	}
-	v.Facts = append(v.Facts, fact{"Kỳ", mask(o.Period)}, fact{"Hạn theo kế hoạch", o.Due.VN()})
+	v.Facts = append(v.Facts, fact{"Kỳ", mask(c.Period)}, fact{"Hạn theo kế hoạch", o.Due.VN()})
 	if o.EffectiveDue != o.Due {
 		v.Facts = append(v.Facts, fact{"Hạn lùi sang ngày làm việc", o.EffectiveDue.VN()})
 	}

@@ -34,13 +34,18 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		stepDay = cal.PrevWorkingDay(today) // steps fall on working days
 	}
 	dir := s.Planner.Directory
-	base := Recipients{FollowUpLeadership: s.FollowUpLeadership, ProvincialLeadership: s.ProvincialLeadership}
+	// Everyone is taken as they are on the send day: Sở Nội vụ, Văn phòng
+	// UBND tỉnh and the leadership lists, like the agencies below. Mail
+	// about a Ninh Thuận duty sent after the merger goes to Khánh Hòa,
+	// and nothing goes to an agency before it exists.
+	base := Recipients{FollowUpLeadership: duty.AddrsOn(s.FollowUpLeadership, today), ProvincialLeadership: duty.AddrsOn(s.ProvincialLeadership, today)}
 	if a, ok := dir.Agency(s.FollowUp); ok {
 		base.FollowUp = a
 	}
 	if a, ok := dir.Agency(s.ProvincialOffice); ok {
 		base.ProvincialOffice = a
 	}
+	rcpt := base.On(dir, today)
 	var batch []duty.Notification
 	for _, o := range open {
 		t := findTask(s, o.ScheduleID, o.TaskID)
@@ -52,14 +57,17 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 			pol.ReminderDays = t.ReminderDays
 		}
 		pl, reason, ok := duty.Reached(o.Deadline, stepDay, cal, pol)
+		if ok && t.RemindOnly && pl.Step.Kind == duty.Escalation {
+			reason, ok = duty.ReasonRemindOnly, false
+		}
 		if !ok {
 			e.Log.Debug().Int64("occurrence", o.ID).Str("reason", string(reason)).Msg("nothing to send")
 			continue
 		}
-		agency, _ := dir.Agency(o.AgencyID)
+		agency := AnsweringOn(dir, o.NamedAgencyID, o.AgencyID, today)
 		var coord []*model.Agency
 		if pol.RemindCoordinating {
-			for _, a := range dir.Resolve(t.Coordinating, o.Deadline) {
+			for _, a := range dir.Resolve(t.Coordinating, today) {
 				if a.Agency != nil {
 					coord = append(coord, a.Agency)
 				}
@@ -69,9 +77,6 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		if pl.Step.Kind == duty.Escalation {
 			kind = string(duty.KindEscalation)
 		}
-		// Route Sở Nội vụ and the provincial office on the day the duty is
-		// owed, like the agency itself: across a merger both sides agree.
-		rcpt := base.On(dir, o.Deadline)
 		targets := rcpt.For(agency, coord, pl.Step, pol)
 		addrs := make([]string, 0, len(targets))
 		for _, tg := range targets {
@@ -105,7 +110,7 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 		rep.Superseded += n
 	}
 	if s.Policy.DailyDigest && len(batch) > 0 {
-		if fu := base.On(dir, today).FollowUp; fu != nil {
+		if fu := rcpt.FollowUp; fu != nil {
 			for _, addr := range fu.Email {
 				batch = append(batch, duty.Notification{
 					Key: "digest/" + today.String() + "/" + strings.ToLower(addr), Step: "digest/" + today.String(),
@@ -116,7 +121,7 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 	}
 	// Sở Nội vụ's weekly summary, on the first working day of each week.
 	if s.Policy.WeeklySummary && firstWorkingDayOfWeek(s, today) {
-		if fu := base.On(dir, today).FollowUp; fu != nil {
+		if fu := rcpt.FollowUp; fu != nil {
 			y, w := today.In(time.UTC).ISOWeek()
 			week := fmt.Sprintf("%04d-W%02d", y, w)
 			for _, addr := range fu.Email {
@@ -155,10 +160,41 @@ func firstWorkingDayOfWeek(s Setup, today schedule.Date) bool {
 	return true
 }
 
-// kindFor marks Sở Nội vụ's copies, so that their message says so.
+// kindFor marks Sở Nội vụ's copies and the other notices to those who
+// follow a duty up rather than owe it, so that they go in an oversight
+// letter of their own, never in the recipient's duty letter.
 func kindFor(kind string, tg Target) string {
-	if tg.Copy {
+	switch {
+	case tg.Copy:
 		return kind + "-copy"
+	case tg.Why == WhyFollowUpLeadership || tg.Why == WhyProvincialOffice || tg.Why == WhyProvincialLeadership || tg.Why == WhyUnassigned:
+		return kind + OversightSuffix
 	}
 	return kind
+}
+
+// OversightSuffix marks an outbox kind as oversight ("escalation-oversight").
+const OversightSuffix = "-oversight"
+
+// IsOversight reports whether an outbox row's kind belongs in an oversight
+// letter: Sở Nội vụ's copy, level 2 to the leadership or Văn phòng UBND
+// tỉnh, a duty nobody answers for.
+func IsOversight(kind string) bool {
+	return strings.HasSuffix(kind, "-copy") || strings.HasSuffix(kind, OversightSuffix)
+}
+
+// AnsweringOn returns the agency that answers on day d for a duty the
+// schedule named to named (stored as answered by stored on its due date):
+// the named agency routed through its successors on d. Nil when nobody
+// answers that day: an agency not yet founded, or ended without successor,
+// receives nothing, and the duty goes to Sở Nội vụ as unassigned.
+func AnsweringOn(dir *model.Directory, named, stored string, d schedule.Date) *model.Agency {
+	id := named
+	if id == "" {
+		id = stored
+	}
+	if as := dir.Resolve([]string{id}, d); len(as) == 1 && as[0].Agency != nil {
+		return as[0].Agency
+	}
+	return nil
 }

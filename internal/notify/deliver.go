@@ -136,8 +136,11 @@ func groupByRecipient(ns []duty.Notification) [][]duty.Notification {
 		// Summaries are their own messages; the day's reminders, copies
 		// and escalations to one recipient are grouped into one.
 		k := strings.ToLower(n.Recipient)
+		// What a recipient owes and what it oversees are two letters.
 		if n.Kind == string(duty.KindWeekly) || strings.HasPrefix(n.Kind, string(duty.KindDigest)) {
 			k += "|" + n.Kind
+		} else if IsOversight(n.Kind) {
+			k += "|oversight"
 		}
 		if _, ok := by[k]; !ok {
 			order = append(order, k)

@@ -28,9 +28,15 @@ type Setup struct {
 	// identity together with everything else.
 	Channel              Channel
 	FollowUp             string // agency id (Sở Nội vụ), routed by date like any agency
-	FollowUpLeadership   []string
+	FollowUpLeadership   []duty.Dated
 	ProvincialOffice     string
-	ProvincialLeadership []string
+	ProvincialLeadership []duty.Dated
+	// ReplyTo is the follow-up agency's desk, where replies go; Contact
+	// its name, phone and address for the letters' footer.
+	ReplyTo duty.Recipient
+	Contact duty.Contact
+	// Demo marks every letter as a demonstration in its first line.
+	Demo bool
 	// Links returns the signed "Xác nhận đã nộp" and "Xin gia hạn" URLs of
 	// an occurrence for its agency; nil when links are not configured.
 	Links func(occurrence int64, agency string, deadline schedule.Date) (confirm, extend string)

@@ -107,8 +107,8 @@ func testSetup(t *testing.T) Setup {
 		Policy:  pol, TrackingStart: d("2027-01-01"), Location: loc,
 		Channel: &email.Channel{Templates: tpl, Domain: "t.example",
 			From: duty.Recipient{Addr: "nhachan@t.example", Name: "Hệ thống nhắc hạn"}},
-		FollowUp: "snv", FollowUpLeadership: []string{"lanhdao-snv@t.example"},
-		ProvincialOffice: "vp", ProvincialLeadership: []string{"lanhdao-ubnd@t.example"},
+		FollowUp: "snv", FollowUpLeadership: duty.Always("lanhdao-snv@t.example"),
+		ProvincialOffice: "vp", ProvincialLeadership: duty.Always("lanhdao-ubnd@t.example"),
 	}
 }
 

@@ -128,7 +128,9 @@ func (r Recipients) For(agency *model.Agency, coordinating []*model.Agency, s du
 				b.add(r.FollowUp.Head.Email, headName(r.FollowUp), WhyFollowUpLeadership, false)
 			}
 		}
-		if r.ProvincialOffice != nil {
+		// Văn phòng UBND tỉnh is told of other agencies' duties; its own
+		// overdue duty reaches its mailboxes as E1, a duty letter.
+		if r.ProvincialOffice != nil && r.ProvincialOffice.ID != agency.ID {
 			b.emails(r.ProvincialOffice.Email, r.ProvincialOffice.Name, WhyProvincialOffice, false)
 		}
 	}
@@ -199,9 +201,9 @@ func (s Setup) RecipientName(addr string, on schedule.Date) (name string, ok boo
 		}
 		return headName(a), true
 	}
-	has := func(list []string) bool {
+	has := func(list []duty.Dated) bool {
 		for _, e := range list {
-			if strings.EqualFold(strings.TrimSpace(e), addr) {
+			if strings.EqualFold(strings.TrimSpace(e.Addr), addr) {
 				return true
 			}
 		}

@@ -197,7 +197,7 @@ func description(r duty.Record, task *model.Task, out Outcome, today schedule.Da
 		add("Nhiệm vụ", task.Text)
 		add("Sản phẩm", task.Product)
 	}
-	add("Kỳ", r.Period)
+	add("Kỳ", task.PeriodText(r.Period))
 	due := r.Deadline.WeekdayVN() + ", " + r.Deadline.VN()
 	if r.ExtendedDue != 0 && r.Deadline != r.EffectiveDue {
 		due += " (đã gia hạn; hạn ban đầu " + r.EffectiveDue.VN() + ")"

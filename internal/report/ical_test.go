@@ -109,7 +109,7 @@ func TestCalendar(t *testing.T) {
 		inDesc     []string
 	}{
 		{"occ-10@nhachan", "20260731", "20260801", "[Hạn] 1.1 — Báo cáo CCHC quý I", "CONFIRMED", []string{"-P7D", "-P1D"},
-			[]string{"Nhiệm vụ: Báo cáo CCHC quý I", "Sản phẩm: Báo cáo", "Kỳ: 2026", "Hạn: Thứ Sáu, 31/07/2026",
+			[]string{"Nhiệm vụ: Báo cáo CCHC quý I", "Sản phẩm: Báo cáo", "Kỳ: năm 2026", "Hạn: Thứ Sáu, 31/07/2026",
 				"Vai trò: chủ trì", "Căn cứ: Thông tư 01/2026/TT-BNV", "Kế hoạch: Quyết định số 12/QĐ-UBND",
 				"Trạng thái: Chưa nộp, còn 30 ngày"}},
 		{"occ-11@nhachan", "20260704", "20260705",
@@ -124,7 +124,7 @@ func TestCalendar(t *testing.T) {
 		{"occ-14@nhachan", "20260930", "20261001", "Được miễn [Hạn] 1.2 — Báo cáo; tổng hợp, \"quý\" \\ x  END:VEVENT  BEGIN:VEVENT UID:evil SUMMARY:pwned",
 			"CANCELLED", nil, []string{"Trạng thái: Được miễn"}},
 		{"occ-15@nhachan", "20260715", "20260716", "[Hạn] 9.9", "CONFIRMED", []string{"-P7D", "-P1D"},
-			[]string{"Kỳ: 2026", "Hạn: Thứ Tư, 15/07/2026"}},
+			[]string{"Kỳ: năm 2026", "Hạn: Thứ Tư, 15/07/2026"}},
 		{"occ-16@nhachan", "20260720", "20260721", "[Hạn] 1.1 — Báo cáo CCHC quý I", "CONFIRMED", []string{"-P7D", "-P1D"},
 			[]string{"Hạn: Thứ Hai, 20/07/2026 (đã gia hạn; hạn ban đầu 10/07/2026)"}},
 		{"occ-17@nhachan", "20260831", "20260901", capRunes("[Hạn] 1.3 — "+strings.TrimSpace(longText), summaryMax), "CONFIRMED",
