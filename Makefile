@@ -26,12 +26,14 @@ build-static:
 verify-unit:
 	$(GO) test -count=1 -run 'TestSystemdUnit' -v ./cmd/nhachan
 
-# Runs the daemon on the shipped configuration. serve refuses to run as
+# Runs the daemon on the demo configuration (config/demo: the shipped plan
+# carried into 2027, reminders 90 and 30 days ahead, any hour, every letter
+# marked as a demonstration), so that it writes real letters today. serve refuses to run as
 # root; this demo target allows it, so that it also works in a root shell
 # (a container, CI). A deployment runs it as its own user (config/systemd).
 run: build
-	$(BIN) check
-	$(BIN) serve $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(BIN) check --config config/demo/nhachan.yaml
+	$(BIN) serve --config config/demo/nhachan.yaml $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: lint test-deps
 	$(GO) test -count=1 ./...

@@ -65,6 +65,7 @@ func buildSetup(ctx context.Context, cfg *config.Config, store *sqlite.DB, first
 		Location: cfg.Location, PublicURL: publicURL, Channel: channel,
 		FollowUp: d.FollowUp, FollowUpLeadership: d.FollowUpLeadership,
 		ProvincialOffice: d.ProvincialOffice, ProvincialLeadership: d.ProvincialLeadership,
+		Contacts: d.Contacts, Demo: d.Demo,
 	}, nil
 }
 

@@ -41,11 +41,9 @@ type Daemon struct {
 	FollowUpLeadership   []duty.Dated
 	ProvincialOffice     string // agency id (Văn phòng UBND tỉnh)
 	ProvincialLeadership []duty.Dated
-	// ReplyTo is the follow-up agency's desk (replies go to it) and
-	// Contact what the letters' footer says of it; both zero when
-	// mail.reply_to is not set.
-	ReplyTo duty.Recipient
-	Contact duty.Contact
+	// Contacts are the follow-up agency's desks (replies go to the one in
+	// use on the send day, and the letters' footer names it).
+	Contacts []duty.DatedContact
 	// Demo marks every letter as a demonstration in its first line.
 	Demo bool
 	// Links: the signing keys of links in mail and calendar feeds (OS
@@ -124,15 +122,33 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		if m.OutboxDir != "" {
 			d.OutboxDir = rel(m.OutboxDir)
 		}
-		if c := m.ReplyTo; c != nil {
-			checkEmail(r, c.At.Key("addr"), "mail.reply_to.addr", c.Addr)
-			for key, v := range map[string]string{"desk": c.Desk, "phone": c.Phone, "address": c.Address} {
-				if strings.ContainsAny(v, "\r\n") {
-					r.errorf(c.At.Key(key), "mail.reply_to.%s must be one line", key)
+		for i, c := range m.ReplyTo {
+			name := "mail.reply_to[" + itoa(i+1) + "]"
+			checkEmail(r, c.At.Key("addr"), name+".addr", c.Addr)
+			for _, key := range []string{"desk", "phone", "address"} {
+				v := map[string]string{"desk": c.Desk, "phone": c.Phone, "address": c.Address}[key]
+				if strings.ContainsAny(v, "\r\n") || strings.TrimSpace(v) == "" {
+					r.errorf(c.At.Key(key), "%s.%s must be one non-empty line", name, key)
 				}
 			}
-			d.ReplyTo = duty.Recipient{Addr: c.Addr, Name: c.Desk}
-			d.Contact = duty.Contact{Desk: c.Desk, Addr: c.Addr, Phone: c.Phone, Address: c.Address}
+			dc := duty.DatedContact{Contact: duty.Contact{Desk: c.Desk, Addr: c.Addr, Phone: c.Phone, Address: c.Address}}
+			if c.ValidFrom != nil {
+				dc.ValidFrom = *c.ValidFrom
+			}
+			if c.ValidUntil != nil {
+				dc.ValidUntil = *c.ValidUntil
+			}
+			if dc.ValidFrom != 0 && dc.ValidUntil != 0 && dc.ValidUntil < dc.ValidFrom {
+				r.errorf(c.At.Key("valid_until"), "%s: valid_until %s is before valid_from %s", name, dc.ValidUntil, dc.ValidFrom)
+			}
+			for _, prev := range d.Contacts {
+				if overlaps(prev.ValidFrom, prev.ValidUntil, dc.ValidFrom, dc.ValidUntil) {
+					r.errorf(c.At.Pos, "%s: its days overlap those of an earlier desk; give each desk its own valid_from/valid_until", name)
+					break
+				}
+			}
+			d.Contacts = append(d.Contacts, dc)
+
 		}
 		d.Demo = m.Demo
 		if m.TemplatesDir != "" {
@@ -256,4 +272,15 @@ func leaders(r reporter, key string, raw []leaderRaw) []duty.Dated {
 		out = append(out, a)
 	}
 	return out
+}
+
+// overlaps reports whether two validity periods (zero: open) share a day.
+func overlaps(f1, u1, f2, u2 schedule.Date) bool {
+	if u1 == 0 {
+		u1 = schedule.MaxDate
+	}
+	if u2 == 0 {
+		u2 = schedule.MaxDate
+	}
+	return f1 <= u2 && f2 <= u1
 }

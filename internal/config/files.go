@@ -48,7 +48,7 @@ type mailRaw struct {
 	TemplatesDir string   `yaml:"templates_dir"`
 	// ReplyTo is the follow-up agency's desk: replies go to it, and the
 	// letters' footer names it.
-	ReplyTo *contactRaw `yaml:"reply_to"`
+	ReplyTo []contactRaw `yaml:"reply_to"`
 	// Demo marks every letter as a demonstration in its first line.
 	Demo bool `yaml:"demo"`
 }
@@ -102,13 +102,16 @@ type leaderRaw struct {
 }
 
 // contactRaw is the follow-up agency's desk that letters name for
-// questions, and where replies go.
+// questions, and where replies go, with the days it is in use (the desk
+// of Ninh Thuận's Sở Nội vụ until the merger, Khánh Hòa's after it).
 type contactRaw struct {
-	At      at     `yaml:"-"`
-	Desk    string `yaml:"desk" req:"true"`
-	Addr    string `yaml:"addr" req:"true"`
-	Phone   string `yaml:"phone"`
-	Address string `yaml:"address"`
+	At         at             `yaml:"-"`
+	Desk       string         `yaml:"desk" req:"true"`
+	Addr       string         `yaml:"addr" req:"true"`
+	Phone      string         `yaml:"phone" req:"true"`
+	Address    string         `yaml:"address" req:"true"`
+	ValidFrom  *schedule.Date `yaml:"valid_from"`
+	ValidUntil *schedule.Date `yaml:"valid_until"`
 }
 
 type scheduleRef struct {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ninhthuan/nhachan/internal/duty"
 )
 
 // A small, valid configuration that each mistake below breaks in one place.
@@ -193,6 +195,13 @@ func TestMistakesAreReportedAtFileLineCol(t *testing.T) {
 		{"data_cutoff after the deadline", plan, "    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    rule_source: \"Công văn 581/BNV-CCHC\"\n    data_cutoff: \"từ ngày 21 của tháng trước kỳ báo cáo đến ngày 20 của tháng cuối quý\"\n", `"từ ngày 21`, "not before the deadline"},
 		{"data_cutoff on an undated task", plan, "    time: \"Theo quy định của Bộ Nội vụ\"\n    rule: \"chậm nhất vào ngày 20 tháng cuối quý\"\n    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    time: \"Theo quy định của Bộ Nội vụ\"\n    data_cutoff: \"từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo\"\n", `"từ ngày 15`, "needs a task with due dates"},
 		{"wrong type bool", plan, `follow_up: so-noi-vu`, "follow_up: so-noi-vu\nstrict_before: có", "có", "expected true or false"},
+		{"title on two lines", plan, `    task: "Báo cáo định kỳ"`, "    task: \"Báo cáo định kỳ\"\n    title: \"Báo cáo\\nđịnh kỳ\"", `"Báo cáo\n`, "title must be one line"},
+		{"escalate not a bool", plan, `    task: "Báo cáo định kỳ"`, "    task: \"Báo cáo định kỳ\"\n    escalate: không", "không", "expected true or false"},
+		{"leader with a bad address", main, "schedules:\n", "recipients:\n  follow_up_leadership:\n    - {addr: \"ld at tinh.example\", valid_until: 2025-06-30}\nschedules:\n", `"ld at`, "not a plain e-mail address"},
+		{"leader period backwards", main, "schedules:\n", "recipients:\n  provincial_leadership:\n    - {addr: ld@tinh.example, valid_from: 2025-07-01, valid_until: 2025-06-30}\nschedules:\n", "2025-06-30}", "before valid_from"},
+		{"leader unknown key", main, "schedules:\n", "recipients:\n  provincial_leadership:\n    - {addr: ld@tinh.example, until: 2025-06-30}\nschedules:\n", "until:", `unknown key "until"`},
+		{"reply_to without phone", main, "schedules:\n", "mail:\n  reply_to:\n    - {desk: \"Phòng CCHC\", addr: cchc@tinh.example, address: \"Số 1\"}\nschedules:\n", "{desk", `missing required key "phone"`},
+		{"reply_to desks overlap", main, "schedules:\n", "mail:\n  reply_to:\n    - {desk: \"A\", addr: a@tinh.example, phone: \"1\", address: \"x\", valid_until: 2025-06-30}\n    - {desk: \"B\", addr: b@tinh.example, phone: \"2\", address: \"y\", valid_from: 2025-06-01}\nschedules:\n", `{desk: "B"`, "overlap"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -268,4 +277,32 @@ func mustGetwd(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return wd
+}
+
+// A leadership list may mix bare addresses (always in use) with dated
+// ones, and the task keys of issue 10 reach the model.
+func TestLeadershipPeriodsAndTaskKeys(t *testing.T) {
+	dir := writeFixture(t, func(files map[string]string) {
+		files["nhachan.yaml"] += "recipients:\n  follow_up_leadership:\n    - always@tinh.example\n" +
+			"    - {addr: old@tinh.example, valid_until: 2025-06-30}\n    - {addr: new@tinh.example, valid_from: 2025-07-01}\n"
+		files["schedules/plan.yaml"] = strings.Replace(files["schedules/plan.yaml"], `    task: "Kế hoạch hàng năm"`,
+			"    title: \"Kế hoạch CCHC của tỉnh\"\n    plans_next_year: true\n    escalate: false\n    task: \"Kế hoạch hàng năm\"", 1)
+	})
+	cfg, diags := Load(filepath.Join(dir, "nhachan.yaml"))
+	if diags.HasErrors() {
+		t.Fatalf("%v", diags.Error())
+	}
+	lead := cfg.Daemon.FollowUpLeadership
+	for day, want := range map[string]string{"2025-06-30": "always@tinh.example old@tinh.example", "2025-07-01": "always@tinh.example new@tinh.example"} {
+		if got := strings.Join(duty.AddrsOn(lead, mustDate(day)), " "); got != want {
+			t.Errorf("leaders on %s: %q, want %q", day, got, want)
+		}
+	}
+	tk := cfg.Schedules[0].Tasks[0]
+	if tk.Title != "Kế hoạch CCHC của tỉnh" || !tk.PlansNextYear || !tk.RemindOnly || tk.PeriodText("2025") != "năm 2026" {
+		t.Errorf("task keys: %+v", tk)
+	}
+	if t2 := cfg.Schedules[0].Tasks[1]; t2.RemindOnly || t2.PlansNextYear || t2.Label() != "I.2" {
+		t.Errorf("defaults: %+v", t2)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -186,4 +187,78 @@ func BenchmarkPlanShippedYear(b *testing.B) {
 		n = len(p.Plan(mustDate("2024-01-01"), mustDate("2024-12-31"), model.Filter{}))
 	}
 	b.ReportMetric(float64(n), "rows")
+}
+
+// TestShippedProductionAndDemo: the production sample carries nothing past
+// a plan's end and keeps working hours; the demo (make run) carries the
+// plan on, sends at any hour and marks its letters; both name a desk for
+// every day and leaders for every day around the 1/7/2025 merger.
+func TestShippedProductionAndDemo(t *testing.T) {
+	prod := loadShipped(t)
+	demo, diags := Load("../../config/demo/nhachan.yaml")
+	if diags.HasErrors() {
+		t.Fatalf("demo configuration has errors:\n%s", diags.Error())
+	}
+	for _, s := range prod.Schedules {
+		if s.CarryUntil != s.Until {
+			t.Errorf("production: schedule %s carried to %s past its end %s", s.ID, s.CarryUntil, s.Until)
+		}
+	}
+	if prod.Daemon.AnyTime || prod.Daemon.Demo || len(prod.Daemon.Policy.ReminderDays) != 5 {
+		t.Errorf("production: any_time %v, demo %v, reminder days %v", prod.Daemon.AnyTime, prod.Daemon.Demo, prod.Daemon.Policy.ReminderDays)
+	}
+	if !demo.Daemon.AnyTime || !demo.Daemon.Demo || demo.Schedules[0].CarryUntil.Year() < 2027 {
+		t.Errorf("demo: any_time %v, demo %v, carried to %s", demo.Daemon.AnyTime, demo.Daemon.Demo, demo.Schedules[0].CarryUntil)
+	}
+	for _, cfg := range []*Config{prod, demo} {
+		for _, day := range []string{"2024-12-02", "2025-06-30", "2025-07-01", "2026-12-07"} {
+			d := mustDate(day)
+			c, ok := duty.ContactOn(cfg.Daemon.Contacts, d)
+			if !ok || c.Phone == "" || c.Address == "" {
+				t.Errorf("%s: no desk on %s", cfg.File, day)
+			}
+			province := "ninhthuan"
+			if day >= "2025-07-01" {
+				province = "khanhhoa"
+			}
+			if !strings.Contains(c.Addr, province) {
+				t.Errorf("%s: the desk on %s is %s", cfg.File, day, c.Addr)
+			}
+			for _, list := range [][]duty.Dated{cfg.Daemon.FollowUpLeadership, cfg.Daemon.ProvincialLeadership} {
+				got := duty.AddrsOn(list, d)
+				if len(got) != 1 || !strings.Contains(got[0], province) {
+					t.Errorf("%s: leadership on %s: %v", cfg.File, day, got)
+				}
+			}
+		}
+	}
+}
+
+// TestShippedTitles: every row of the shipped schedule has a short title,
+// the "theo nhu cầu" rows are reminded only, and the province's annual
+// plan (I.1) is named by the year it plans, like TCTH.1a.hang-nam.
+func TestShippedTitles(t *testing.T) {
+	cfg := loadShipped(t)
+	p := cfg.Planner()
+	for _, s := range cfg.Schedules {
+		for _, tk := range s.Tasks {
+			if tk.Title == "" || len([]rune(tk.Title)) > 80 || strings.Contains(tk.Title, tk.ID) {
+				t.Errorf("task %s: title %q", tk.ID, tk.Title)
+			}
+			soft := strings.Contains(tk.Time, "theo nhu cầu")
+			if soft != tk.RemindOnly {
+				t.Errorf("task %s (%q): remind only %v", tk.ID, tk.Time, tk.RemindOnly)
+			}
+		}
+	}
+	for _, tc := range []struct{ task, period, want string }{
+		{"I.1", "2025", "năm 2026"},              // due 31/12/2025
+		{"TCTH.1a.hang-nam", "2026", "năm 2026"}, // due 10/12/2025
+		{"I.2", "2025-Q4", "quý IV/2025"},        // due 20/12/2025
+		{"II.1", "2025", "năm 2025"},
+	} {
+		if got := p.Task("681-QD-UBND-2021", tc.task).PeriodText(tc.period); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.task, tc.period, got, tc.want)
+		}
+	}
 }

@@ -41,3 +41,20 @@ func Always(addrs ...string) []Dated {
 type Contact struct {
 	Desk, Addr, Phone, Address string
 }
+
+// DatedContact is a desk of the follow-up agency with the days it is in
+// use (zero bounds are open).
+type DatedContact struct {
+	Contact
+	ValidFrom, ValidUntil schedule.Date
+}
+
+// ContactOn returns the desk in use on day d; ok is false when none is.
+func ContactOn(list []DatedContact, d schedule.Date) (Contact, bool) {
+	for _, c := range list {
+		if (Dated{ValidFrom: c.ValidFrom, ValidUntil: c.ValidUntil}).AliveOn(d) {
+			return c.Contact, true
+		}
+	}
+	return Contact{}, false
+}

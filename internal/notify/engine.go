@@ -31,10 +31,9 @@ type Setup struct {
 	FollowUpLeadership   []duty.Dated
 	ProvincialOffice     string
 	ProvincialLeadership []duty.Dated
-	// ReplyTo is the follow-up agency's desk, where replies go; Contact
-	// its name, phone and address for the letters' footer.
-	ReplyTo duty.Recipient
-	Contact duty.Contact
+	// Contacts are the follow-up agency's desks: replies go to the one in
+	// use on the send day, and the letters' footer names it.
+	Contacts []duty.DatedContact
 	// Demo marks every letter as a demonstration in its first line.
 	Demo bool
 	// Links returns the signed "Xác nhận đã nộp" and "Xin gia hạn" URLs of
