@@ -31,11 +31,14 @@ type recordCtx struct {
 }
 
 // period names o's period in words ("quý IV/2025"), as officials read it.
-func (r *recordCtx) period(o duty.Occurrence) string {
+func (r *recordCtx) period(o duty.Occurrence) string { return r.task(o).PeriodText(o.Period) }
+
+// task returns o's task, nil when it left the configuration.
+func (r *recordCtx) task(o duty.Occurrence) *model.Task {
 	if r.planner == nil {
 		r.planner = r.cfg.Planner()
 	}
-	return r.planner.Task(o.ScheduleID, o.TaskID).PeriodText(o.Period)
+	return r.planner.Task(o.ScheduleID, o.TaskID)
 }
 
 func openRecords(e env, fs *flag.FlagSet, args []string) (*recordCtx, []string, error) {
@@ -159,7 +162,8 @@ func cmdSubmit(e env, args []string) error {
 	if on > today(e, r.cfg.Location) {
 		return usageError("--date %s is in the future", on)
 	}
-	err = r.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: duty.ViaCLI})
+	quota := r.task(o).Quota()
+	err = r.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: duty.ViaCLI, Quota: quota})
 	if errors.Is(err, duty.ErrAlreadyRecorded) {
 		fmt.Fprintf(e.stdout, "Đã ghi nhận trước đó: %s kỳ %s của %s đã nộp.\n", o.TaskID, r.period(o), o.AgencyID)
 		return nil
@@ -170,6 +174,15 @@ func cmdSubmit(e env, args []string) error {
 	late := ""
 	if on > o.Deadline {
 		late = fmt.Sprintf(" (muộn %d ngày)", on-o.Deadline)
+	}
+	if quota > 1 {
+		counts, err := r.store.QuotaCounts(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Đã ghi nhận: %s kỳ %s của %s thực hiện ngày %s, số ký hiệu %q: đã thực hiện %d/%d %s.\n",
+			o.TaskID, r.period(o), o.AgencyID, on.VN(), *ref, counts[o.ID], quota, r.task(o).QuotaUnit())
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "Đã ghi nhận: %s kỳ %s của %s nộp ngày %s%s, số ký hiệu %q.\n", o.TaskID, r.period(o), o.AgencyID, on.VN(), late, *ref)
 	return nil
@@ -350,7 +363,7 @@ func cmdImport(e env, args []string) error {
 		if len(f) > 5 {
 			note = f[5]
 		}
-		recs = append(recs, rec{line, o, duty.Submission{OccurrenceID: o.ID, Ref: f[3], SubmittedOn: on, Note: note, RecordedBy: r.actor, Via: duty.ViaImport}})
+		recs = append(recs, rec{line, o, duty.Submission{OccurrenceID: o.ID, Ref: f[3], SubmittedOn: on, Note: note, RecordedBy: r.actor, Via: duty.ViaImport, Quota: r.task(o).Quota()}})
 	}
 	if len(problems) > 0 {
 		return exitError{code: exitConfig, msg: strings.Join(problems, "\n") + "\nnothing was imported"}

@@ -79,3 +79,27 @@ func TestImportSubmissions(t *testing.T) {
 		t.Fatalf("re-import: exit %d\n%s", code, out)
 	}
 }
+
+// A counted duty (MT.2.9, "ít nhất 03 cuộc/năm") counts each submission and
+// is done at its quota; status names the period in words.
+func TestSubmitCountsAQuotaDuty(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "q.db")
+	cli := func(args ...string) (int, string, string) {
+		return runCLI(t, append(args, "--config", shippedConfig, "--db", db, "--by", "test")...)
+	}
+	for i, ref := range []string{"01/BB-SNV", "02/BB-SNV", "03/BB-SNV"} {
+		code, out, errs := cli("submit", "--task", "MT.2.9", "--agency", "so-noi-vu", "--period", "2024", "--ref", ref, "--date", "2024-0"+string(rune('4'+i))+"-10")
+		want := []string{"đã thực hiện 1/3 cuộc", "đã thực hiện 2/3 cuộc", "Đã ghi nhận: MT.2.9 kỳ năm 2024"}[i]
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("submission %d: exit %d, want %q\n%s%s", i+1, code, want, out, errs)
+		}
+	}
+	code, out, _ := cli("submit", "--task", "MT.2.9", "--agency", "so-noi-vu", "--period", "2024", "--ref", "04/BB-SNV", "--date", "2024-08-10")
+	if code != 0 || !strings.Contains(out, "Đã ghi nhận trước đó") {
+		t.Fatalf("a fourth submission past the quota: exit %d\n%s", code, out)
+	}
+	code, out, _ = cli("status", "--year", "2024", "--agency", "so-noi-vu")
+	if code != 0 || !strings.Contains(out, "năm 2024") || strings.Contains(out, "2024-Q") {
+		t.Fatalf("status: exit %d\n%s", code, out)
+	}
+}

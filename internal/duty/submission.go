@@ -25,6 +25,10 @@ type Submission struct {
 	Note         string
 	RecordedBy   string
 	Via          Via
+	// Quota, above 1, makes this one of the period's counted entries ("ít
+	// nhất 03 cuộc/năm"): the duty is submitted only by the entry that
+	// reaches the quota, and stays open, counted, until then.
+	Quota int
 }
 
 // ErrAlreadyRecorded is returned (wrapped) by RecordSubmission when the

@@ -153,8 +153,12 @@ func (a *adminArea) submit(r *http.Request, id int64, actor string) error {
 	if mode == "sua" {
 		return a.s.Store.CorrectSubmission(r.Context(), id, ref, on, note, actor)
 	}
+	quota := 0
+	if o, err := a.s.Store.Occurrence(r.Context(), id); err == nil {
+		quota = findTask(a.s.setup(), o.ScheduleID, o.TaskID).Quota() // one more of a counted duty
+	}
 	return a.s.Store.RecordSubmission(r.Context(), duty.Submission{OccurrenceID: id, Ref: ref, SubmittedOn: on,
-		Note: note, RecordedBy: actor, Via: duty.ViaWeb})
+		Note: note, RecordedBy: actor, Via: duty.ViaWeb, Quota: quota})
 }
 
 func (a *adminArea) waive(r *http.Request, id int64, actor string) error {

@@ -2,6 +2,7 @@ package httpui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -36,6 +37,12 @@ type chip struct {
 	Status      Status
 	Label       string
 	SubmittedOn string
+	// Progress counts a counted duty: "đã thực hiện 1/3 cuộc".
+	Progress string
+
+	quota int    // the period's quota of a counted duty, else 0
+	unit  string // what it counts ("cuộc")
+	open  bool
 }
 
 type column struct{ ID, Text string }
@@ -83,6 +90,10 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Legend = legend(counts)
+	if err := s.withProgress(r, kept); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	v.Shown = len(kept)
 	v.Columns, v.Rows = grid(st, kept)
 	v.Years = yearOptions(f.Year, today.Year())
@@ -115,7 +126,9 @@ func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 		Period: periodText(st, r.ScheduleID, r.TaskID, r.Period), Deadline: r.Deadline.VN(), Status: status, Label: status.Label()}
 	if t := findTask(st, r.ScheduleID, r.TaskID); t != nil {
 		c.TaskText = mask(t.Text)
+		c.quota, c.unit = t.Quota(), t.QuotaUnit()
 	}
+	c.open = r.State == duty.StateOpen
 	if r.Submitted() {
 		c.SubmittedOn = r.SubmittedOn.VN()
 	}
@@ -251,4 +264,28 @@ func taskOptions(st notify.Setup, rows []duty.BoardRow, selected string) []optio
 		}
 	}
 	return out
+}
+
+// withProgress fills the progress of the counted duties among chips with
+// one query: "đã thực hiện 1/3 cuộc" until the quota is reached.
+func (s *Server) withProgress(r *http.Request, chips []chip) error {
+	var ids []int64
+	for _, c := range chips {
+		if c.quota > 1 && c.open {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	counts, err := s.Store.QuotaCounts(r.Context(), ids...)
+	if err != nil {
+		return err
+	}
+	for i := range chips {
+		if c := &chips[i]; c.quota > 1 && c.open {
+			c.Progress = fmt.Sprintf("đã thực hiện %d/%d %s", counts[c.ID], c.quota, c.unit)
+		}
+	}
+	return nil
 }

@@ -421,7 +421,7 @@ func (s *Server) submitPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.Store.RecordSubmission(r.Context(), duty.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on,
-		RecordedBy: "link:" + t.claims.Agency, Via: duty.ViaLink})
+		RecordedBy: "link:" + t.claims.Agency, Via: duty.ViaLink, Quota: findTask(t.st, t.occ.ScheduleID, t.occ.TaskID).Quota()})
 	if errors.Is(err, duty.ErrAlreadyRecorded) {
 		// Another click got there first; show what it recorded.
 		if tl, err := s.Store.Timeline(r.Context(), t.occ.ID); err == nil {

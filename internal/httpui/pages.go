@@ -49,7 +49,7 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.list(st, rows, year, func(b duty.BoardRow) bool { return b.TaskID == id })
+	v := s.list(r, st, rows, year, func(b duty.BoardRow) bool { return b.TaskID == id })
 	v.Title = "Nhiệm vụ " + mask(id) + " — năm " + strconv.Itoa(year)
 	v.Heading = "Nhiệm vụ " + mask(id)
 	v.ByAgency = true
@@ -102,7 +102,7 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.list(st, rows, year, func(b duty.BoardRow) bool { return answers(b, id) })
+	v := s.list(r, st, rows, year, func(b duty.BoardRow) bool { return answers(b, id) })
 	name := agencyLabel(st, id)
 	v.Title = name + " — năm " + strconv.Itoa(year)
 	v.Heading = name
@@ -120,7 +120,7 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "agency", v)
 }
 
-func (s *Server) list(st notify.Setup, rows []duty.BoardRow, year int, keep func(duty.BoardRow) bool) listView {
+func (s *Server) list(r *http.Request, st notify.Setup, rows []duty.BoardRow, year int, keep func(duty.BoardRow) bool) listView {
 	today := s.today(st)
 	v := listView{page: page{Today: today.VN(), Year: year}, Prev: year - 1, Next: year + 1}
 	counts := map[Status]int{}
@@ -132,6 +132,10 @@ func (s *Server) list(st notify.Setup, rows []duty.BoardRow, year int, keep func
 		}
 	}
 	v.Legend = legend(counts)
+	if err := s.withProgress(r, v.Items); err != nil {
+		// The page is still right without the counts: say so in the log.
+		s.Log.Error().Err(err).Msg("quota counts")
+	}
 	return v
 }
 
@@ -179,6 +183,12 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 		row.SubmittedOn = tl.Submission.SubmittedOn
 	}
 	c := chipOf(st, row, today)
+	one := []chip{c}
+	if err := s.withProgress(r, one); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	c = one[0]
 	v := occurrenceView{page: page{Title: "Nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(c.Period) + " — " + c.AgencyName,
 		Today: today.VN(), Year: o.Deadline.Year()}, Chip: c}
 	v.Facts = append(v.Facts, fact{"Cơ quan", c.AgencyName})

@@ -40,6 +40,8 @@ type Store interface {
 	Timeline(ctx context.Context, occurrenceID int64) (duty.Timeline, error)
 	YearRecords(ctx context.Context, year int) ([]duty.Record, error)
 	AgencyRecords(ctx context.Context, agencyID string, from, to schedule.Date) ([]duty.Record, error)
+	// QuotaCounts counts the entries of counted duties ("1/3 cuộc").
+	QuotaCounts(ctx context.Context, ids ...int64) (map[int64]int, error)
 	GaugeStore
 
 	RecordSubmission(ctx context.Context, s duty.Submission) error

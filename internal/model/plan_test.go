@@ -207,3 +207,19 @@ func TestPlannerTaskAndDirectoryByEmail(t *testing.T) {
 		t.Error("ByEmail found an unknown address")
 	}
 }
+
+func TestTaskQuotaAndLabels(t *testing.T) {
+	for _, tc := range []struct {
+		time, title string
+		quota       int
+		unit, label string
+	}{
+		{"ít nhất 03 cuộc/năm", "Kiểm tra đột xuất", 3, "cuộc", "Kiểm tra đột xuất"},
+		{"Quý I hàng năm", "", 0, "lần", "X.1"},
+	} {
+		tk := &Task{ID: "X.1", Title: tc.title, Time: tc.time, Parsed: schedule.Parse(tc.time, schedule.Options{})}
+		if tk.Quota() != tc.quota || tk.QuotaUnit() != tc.unit || tk.Label() != tc.label {
+			t.Errorf("%q: quota %d %q, label %q", tc.time, tk.Quota(), tk.QuotaUnit(), tk.Label())
+		}
+	}
+}

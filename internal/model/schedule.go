@@ -1,6 +1,11 @@
 package model
 
-import "github.com/ninhthuan/nhachan/internal/schedule"
+import (
+	"regexp"
+	"strings"
+
+	"github.com/ninhthuan/nhachan/internal/schedule"
+)
 
 // Schedule is one plan document (a decision and its appendix) with its
 // dated duties.
@@ -125,4 +130,27 @@ func (t *Task) PeriodText(period string) string {
 		return schedule.PeriodTextShifted(period, 1)
 	}
 	return schedule.PeriodText(period)
+}
+
+// Quota is the count each period of a counted duty asks for ("ít nhất 03
+// cuộc/năm": 3), or 0 for any other task.
+func (t *Task) Quota() int {
+	if t == nil || t.Parsed.Kind != schedule.KindQuota {
+		return 0
+	}
+	return t.Parsed.Quota
+}
+
+// quotaUnitRE finds the counted word after the number: "03 cuộc/năm".
+var quotaUnitRE = regexp.MustCompile(`\d+\s+(\p{L}+(?:\s+\p{L}+)?)\s*/`)
+
+// QuotaUnit is what a counted duty counts, in the decision's word ("cuộc"),
+// or "lần" when the text names none.
+func (t *Task) QuotaUnit() string {
+	if t != nil {
+		if m := quotaUnitRE.FindStringSubmatch(t.Expression()); m != nil {
+			return strings.ToLower(m[1])
+		}
+	}
+	return "lần"
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
@@ -24,6 +25,18 @@ func (db *DB) RecordSubmission(ctx context.Context, s duty.Submission) error {
 		}
 		if st == duty.StateSubmitted {
 			return duty.ErrAlreadyRecorded
+		}
+		if s.Quota > 1 {
+			n, err := addQuotaEntry(ctx, tx, s, now)
+			if err != nil {
+				return err
+			}
+			if n < s.Quota {
+				return audit(ctx, tx, now, s.RecordedBy, "occurrence.counted", duty.OccurrenceObject(s.OccurrenceID), map[string]string{
+					"ref": s.Ref, "done_on": s.SubmittedOn.String(), "via": string(s.Via), "note": s.Note,
+					"count": fmt.Sprintf("%d/%d", n, s.Quota),
+				})
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO submissions
 			(occurrence_id, ref, submitted_on, note, recorded_by, via, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -152,4 +165,52 @@ func audit(ctx context.Context, tx *sql.Tx, at, actor, action, object string, de
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// addQuotaEntry records one counted entry and returns the period's count.
+func addQuotaEntry(ctx context.Context, tx *sql.Tx, s duty.Submission, now string) (int, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quota_entries
+		(occurrence_id, ref, done_on, note, recorded_by, via, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.OccurrenceID, s.Ref, s.SubmittedOn.String(), s.Note, s.RecordedBy, string(s.Via), now); err != nil {
+		return 0, fmt.Errorf("insert quota entry: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM quota_entries WHERE occurrence_id = ?`, s.OccurrenceID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count quota entries: %w", err)
+	}
+	return n, nil
+}
+
+// QuotaCounts returns how many counted entries each of the occurrences
+// has; occurrences with none are absent.
+func (db *DB) QuotaCounts(ctx context.Context, ids ...int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		q := `SELECT occurrence_id, count(*) FROM quota_entries WHERE occurrence_id IN (?` +
+			strings.Repeat(", ?", len(chunk)-1) + `) GROUP BY occurrence_id`
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := db.r.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("quota counts: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("quota counts: %w", err)
+			}
+			out[id] = n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("quota counts: %w", err)
+		}
+	}
+	return out, nil
 }
