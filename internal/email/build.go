@@ -59,7 +59,7 @@ func Build(m Message, r Rendered, domain string) (*mail.Msg, error) {
 	msg.Subject(clean(r.Subject, maxSubjectRunes))
 	msg.SetDateWithValue(m.Date)
 	msg.SetMessageIDWithValue(idPart(m.Key) + "@" + domain) // go-mail adds the brackets
-	if refs := threadIDs(m.Items, domain); refs != "" {
+	if refs := threadIDs(m, domain); refs != "" {
 		// Generic, not preformatted, headers: go-mail writes those sorted,
 		// which keeps the serialisation deterministic. Ids are ASCII, so
 		// they are not encoded.
@@ -71,8 +71,8 @@ func Build(m Message, r Rendered, domain string) (*mail.Msg, error) {
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
 	msg.SetGenHeader(mail.HeaderUserAgent, "nhachan")
-	msg.SetGenHeader("X-Nhachan-Kind", clean(string(m.Kind), 32))
-	if ids := taskIDs(m.Items); ids != "" {
+	msg.SetGenHeader("X-Nhachan-duty.Kind", clean(string(m.Kind), 32))
+	if ids := taskIDs(m); ids != "" {
 		msg.SetGenHeader("X-Nhachan-Tasks", ids)
 	}
 	msg.SetBodyString(mail.TypeTextPlain, r.Text)
@@ -112,26 +112,39 @@ func checkDomain(d string) error {
 
 // threadIDs lists the distinct occurrence thread ids, space separated as
 // References wants; go-mail folds the line at the spaces.
-func threadIDs(items []duty.Item, domain string) string {
+func threadIDs(m Message, domain string) string {
 	var ids []string
 	seen := map[string]bool{}
-	for _, it := range items {
-		if it.Key == "" || seen[it.Key] {
-			continue
+	add := func(key string) {
+		if key == "" || seen[key] {
+			return
 		}
-		seen[it.Key] = true
-		ids = append(ids, threadID(it.Key, domain))
+		seen[key] = true
+		ids = append(ids, threadID(key, domain))
+	}
+	for _, it := range m.Items {
+		add(it.Key)
+	}
+	for _, d := range m.Duties {
+		add(d.Key)
 	}
 	return strings.Join(ids, " ")
 }
 
 // taskIDs is the X-Nhachan-Tasks value: distinct ids, cleaned, capped, so
 // that filters and scripts can match on them.
-func taskIDs(items []duty.Item) string {
+func taskIDs(m Message) string {
 	var ids []string
 	seen := map[string]bool{}
-	for _, it := range items {
-		id := strings.ReplaceAll(clean(it.TaskID, 64), ",", " ")
+	all := make([]string, 0, len(m.Items)+len(m.Duties))
+	for _, it := range m.Items {
+		all = append(all, it.TaskID)
+	}
+	for _, d := range m.Duties {
+		all = append(all, d.TaskID)
+	}
+	for _, raw := range all {
+		id := strings.ReplaceAll(clean(raw, 64), ",", " ")
 		if id == "" || seen[id] {
 			continue
 		}

@@ -61,7 +61,7 @@ func TestBuildHeaders(t *testing.T) {
 	h := pm.Header
 	dec := new(mime.WordDecoder)
 	subj, err := dec.DecodeHeader(h.Get("Subject"))
-	if err != nil || subj != "[Nhắc hạn] I.3, II.5 — hạn 30/03/2026 (còn 6 ngày)" {
+	if err != nil || subj != "[Nhắc hạn] Công bố văn bản QPPL hết hiệu lực năm 2026 và 1 nhiệm vụ khác — hạn gần nhất 30/03/2026 (còn 6 ngày)" {
 		t.Errorf("Subject = %q, %v", subj, err)
 	}
 	want := map[string]string{
@@ -69,8 +69,8 @@ func TestBuildHeaders(t *testing.T) {
 		"In-Reply-To":              threadID(itemA.Key, tDomain) + " " + threadID(itemB.Key, tDomain),
 		"References":               threadID(itemA.Key, tDomain) + " " + threadID(itemB.Key, tDomain),
 		"Auto-Submitted":           "auto-generated",
-		"X-Nhachan-Kind":           "reminder",
-		"X-Nhachan-Tasks":          "I.3, II.5",
+		"X-Nhachan-duty.Kind":      "reminder",
+		"X-Nhachan-Tasks":          "I.2, II.5",
 		"Date":                     "Tue, 24 Mar 2026 08:00:00 +0700",
 		"X-Auto-Response-Suppress": "All",
 	}

@@ -36,6 +36,14 @@ func (c *Channel) Deliver(ctx context.Context, notices []duty.Notice, each func(
 	outs := make([]duty.Outcome, len(notices))
 	for i, n := range notices {
 		m := Message{Notice: n, From: c.From, ReplyTo: c.ReplyTo}
+		if n.Sender != "" {
+			// The follow-up agency as it is named on the send day speaks.
+			m.From.Name = n.Sender
+		}
+		if n.Contact.Addr != "" {
+			// Replies go to its desk of the send day.
+			m.ReplyTo = duty.Recipient{Addr: n.Contact.Addr, Name: n.Contact.Desk}
+		}
 		r, err := c.Templates.Render(m)
 		var msg *mail.Msg
 		if err == nil {

@@ -100,6 +100,12 @@ func sanitized(m Message) Message {
 	m.From.Name = clean(m.From.Name, maxNameRunes)
 	m.To.Name = clean(m.To.Name, maxNameRunes)
 	m.ReplyTo.Name = clean(m.ReplyTo.Name, maxNameRunes)
+	m.ReaderName = clean(m.ReaderName, maxNameRunes)
+	m.Sender = clean(m.Sender, maxNameRunes)
+	m.SenderShort = clean(m.SenderShort, maxNameRunes)
+	m.Plan = clean(m.Plan, maxTextRunes)
+	m.Contact = duty.Contact{Desk: clean(m.Contact.Desk, maxNameRunes), Addr: clean(m.Contact.Addr, maxNameRunes),
+		Phone: clean(m.Contact.Phone, maxNameRunes), Address: clean(m.Contact.Address, maxNameRunes)}
 	items := make([]duty.Item, len(m.Items))
 	for i, it := range m.Items {
 		it.Step = clean(it.Step, 16)
@@ -114,8 +120,30 @@ func sanitized(m Message) Message {
 		it.ConfirmURL = clean(it.ConfirmURL, 2000)
 		it.ExtendURL = clean(it.ExtendURL, 2000)
 		it.Unassigned = clean(it.Unassigned, maxTextRunes)
+		it.Title = clean(it.Title, maxNameRunes)
+		it.PeriodText = clean(it.PeriodText, maxNameRunes)
+		it.Role = clean(it.Role, 32)
+		it.QuotaUnit = clean(it.QuotaUnit, 32)
 		items[i] = it
 	}
 	m.Items = items
+	duties := make([]duty.Duty, len(m.Duties))
+	for i, d := range m.Duties {
+		d.TaskID = clean(d.TaskID, 64)
+		d.Title = clean(d.Title, maxNameRunes)
+		d.TaskText = clean(d.TaskText, maxTextRunes)
+		d.Product = clean(d.Product, maxTextRunes)
+		d.LegalBasis = clean(d.LegalBasis, maxTextRunes)
+		d.QuotaUnit = clean(d.QuotaUnit, 32)
+		as := make([]duty.AgencyState, len(d.Agencies))
+		for j, a := range d.Agencies {
+			a.Name = clean(a.Name, maxNameRunes)
+			a.Note = clean(a.Note, maxTextRunes)
+			as[j] = a
+		}
+		d.Agencies = as
+		duties[i] = d
+	}
+	m.Duties = duties
 	return m
 }

@@ -32,12 +32,10 @@ func TestMailpitRoundTrip(t *testing.T) {
 	mp := mailpittest.Start(t)
 	tm := mustTemplates(t)
 
-	copyMsg := reminder()
-	copyMsg.Key, copyMsg.To, copyMsg.Copy = "2026-03-24/vanthu.snv/reminder-copy", tSNV, true
-	digest := reminder()
-	digest.Key, digest.To, digest.Kind = "2026-03-24/vanthu.snv/digest", tSNV, duty.KindDigest
-	msgs := []Message{reminder(), escalation(), copyMsg, digest,
-		{Notice: duty.Notice{Key: "send-test", To: tSTP, Kind: duty.KindTest, Date: tDate}, From: tFrom}}
+	digest := oversight()
+	digest.Key, digest.Kind = "2026-03-24/vanthu.snv/digest", duty.KindDigest
+	msgs := []Message{reminder(), escalation(), oversight(), report(), digest,
+		letter("send-test", duty.KindTest, duty.ReaderAgency, tSTP, "Sở Tư pháp", tDate)}
 	for i := range 20 {
 		m := reminder()
 		m.Key = fmt.Sprintf("2026-03-24/agency-%d/reminder", i)
@@ -102,7 +100,7 @@ func TestMailpitRoundTrip(t *testing.T) {
 		if !strings.Contains(got.HTML, "Kính gửi:") {
 			t.Errorf("html body lost: %q", got.HTML)
 		}
-		if pm.Header.Get("Auto-Submitted") != "auto-generated" || pm.Header.Get("X-Nhachan-Kind") == "" {
+		if pm.Header.Get("Auto-Submitted") != "auto-generated" || pm.Header.Get("X-Nhachan-duty.Kind") == "" {
 			t.Errorf("automation headers missing: %v", pm.Header)
 		}
 		if !strings.HasPrefix(pm.Header.Get("Content-Type"), "multipart/alternative") {

@@ -143,34 +143,59 @@ func tidy(s string) string {
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
 }
 
-// SampleMessages returns one message of each kind with every field set; it
-// validates override templates and lets admins preview them.
+// SampleMessages returns one message of each kind and register with every
+// field set; it validates override templates and lets admins preview them.
 func SampleMessages() []Message {
 	date := time.Date(2026, 3, 24, 8, 0, 0, 0, time.FixedZone("+07", 7*3600))
 	full := duty.Item{
 		Key: "681-QD-UBND-2021/I.3/2026/so-tu-phap", Step: "R7",
-		TaskID: "I.3", TaskText: "Báo cáo kết quả thực hiện công tác cải cách hành chính",
-		Product: "Báo cáo của UBND tỉnh", Period: "Quý I/2026",
+		TaskID: "I.3", Title: "Kế hoạch kiểm tra công tác CCHC năm 2026", PeriodText: "năm 2026",
+		TaskText: "Kế hoạch kiểm tra công tác Cải cách hành chính",
+		Product:  "Kế hoạch, Quyết định của UBND tỉnh", Period: "2026", Role: "chủ trì",
 		Due: schedule.NewDate(2026, 3, 28), EffectiveDue: schedule.NewDate(2026, 3, 30), DaysLeft: 6,
-		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh",
-		Agency:     "Sở Tư pháp", Lead: []string{"Sở Tư pháp"}, Coordinating: []string{"Sở Nội vụ", "Văn phòng UBND tỉnh"},
-		ConfirmURL: "https://nhachan.example/x/confirm", ExtendURL: "https://nhachan.example/x/extend",
-		Unassigned: "chưa có địa chỉ thư điện tử",
+		LegalBasis: "Mục I.3 Phụ lục kèm theo Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
+		Agency:     "Sở Tư pháp tỉnh Ninh Thuận", Lead: []string{"Sở Tư pháp tỉnh Ninh Thuận"},
+		Coordinating: []string{"Các Sở, ban, ngành", "Văn phòng Ủy ban nhân dân tỉnh Ninh Thuận"},
+		ConfirmURL:   "https://nhachan.example/x/confirm", ExtendURL: "https://nhachan.example/x/extend",
+		Quota: 3, QuotaDone: 1, QuotaUnit: "cuộc",
 	}
 	late := full
 	late.Step, late.Escalation, late.DaysLeft = "E1", true, -3
-	done := full
-	done.Step, done.SubmittedOn = "", schedule.NewDate(2026, 3, 20)
-	snv := duty.Recipient{Addr: "vanthu.snv@nhachan.example", Name: "Sở Nội vụ"}
-	to := duty.Recipient{Addr: "stp@nhachan.example", Name: "Sở Tư pháp"}
-	from := duty.Recipient{Addr: "nhachan@nhachan.example", Name: "Hệ thống nhắc hạn"}
+	dty := duty.Duty{Key: "681-QD-UBND-2021/TCTH.1a.hang-nam/2027", TaskID: "TCTH.1a.hang-nam", Title: "Kế hoạch CCHC năm 2027",
+		TaskText: "hàng năm (trước ngày 10/12 của năm trước liền kề năm kế hoạch) của cơ quan, đơn vị, địa phương",
+		Product:  "Kế hoạch cải cách hành chính hàng năm của cơ quan, đơn vị, địa phương", Due: schedule.NewDate(2026, 3, 20),
+		LegalBasis: "Điểm a khoản 1 mục V Kế hoạch ban hành kèm theo Quyết định số 681/QĐ-UBND", Quota: 3, QuotaUnit: "cuộc",
+		Agencies: []duty.AgencyState{
+			{Name: "Sở Tư pháp tỉnh Ninh Thuận", State: duty.DutySubmitted, Deadline: schedule.NewDate(2026, 3, 20), SubmittedOn: schedule.NewDate(2026, 3, 18)},
+			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 20), DaysLeft: -4, QuotaDone: 2, New: true},
+			{Name: "Sở Xây dựng tỉnh Ninh Thuận", State: duty.DutyOpen, Deadline: schedule.NewDate(2026, 3, 30), DaysLeft: 6},
+			{Name: "Sở Công Thương tỉnh Ninh Thuận", State: duty.DutyWaived, Deadline: schedule.NewDate(2026, 3, 20)},
+			{Name: "UBND huyện Bác Ái", State: duty.DutyUnassigned, Deadline: schedule.NewDate(2026, 3, 20), Note: "đã chấm dứt hoạt động"},
+		}}
+	from := duty.Recipient{Addr: "nhachan@nhachan.example", Name: "Sở Nội vụ tỉnh Ninh Thuận"}
+	base := Message{From: from, Notice: duty.Notice{Sender: "Sở Nội vụ tỉnh Ninh Thuận", SenderShort: "Sở Nội vụ",
+		Plan: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của Ủy ban nhân dân tỉnh Ninh Thuận",
+		Contact: duty.Contact{Desk: "Phòng Cải cách hành chính, Sở Nội vụ tỉnh Ninh Thuận", Addr: "cchc.snv@nhachan.example",
+			Phone: "0259 3822 000", Address: "Trụ sở Sở Nội vụ tỉnh Ninh Thuận"}, Date: date, Demo: true}}
+	msg := func(key string, kind duty.Kind, reader duty.Reader, to duty.Recipient, readerName string, items []duty.Item, duties []duty.Duty) Message {
+		m := base
+		m.Key, m.Kind, m.Reader, m.To, m.ReaderName, m.Items, m.Duties = key, kind, reader, to, readerName, items, duties
+		m.ReplyTo = duty.Recipient{Addr: m.Contact.Addr, Name: m.Contact.Desk}
+		return m
+	}
+	stp := duty.Recipient{Addr: "stp@nhachan.example", Name: "Sở Tư pháp tỉnh Ninh Thuận"}
+	head := duty.Recipient{Addr: "gd.stp@nhachan.example", Name: "Giám đốc Sở Tư pháp"}
+	snv := duty.Recipient{Addr: "vanthu.snv@nhachan.example", Name: "Sở Nội vụ tỉnh Ninh Thuận"}
 	return []Message{
-		{Notice: duty.Notice{Key: "sample/reminder", To: to, Kind: duty.KindReminder, Date: date, Items: []duty.Item{full}}, From: from},
-		{Notice: duty.Notice{Key: "sample/copy", To: snv, Kind: duty.KindReminder, Copy: true, Date: date, Items: []duty.Item{full}}, From: from},
-		{Notice: duty.Notice{Key: "sample/escalation", To: to, Kind: duty.KindEscalation, Date: date, Items: []duty.Item{late}}, From: from},
-		{Notice: duty.Notice{Key: "sample/oversight", To: duty.Recipient{Addr: "lanhdao.snv@nhachan.example", Name: "Lãnh đạo Sở Nội vụ"}, Kind: duty.KindEscalation, Oversight: true, Date: date, Items: []duty.Item{late}}, From: from},
-		{Notice: duty.Notice{Key: "sample/digest", To: snv, Kind: duty.KindDigest, Date: date, Items: []duty.Item{full, late}}, From: from},
-		{Notice: duty.Notice{Key: "sample/weekly", To: snv, Kind: duty.KindWeekly, Date: date, Items: []duty.Item{full, late, done}}, From: from},
-		{Notice: duty.Notice{Key: "sample/test", To: to, Kind: duty.KindTest, Date: date}, From: from},
+		msg("sample/reminder", duty.KindReminder, duty.ReaderAgency, stp, "Sở Tư pháp", []duty.Item{full}, nil),
+		msg("sample/escalation", duty.KindEscalation, duty.ReaderHead, head, "Giám đốc Sở Tư pháp", []duty.Item{late}, nil),
+		msg("sample/oversight", duty.KindOversight, duty.ReaderFollowUp, snv, "Sở Nội vụ", nil, []duty.Duty{dty}),
+		msg("sample/oversight-leaders", duty.KindOversight, duty.ReaderProvincialLeadership, duty.Recipient{Addr: "lanhdao.ubnd@nhachan.example", Name: "Lãnh đạo UBND tỉnh"},
+			"Lãnh đạo UBND tỉnh", nil, []duty.Duty{dty}),
+		msg("sample/oversight-office", duty.KindOversight, duty.ReaderProvincialOffice, duty.Recipient{Addr: "vp@nhachan.example", Name: "Văn phòng UBND tỉnh Ninh Thuận"},
+			"Văn phòng UBND tỉnh", nil, []duty.Duty{dty}),
+		msg("sample/digest", duty.KindDigest, duty.ReaderFollowUp, snv, "Sở Nội vụ", nil, []duty.Duty{dty}),
+		msg("sample/weekly", duty.KindWeekly, duty.ReaderFollowUp, snv, "Sở Nội vụ", nil, []duty.Duty{dty}),
+		msg("sample/test", duty.KindTest, duty.ReaderAgency, stp, "Sở Tư pháp", nil, nil),
 	}
 }

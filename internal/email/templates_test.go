@@ -18,50 +18,111 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // fixtures: a reminder with two items (one whose deadline falls on a
-// Saturday and moves to Monday), and an escalation.
+// Saturday and moves to Monday), an escalation to the agency's head, and
+// oversight letters about the same duty to Sở Nội vụ, to the provincial
+// leadership and to Văn phòng UBND tỉnh.
 var (
-	tDate = time.Date(2026, 3, 24, 8, 0, 0, 0, time.FixedZone("+07", 7*3600))
-	tFrom = duty.Recipient{Addr: "nhachan@ninhthuan.example", Name: "Hệ thống nhắc hạn"}
-	tSNV  = duty.Recipient{Addr: "vanthu.snv@ninhthuan.example", Name: "Sở Nội vụ"}
-	tSTP  = duty.Recipient{Addr: "vanthu.stp@ninhthuan.example", Name: "Sở Tư pháp"}
+	tDate    = time.Date(2026, 3, 24, 8, 0, 0, 0, time.FixedZone("+07", 7*3600))
+	tFrom    = duty.Recipient{Addr: "nhachan@ninhthuan.example", Name: "Sở Nội vụ tỉnh Ninh Thuận"}
+	tSNV     = duty.Recipient{Addr: "vanthu.snv@ninhthuan.example", Name: "Sở Nội vụ tỉnh Ninh Thuận"}
+	tSTP     = duty.Recipient{Addr: "vanthu.stp@ninhthuan.example", Name: "Sở Tư pháp tỉnh Ninh Thuận"}
+	tContact = duty.Contact{Desk: "Phòng Cải cách hành chính, Sở Nội vụ tỉnh Ninh Thuận", Addr: "cchc.snv@ninhthuan.example",
+		Phone: "0259 3822 000", Address: "Trụ sở Sở Nội vụ tỉnh Ninh Thuận, thành phố Phan Rang - Tháp Chàm"}
+	tPlan = "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của Ủy ban nhân dân tỉnh Ninh Thuận"
 	itemA = duty.Item{
-		Key: "681-QD-UBND-2021/I.3/2026-Q1/so-tu-phap", Step: "R7",
-		TaskID: "I.3", TaskText: "Báo cáo kết quả thực hiện kế hoạch cải cách hành chính quý I",
-		Product: "Báo cáo của Sở", Period: "Quý I/2026",
+		Key: "681-QD-UBND-2021/I.2/2026-Q1/so-tu-phap", Step: "R7",
+		TaskID: "I.2", Title: "Báo cáo CCHC định kỳ quý I/2026", PeriodText: "quý I/2026", Role: "phối hợp",
+		TaskText: "Báo cáo Cải cách hành chính định kỳ đảm bảo đúng tiến độ thời gian quy định",
+		Product:  "Báo cáo của UBND tỉnh", Period: "2026-Q1",
 		Due: schedule.NewDate(2026, 3, 31), EffectiveDue: schedule.NewDate(2026, 3, 31), DaysLeft: 7,
-		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
-		Agency:     "Sở Tư pháp", Lead: []string{"Sở Tư pháp"}, Coordinating: []string{"Sở Nội vụ", "Văn phòng UBND tỉnh"},
+		LegalBasis: "Mục I.2 Phụ lục kèm theo Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
+		Agency:     "Sở Tư pháp tỉnh Ninh Thuận", Lead: []string{"Sở Nội vụ tỉnh Ninh Thuận"},
 	}
 	itemB = duty.Item{
 		Key: "681-QD-UBND-2021/II.5/2026/so-tu-phap", Step: "R7",
-		TaskID: "II.5", TaskText: "Rà soát, đánh giá thủ tục hành chính thuộc thẩm quyền",
-		Product: "Kế hoạch rà soát", Period: "Năm 2026",
+		TaskID: "II.5", Title: "Công bố văn bản QPPL hết hiệu lực năm 2026", PeriodText: "năm 2026", Role: "chủ trì",
+		TaskText: "Công bố văn bản quy phạm pháp luật hết hiệu lực hàng năm",
+		Product:  "Quyết định của UBND tỉnh", Period: "2026",
 		Due: schedule.NewDate(2026, 3, 28), EffectiveDue: schedule.NewDate(2026, 3, 30), DaysLeft: 6,
-		LegalBasis: "Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
-		Agency:     "Sở Tư pháp", Lead: []string{"Sở Tư pháp"},
-		ConfirmURL: "https://nhachan.example/c/abc", ExtendURL: "https://nhachan.example/e/abc",
+		LegalBasis: "Mục II.5 Phụ lục kèm theo Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận",
+		Agency:     "Sở Tư pháp tỉnh Ninh Thuận", Lead: []string{"Sở Tư pháp tỉnh Ninh Thuận"},
+		Coordinating: []string{"Các Sở, ban, ngành"},
+		ConfirmURL:   "https://nhachan.example/c/abc", ExtendURL: "https://nhachan.example/e/abc",
+	}
+	// dutyTCTH is the annual CCHC plan of 2027 as Sở Nội vụ follows it up:
+	// the decision's text once, the agencies by state.
+	dutyTCTH = duty.Duty{
+		Key: "681-QD-UBND-2021/TCTH.1a.hang-nam/2027", TaskID: "TCTH.1a.hang-nam", Title: "Kế hoạch CCHC năm 2027",
+		TaskText: "hàng năm (trước ngày 10/12 của năm trước liền kề năm kế hoạch) của cơ quan, đơn vị, địa phương để triển khai thực hiện Chương trình tổng thể cải cách hành chính của tỉnh",
+		Product:  "Kế hoạch cải cách hành chính hàng năm của cơ quan, đơn vị, địa phương", Due: schedule.NewDate(2026, 3, 16),
+		Agencies: []duty.AgencyState{
+			{Name: "Sở Tư pháp tỉnh Ninh Thuận", State: duty.DutySubmitted, Deadline: schedule.NewDate(2026, 3, 16), SubmittedOn: schedule.NewDate(2026, 3, 12)},
+			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 16), DaysLeft: -8, New: true},
+			{Name: "Sở Xây dựng tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 16), DaysLeft: -8},
+			{Name: "Sở Tài chính tỉnh Ninh Thuận", State: duty.DutyOpen, Deadline: schedule.NewDate(2026, 3, 27), DaysLeft: 3},
+			{Name: "UBND huyện Bác Ái", State: duty.DutyUnassigned, Deadline: schedule.NewDate(2026, 3, 16),
+				Note: "Cơ quan UBND huyện Bác Ái đã chấm dứt hoạt động từ ngày 01/07/2025 và không có cơ quan kế thừa trong danh bạ."},
+		},
+	}
+	dutyMT = duty.Duty{
+		Key: "681-QD-UBND-2021/MT.2.9/2026/so-noi-vu", TaskID: "MT.2.9", Title: "Kiểm tra đột xuất việc giải quyết TTHC năm 2026",
+		TaskText: "Thực hiện kiểm tra đột xuất về kết quả giải quyết thủ tục hành chính ít nhất 03 cuộc/năm tại Bộ phận tiếp nhận và trả kết quả của các cơ quan, đơn vị, địa phương.",
+		Due:      schedule.NewDate(2026, 3, 31), Quota: 3, QuotaUnit: "cuộc",
+		Agencies: []duty.AgencyState{{Name: "Sở Nội vụ tỉnh Ninh Thuận", State: duty.DutyOpen, Deadline: schedule.NewDate(2026, 3, 31), DaysLeft: 7, QuotaDone: 1}},
 	}
 )
 
+// letter fills what every letter carries: the follow-up agency speaks,
+// cites the plan and names its desk.
+func letter(key string, kind duty.Kind, reader duty.Reader, to duty.Recipient, readerName string, date time.Time) Message {
+	return Message{From: tFrom, ReplyTo: duty.Recipient{Addr: tContact.Addr, Name: tContact.Desk},
+		Notice: duty.Notice{Key: key, To: to, Kind: kind, Reader: reader, ReaderName: readerName,
+			Sender: "Sở Nội vụ tỉnh Ninh Thuận", SenderShort: "Sở Nội vụ", Plan: tPlan, Contact: tContact, Date: date}}
+}
+
 func reminder() Message {
-	return Message{Notice: duty.Notice{Key: "2026-03-24/vanthu.stp@ninhthuan.example/reminder", To: tSTP, Kind: duty.KindReminder, Date: tDate, Items: []duty.Item{itemA, itemB}}, From: tFrom}
+	m := letter("2026-03-24/vanthu.stp@ninhthuan.example/reminder", duty.KindReminder, duty.ReaderAgency, tSTP, "Sở Tư pháp", tDate)
+	m.Items = []duty.Item{itemA, itemB}
+	return m
 }
 
+// escalation goes to the agency's head, who is asked to direct.
 func escalation() Message {
-	late := itemA
-	late.Step, late.Escalation, late.DaysLeft = "E1", true, -2
-	return Message{Notice: duty.Notice{Key: "2026-04-02/vanthu.stp@ninhthuan.example/escalation", To: tSTP, Kind: duty.KindEscalation, Date: tDate.AddDate(0, 0, 9), Items: []duty.Item{late}}, From: tFrom}
+	late := itemB
+	late.Step, late.Escalation, late.DaysLeft = "E2", true, -8
+	m := letter("2026-04-07/giamdoc.stp@ninhthuan.example/escalation", duty.KindEscalation, duty.ReaderHead,
+		duty.Recipient{Addr: "giamdoc.stp@ninhthuan.example", Name: "Giám đốc Sở Tư pháp"}, "Giám đốc Sở Tư pháp", tDate.AddDate(0, 0, 14))
+	m.Items = []duty.Item{late}
+	return m
 }
 
-// oversight is level 2 as Sở Nội vụ's leadership receives it: informed
-// and asked to urge the agency on, with no links to act in its stead.
+// oversight is Sở Nội vụ's own record of other agencies' duties.
 func oversight() Message {
-	m := escalation()
-	m.Key = "2026-04-09/lanhdao.snv@ninhthuan.example/escalation"
-	m.To = duty.Recipient{Addr: "lanhdao.snv@ninhthuan.example", Name: "Lãnh đạo Sở Nội vụ"}
-	m.Oversight = true
-	m.Items[0].Step = "E2"
-	m.Items[0].ConfirmURL, m.Items[0].ExtendURL = "", ""
+	m := letter("2026-03-24/vanthu.snv@ninhthuan.example/oversight", duty.KindOversight, duty.ReaderFollowUp, tSNV, "Sở Nội vụ", tDate)
+	m.Duties = []duty.Duty{dutyTCTH, dutyMT}
+	return m
+}
+
+// report is level 2 as the provincial leadership receives it: reported to,
+// asked to consider and direct.
+func report() Message {
+	m := letter("2026-03-24/lanhdao.ubnd@ninhthuan.example/oversight", duty.KindOversight, duty.ReaderProvincialLeadership,
+		duty.Recipient{Addr: "lanhdao.ubnd@ninhthuan.example", Name: "Lãnh đạo UBND tỉnh"}, "Lãnh đạo UBND tỉnh", tDate)
+	m.Duties = []duty.Duty{dutyTCTH}
+	return m
+}
+
+// office is level 2 as Văn phòng UBND tỉnh, a peer, receives it.
+func office() Message {
+	m := letter("2026-03-24/vanthu.vpubnd@ninhthuan.example/oversight", duty.KindOversight, duty.ReaderProvincialOffice,
+		duty.Recipient{Addr: "vanthu.vpubnd@ninhthuan.example", Name: "Văn phòng Ủy ban nhân dân tỉnh Ninh Thuận"}, "Văn phòng UBND tỉnh", tDate)
+	m.Duties = []duty.Duty{dutyTCTH}
+	return m
+}
+
+func weekly() Message {
+	m := letter("weekly/2026-W13/vanthu.snv@ninhthuan.example", duty.KindWeekly, duty.ReaderFollowUp, tSNV, "Sở Nội vụ", tDate)
+	m.Duties = []duty.Duty{dutyTCTH, dutyMT}
 	return m
 }
 
@@ -74,9 +135,17 @@ func mustTemplates(t *testing.T) *Templates {
 	return tm
 }
 
+// TestRenderGolden keeps one golden text per kind of letter and reader.
+// Each was read line by line as its reader would (a Giám đốc Sở, Sở Nội
+// vụ's desk, the provincial leadership): a change to a template shows here
+// as a diff to review, never silently.
 func TestRenderGolden(t *testing.T) {
 	tm := mustTemplates(t)
-	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight()} {
+	demo := reminder()
+	demo.Demo = true
+	demo.Items = demo.Items[1:]
+	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight(),
+		"oversight-leadership": report(), "oversight-office": office(), "weekly": weekly(), "demo": demo} {
 		t.Run(name, func(t *testing.T) {
 			r, err := tm.Render(m)
 			if err != nil {
@@ -102,30 +171,38 @@ func TestRenderGolden(t *testing.T) {
 
 func TestRenderEveryKind(t *testing.T) {
 	tm := mustTemplates(t)
-	copyMsg := reminder()
-	copyMsg.To, copyMsg.Copy = tSNV, true
-	digest := reminder()
-	digest.To, digest.Kind = tSNV, duty.KindDigest
-	digest.Items = append(digest.Items, escalation().Items[0])
-	digest.Items[0].Unassigned = "chưa có địa chỉ thư điện tử"
-	test := Message{Notice: duty.Notice{Key: "test", To: tSTP, Kind: duty.KindTest, Date: tDate}, From: tFrom}
+	test := letter("test", duty.KindTest, duty.ReaderAgency, tSTP, "Sở Tư pháp", tDate)
+	digest := oversight()
+	digest.Kind = duty.KindDigest
 
 	cases := []struct {
 		name    string
 		m       Message
-		subject string   // prefix
+		subject string   // whole subject
 		want    []string // in both bodies
+		never   []string // in neither
 	}{
-		{"reminder", reminder(), "[Nhắc hạn] I.3, II.5 — hạn 30/03/2026 (còn 6 ngày)", []string{
-			"Kính gửi: Sở Tư pháp", "Thứ Ba, ngày 31/03/2026", "Thứ Hai, ngày 30/03/2026", "Điều 148 Bộ luật Dân sự 2015",
-			"còn 7 ngày", "còn 6 ngày", "Quyết định số 681/QĐ-UBND", "Sở Nội vụ; Văn phòng UBND tỉnh",
-			"Xác nhận đã nộp", "Xin gia hạn", "Trân trọng.", "Hệ thống nhắc hạn"}},
-		{"copy", copyMsg, "[Nhắc hạn] I.3, II.5", []string{"Bản sao gửi Sở Nội vụ để theo dõi", "Kính gửi: Sở Tư pháp"}},
-		{"escalation", escalation(), "[Quá hạn] I.3 — hạn 31/03/2026 (đã quá hạn 2 ngày)", []string{
-			"đã quá hạn 2 ngày", "Đến ngày 02/04/2026", "Trân trọng."}},
-		{"digest", digest, "[Tổng hợp] Nhắc hạn và quá hạn ngày 24/03/2026 — 3 mục", []string{
-			"Kính gửi: Sở Nội vụ", "II.5", "thông báo quá hạn lần 1", "nhắc trước 7 ngày", "chưa có địa chỉ thư điện tử"}},
-		{"test", test, "[Thử nghiệm]", []string{"thư thử nghiệm", "Trân trọng."}},
+		{"reminder", reminder(), "[Nhắc hạn] Công bố văn bản QPPL hết hiệu lực năm 2026 và 1 nhiệm vụ khác — hạn gần nhất 30/03/2026 (còn 6 ngày)", []string{
+			"Kính gửi: Sở Tư pháp tỉnh Ninh Thuận", "Thực hiện Quyết định số 681/QĐ-UBND ngày 27/10/2021 của Ủy ban nhân dân tỉnh Ninh Thuận, Sở Nội vụ đề nghị Sở Tư pháp hoàn thành",
+			"Thứ Ba, ngày 31/03/2026", "Thứ Hai, ngày 30/03/2026", "Điều 148 Bộ luật Dân sự 2015", "còn 7 ngày", "còn 6 ngày",
+			"cơ quan phối hợp (cơ quan chủ trì: Sở Nội vụ tỉnh Ninh Thuận)", "Xác nhận đã gửi", "Xin gia hạn", "Trân trọng.",
+			"Phòng Cải cách hành chính", "0259 3822 000"}, []string{"Quý cơ quan", "Hệ thống nhắc hạn", "2026-Q1"}},
+		{"escalation", escalation(), "[Quá hạn] Công bố văn bản QPPL hết hiệu lực năm 2026 — hạn 30/03/2026 (đã quá hạn 8 ngày)", []string{
+			"Kính gửi: Giám đốc Sở Tư pháp", "đề nghị Giám đốc Sở Tư pháp quan tâm, chỉ đạo khẩn trương hoàn thành", "đã quá hạn 8 ngày"},
+			[]string{"Quý cơ quan", "Hệ thống nhắc hạn"}},
+		{"oversight", oversight(), "[Theo dõi] Kế hoạch CCHC năm 2027 và 1 nhiệm vụ khác — hạn gần nhất 16/03/2026 (đã quá hạn 8 ngày)", []string{
+			"Sở Y tế tỉnh Ninh Thuận (quá hạn 8 ngày); Sở Xây dựng tỉnh Ninh Thuận (quá hạn 8 ngày)",
+			"Đã hoàn thành (1): Sở Tư pháp tỉnh Ninh Thuận (ngày 12/03/2026)", "Chưa có cơ quan thực hiện (1): UBND huyện Bác Ái",
+			"Sở Nội vụ tỉnh Ninh Thuận (còn 7 ngày; đã thực hiện 1/3 cuộc)"}, []string{"đề nghị Sở Nội vụ", "hoàn thành và gửi", "Hệ thống nhắc hạn"}},
+		{"leadership", report(), "[Theo dõi] Kế hoạch CCHC năm 2027 — hạn 16/03/2026 (đã quá hạn 8 ngày)", []string{
+			"Kính gửi: Lãnh đạo UBND tỉnh", "Sở Nội vụ kính báo cáo Lãnh đạo UBND tỉnh tình hình thực hiện nhiệm vụ", "xem xét, chỉ đạo"},
+			[]string{"đề nghị Lãnh đạo", "Quý cơ quan"}},
+		{"office", office(), "[Theo dõi] Kế hoạch CCHC năm 2027", []string{
+			"Kính gửi: Văn phòng Ủy ban nhân dân tỉnh Ninh Thuận", "thông báo để Văn phòng UBND tỉnh theo dõi, tham mưu UBND tỉnh chỉ đạo"},
+			[]string{"hoàn thành và gửi về"}},
+		{"digest", digest, "[Tổng hợp] Nhắc hạn và quá hạn ngày 24/03/2026 — 2 nhiệm vụ", []string{"Kế hoạch CCHC năm 2027"}, nil},
+		{"weekly", weekly(), "[Tổng hợp tuần] Tình hình thực hiện nhiệm vụ, tuần bắt đầu ngày 24/03/2026 — 2 nhiệm vụ", []string{"Kế hoạch CCHC năm 2027"}, nil},
+		{"test", test, "[Thử nghiệm] Thư thử nghiệm của Sở Nội vụ tỉnh Ninh Thuận", []string{"thư thử nghiệm", "Trân trọng."}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -144,6 +221,11 @@ func TestRenderEveryKind(t *testing.T) {
 					t.Errorf("html lacks %q", w)
 				}
 			}
+			for _, w := range c.never {
+				if strings.Contains(r.Text+r.HTML+r.Subject, w) {
+					t.Errorf("letter says %q:\n%s", w, r.Text)
+				}
+			}
 			for _, s := range []string{r.Subject, r.Text, r.HTML} {
 				if strings.Contains(s, "<no value>") || strings.Contains(s, "%!") {
 					t.Errorf("unfilled template value in %q", s)
@@ -152,7 +234,28 @@ func TestRenderEveryKind(t *testing.T) {
 					t.Error("output is not NFC")
 				}
 			}
+			if !strings.Contains(r.Text, "Sở Nội vụ tỉnh Ninh Thuận\nĐầu mối theo dõi: Phòng Cải cách hành chính") {
+				t.Errorf("no contact footer:\n%s", r.Text)
+			}
 		})
+	}
+}
+
+// TestDemoSaysSoFirst: a demonstration's letters say so in their first line.
+func TestDemoSaysSoFirst(t *testing.T) {
+	for _, m := range SampleMessages() {
+		r, err := mustTemplates(t).Render(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(r.Text, "\n")
+		if !strings.HasPrefix(first, "[THƯ MINH HỌA]") || !strings.Contains(r.HTML, "<strong>[THƯ MINH HỌA]</strong>") {
+			t.Errorf("%s: first line %q", m.Key, first)
+		}
+	}
+	r, _ := mustTemplates(t).Render(reminder())
+	if strings.Contains(r.Text+r.HTML, "MINH HỌA") {
+		t.Error("a real letter calls itself a demonstration")
 	}
 }
 
@@ -166,20 +269,32 @@ func TestSamplesRenderEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Kind != duty.KindReminder && m.Kind != duty.KindEscalation {
-			continue
+		var want []string
+		switch m.Kind {
+		case duty.KindReminder, duty.KindEscalation:
+			it := m.Items[0]
+			want = []string{it.Title, it.TaskText, it.Product, it.LegalBasis, it.Coordinating[1],
+				DayText(it.Due), DayText(it.EffectiveDue), StatusText(it.DaysLeft), "đã thực hiện 1/3 cuộc"}
+			if !strings.Contains(r.Text, it.ConfirmURL) || !strings.Contains(r.HTML, `href="`+it.ConfirmURL+`"`) {
+				t.Errorf("%s: confirm link missing", m.Key)
+			}
+		case duty.KindOversight, duty.KindDigest, duty.KindWeekly:
+			d := m.Duties[0]
+			want = []string{d.Title, d.TaskText, d.Product, DayText(d.Due), "đã thực hiện 2/3 cuộc", "được miễn", "Được miễn (1): Sở Công Thương"}
+			for _, a := range d.Agencies {
+				want = append(want, a.Name)
+			}
+			want = want[:len(want)]
 		}
-		it := m.Items[0]
 		for _, s := range []string{r.Text, r.HTML} {
-			for _, w := range []string{it.TaskID, it.TaskText, it.Product, it.Period, it.LegalBasis, it.Agency,
-				it.Lead[0], it.Coordinating[1], it.Unassigned, DayText(it.Due), DayText(it.EffectiveDue), StatusText(it.DaysLeft)} {
+			for _, w := range want {
+				if w == "được miễn" {
+					continue
+				}
 				if !strings.Contains(s, w) {
 					t.Errorf("%s: %q missing", m.Key, w)
 				}
 			}
-		}
-		if !strings.Contains(r.Text, it.ConfirmURL) || !strings.Contains(r.HTML, `href="`+it.ConfirmURL+`"`) {
-			t.Errorf("%s: confirm link missing", m.Key)
 		}
 	}
 }
@@ -224,10 +339,10 @@ func TestOverride(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Subject != "[Nhắc hạn] Tùy chỉnh I.3, II.5" {
+		if r.Subject != "[Nhắc hạn] Tùy chỉnh I.2, II.5" {
 			t.Errorf("subject %q", r.Subject)
 		}
-		if !strings.Contains(r.Text, "Kính gửi: Sở Tư pháp") {
+		if !strings.Contains(r.Text, "Kính gửi: Sở Tư pháp tỉnh Ninh Thuận") {
 			t.Error("body no longer the embedded default")
 		}
 	})

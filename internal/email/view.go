@@ -2,6 +2,7 @@ package email
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -13,19 +14,43 @@ import (
 // line, no control characters, NFC, capped), so an override template cannot
 // reintroduce header injection through data.
 type View struct {
-	Kind duty.Kind
-	// Copy marks Sở Nội vụ's copy; Addressee is then the agency the
-	// original went to.
-	Copy bool
-	// Oversight: see Message.Oversight.
-	Oversight bool
-	// Addressee is the name after "Kính gửi:".
-	Addressee string
-	To        duty.Recipient
+	Kind   duty.Kind
+	Reader duty.Reader
+	// Superior: the reader is a leadership, written to in the reporting
+	// register ("kính báo cáo … xem xét, chỉ đạo").
+	Superior bool
+	// Addressee is the name after "Kính gửi:"; ReaderName how the prose
+	// names the reader ("Sở Tư pháp", "Giám đốc Sở Tư pháp", "Lãnh đạo
+	// UBND tỉnh").
+	Addressee  string
+	ReaderName string
+	To         duty.Recipient
+	// Sender is the follow-up agency that speaks ("Sở Nội vụ tỉnh Ninh
+	// Thuận"), SenderShort the prose's name for it ("Sở Nội vụ"), Reporter
+	// who reports to a leadership (the desk, to Sở Nội vụ's own leaders).
+	Sender, SenderShort, Reporter string
+	// Plan cites the decision ("Quyết định số 681/QĐ-UBND ngày …").
+	Plan    string
+	Contact duty.Contact
+	Demo    bool
 	// Date is the message date in Vietnam.
-	Date  schedule.Date
-	Items []ItemView
-	// TaskIDs lists the distinct task ids for the subject, capped with ", …".
+	Date   schedule.Date
+	Items  []ItemView
+	Duties []DutyView
+	// Count is the number of items (duty letters) or duties (oversight
+	// letters and summaries); Others is Count-1.
+	Count, Others int
+	// SubjectTitle names the duty due first; Earliest is its deadline and
+	// EarliestStatus how far it is ("còn 4 ngày", "đã quá hạn 5 ngày").
+	SubjectTitle   string
+	Earliest       schedule.Date
+	EarliestStatus string
+	// HasLinks: some item carries the signed links.
+	HasLinks bool
+	// Unassigned: some duty has agencies nobody answers for.
+	Unassigned bool
+	// TaskIDs lists the distinct task ids, capped with ", …" (for admins'
+	// override templates; the embedded ones name duties by title).
 	TaskIDs string
 	// First is the most urgent item (fewest days left); zero when no items.
 	First ItemView
@@ -33,9 +58,11 @@ type View struct {
 	Subject string
 }
 
-// ItemView is an Item with the phrases the templates need precomputed.
+// ItemView is an duty.Item with the phrases the templates need precomputed.
 type ItemView struct {
 	duty.Item
+	// Name is the title, or the task id when the schedule gives none.
+	Name string
 	// DueText is "Thứ Ba, ngày 31/03/2026".
 	DueText string
 	// Deadline is the date the deadline really ends: EffectiveDue, or Due
@@ -50,6 +77,31 @@ type ItemView struct {
 	Status string
 	// StepText names the step: "nhắc trước 7 ngày", "thông báo quá hạn lần 1".
 	StepText string
+	// Progress counts a counted duty: "đã thực hiện 1/3 cuộc".
+	Progress string
+}
+
+// DutyView is a duty.Duty with its agencies sorted into the states an oversight
+// letter reports, each list in the order given.
+type DutyView struct {
+	duty.Duty
+	Name       string
+	DueText    string
+	Submitted  []AgencyView
+	Open       []AgencyView
+	Overdue    []AgencyView
+	Waived     []AgencyView
+	Unassigned []AgencyView
+}
+
+// AgencyView is one agency's line: its name and where it stands
+// ("ngày 02/12/2024", "còn 3 ngày", "quá hạn 5 ngày").
+type AgencyView struct {
+	duty.AgencyState
+	Status   string
+	Progress string
+	// Detail joins the two for the parentheses after the name.
+	Detail string
 }
 
 // DayText formats a date with its weekday, the way official letters do.
@@ -69,6 +121,17 @@ func StatusText(daysLeft int) string {
 	}
 }
 
+// ProgressText counts a counted duty: "đã thực hiện 1/3 cuộc".
+func ProgressText(done, quota int, unit string) string {
+	if quota <= 1 {
+		return ""
+	}
+	if unit == "" {
+		unit = "lần"
+	}
+	return fmt.Sprintf("đã thực hiện %d/%d %s", done, quota, unit)
+}
+
 // stepText reads a policy step aloud; unknown steps are shown as they are.
 func stepText(step string) string {
 	if st, err := duty.ParseStepKey(step); err == nil {
@@ -84,21 +147,43 @@ const maxSubjectIDRunes = 60
 // newView prepares a sanitized message for the templates.
 func newView(m Message) View {
 	v := View{
-		Kind:      m.Kind,
-		Copy:      m.Copy,
-		Oversight: m.Oversight,
-		To:        m.To,
-		Date:      schedule.DateOf(m.Date),
+		Kind: m.Kind, Reader: m.Reader, To: m.To, Demo: m.Demo,
+		Superior: m.Reader == duty.ReaderFollowUpLeadership || m.Reader == duty.ReaderProvincialLeadership,
+		Sender:   m.Sender, SenderShort: m.SenderShort, Plan: m.Plan, Contact: m.Contact,
+		Date: schedule.DateOf(m.Date),
 	}
-	var ids, agencies []string
-	seenID, seenAgency := map[string]bool{}, map[string]bool{}
+	if v.Sender == "" {
+		v.Sender = m.From.Name
+	}
+	if v.Plan == "" {
+		v.Plan = "kế hoạch đã ban hành" // a schedule without its decision's citation
+	}
+	if v.SenderShort == "" {
+		v.SenderShort = v.Sender
+	}
+	v.Reporter = v.SenderShort
+	if m.Reader == duty.ReaderFollowUpLeadership && m.Contact.Desk != "" {
+		// To its own leaders Sở Nội vụ reports through its desk.
+		desk, _, _ := strings.Cut(m.Contact.Desk, ",")
+		v.Reporter = strings.TrimSpace(desk)
+	}
+	var ids []string
+	seenID := map[string]bool{}
+	addID := func(id string) {
+		if id != "" && !seenID[id] {
+			seenID[id] = true
+			ids = append(ids, id)
+		}
+	}
 	for i, it := range m.Items {
 		iv := ItemView{
 			Item:     it,
+			Name:     orID(it.Title, it.TaskID),
 			DueText:  DayText(it.Due),
 			Status:   StatusText(it.DaysLeft),
 			StepText: stepText(it.Step),
 			Deadline: it.Due,
+			Progress: ProgressText(it.QuotaDone, it.Quota, it.QuotaUnit),
 		}
 		if it.SubmittedOn != 0 {
 			iv.Status = "đã nộp ngày " + it.SubmittedOn.VN()
@@ -112,25 +197,114 @@ func newView(m Message) View {
 		if i == 0 || it.DaysLeft < v.First.DaysLeft {
 			v.First = iv
 		}
-		if it.TaskID != "" && !seenID[it.TaskID] {
-			seenID[it.TaskID] = true
-			ids = append(ids, it.TaskID)
-		}
-		if it.Agency != "" && !seenAgency[it.Agency] {
-			seenAgency[it.Agency] = true
-			agencies = append(agencies, it.Agency)
-		}
+		v.HasLinks = v.HasLinks || it.ConfirmURL != "" || it.ExtendURL != ""
+		addID(it.TaskID)
 	}
+	if len(m.Items) > 0 {
+		v.Count = len(m.Items)
+		v.SubjectTitle, v.Earliest, v.EarliestStatus = v.First.Name, v.First.Deadline, v.First.Status
+	}
+	for _, d := range m.Duties {
+		dv := dutyView(d)
+		v.Duties = append(v.Duties, dv)
+		v.Unassigned = v.Unassigned || len(dv.Unassigned) > 0
+		addID(d.TaskID)
+	}
+	if len(m.Duties) > 0 && len(m.Items) == 0 {
+		v.Count = len(v.Duties)
+		first := earliestDuty(v.Duties)
+		v.SubjectTitle = first.Name
+		v.Earliest, v.EarliestStatus = first.deadline(v.Date)
+	}
+	v.Others = max(v.Count-1, 0)
 	v.TaskIDs = capList(ids, maxSubjectIDRunes)
 	v.Addressee = m.To.Name
-	if m.Copy && len(agencies) > 0 {
-		// The copy is the agency's letter as the agency received it.
-		v.Addressee = strings.Join(agencies, "; ")
-	}
 	if v.Addressee == "" {
 		v.Addressee = m.To.Addr
 	}
+	v.ReaderName = m.ReaderName
+	if v.ReaderName == "" {
+		v.ReaderName = v.Addressee
+	}
 	return v
+}
+
+func orID(title, id string) string {
+	if title != "" {
+		return title
+	}
+	return id
+}
+
+// dutyView sorts a duty's agencies into its states.
+func dutyView(d duty.Duty) DutyView {
+	dv := DutyView{Duty: d, Name: orID(d.Title, d.TaskID), DueText: DayText(d.Due)}
+	for _, a := range d.Agencies {
+		av := AgencyView{AgencyState: a, Progress: ProgressText(a.QuotaDone, d.Quota, d.QuotaUnit)}
+		switch a.State {
+		case duty.DutySubmitted:
+			if a.SubmittedOn != 0 {
+				av.Status = "ngày " + a.SubmittedOn.VN()
+			}
+			dv.Submitted = append(dv.Submitted, av)
+		case duty.DutyOverdue:
+			av.Status = fmt.Sprintf("quá hạn %d ngày", -a.DaysLeft)
+			dv.Overdue = append(dv.Overdue, av)
+		case duty.DutyWaived:
+			dv.Waived = append(dv.Waived, av)
+		case duty.DutyUnassigned:
+			av.Status = strings.TrimSuffix(a.Note, ".")
+			dv.Unassigned = append(dv.Unassigned, av)
+		default:
+			av.Status = StatusText(a.DaysLeft)
+			if a.Deadline != 0 && a.Deadline != d.Due {
+				av.Status = "hạn " + a.Deadline.VN() + ", " + av.Status
+			}
+			dv.Open = append(dv.Open, av)
+		}
+	}
+	for _, list := range [][]AgencyView{dv.Submitted, dv.Open, dv.Overdue, dv.Waived, dv.Unassigned} {
+		for i := range list {
+			a := &list[i]
+			switch {
+			case a.Status != "" && a.Progress != "":
+				a.Detail = a.Status + "; " + a.Progress
+			default:
+				a.Detail = a.Status + a.Progress
+			}
+		}
+	}
+	// The most overdue first: that is whom the reader urges first.
+	sort.SliceStable(dv.Overdue, func(i, j int) bool { return dv.Overdue[i].DaysLeft < dv.Overdue[j].DaysLeft })
+	return dv
+}
+
+// deadline is the earliest deadline of the duty's agencies that still owe
+// it (its due date when none does), with how far it is from today.
+func (d DutyView) deadline(today schedule.Date) (schedule.Date, string) {
+	best := schedule.Date(0)
+	for _, list := range [][]AgencyView{d.Overdue, d.Open, d.Unassigned} {
+		for _, a := range list {
+			if a.Deadline != 0 && (best == 0 || a.Deadline < best) {
+				best = a.Deadline
+			}
+		}
+	}
+	if best == 0 {
+		best = d.Due
+	}
+	return best, StatusText(int(best - today))
+}
+
+func earliestDuty(ds []DutyView) DutyView {
+	first := ds[0]
+	fd, _ := first.deadline(0)
+	for _, d := range ds[1:] {
+		if dd, _ := d.deadline(0); dd < fd {
+			first, fd = d, dd
+		}
+	}
+	return first
 }
 
 // capList joins ids with ", " and stops with ", …" before exceeding max runes.

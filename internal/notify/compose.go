@@ -1,11 +1,15 @@
 package notify
 
-// compose: what a message says — its recipient, its items and the
-// summaries Sở Nội vụ receives.
+// compose: what a message says. A recipient's rows of the day become one
+// letter of one kind: a duty letter (what the reader's agency owes), an
+// oversight letter (other agencies' duties, by duty and state), or one of
+// Sở Nội vụ's summaries. Sở Nội vụ, as it is named on the send day, is who
+// speaks in every one of them.
 
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,78 +19,214 @@ import (
 )
 
 // compose builds the notice for one recipient's rows, and the steps it
-// carries for the log. A notice with no items has nothing left to say.
+// carries for the log. A notice with nothing in it has nothing left to say.
 func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today schedule.Date, g []duty.Notification) (duty.Notice, []string, error) {
-	to := duty.Recipient{Addr: g[0].Recipient}
-	to.Name, _ = s.RecipientName(to.Addr, today)
-	n := duty.Notice{Key: messageKey(g), To: to, Kind: duty.KindReminder, Date: now.In(s.Location), Copy: true}
+	n := s.letterBase(messageKey(g), g[0].Recipient, now, today)
 	var steps []string
-	// The agency whose mailbox or head this is: it answers for the items
-	// owed by that agency, and only those carry its action links.
-	self := s.Planner.Directory.ByEmail(to.Addr)
-	answers, others := false, false
-	for _, row := range g {
-		if row.Kind == string(duty.KindWeekly) {
-			items, err := e.weeklyItems(ctx, s, today)
-			if err != nil {
-				return n, nil, err
-			}
-			n.Kind, n.Copy = duty.KindWeekly, false
-			n.Items = append(n.Items, items...)
-			steps = append(steps, row.Step)
-			continue
+	var err error
+	switch kind := g[0].Kind; {
+	case kind == string(duty.KindWeekly):
+		n.Kind = duty.KindWeekly
+		n.Duties, err = e.weeklyDuties(ctx, s, today, n.To.Addr)
+		steps = []string{g[0].Step}
+	case strings.HasPrefix(kind, string(duty.KindDigest)):
+		n.Kind = duty.KindDigest
+		n.Duties, err = e.digestDuties(ctx, s, today, n.To.Addr)
+		steps = []string{g[0].Step}
+	case IsOversight(kind):
+		n.Kind = duty.KindOversight
+		n.Duties, steps, err = e.oversightDuties(ctx, s, today, g)
+	default:
+		steps, err = e.dutyItems(ctx, s, today, g, &n)
+	}
+	if err != nil || len(n.Items) == 0 && len(n.Duties) == 0 {
+		return n, steps, err
+	}
+	s.reader(&n, today)
+	n.Plan = plans(s, n)
+	return n, steps, nil
+}
+
+// letterBase is what every letter carries: Sở Nội vụ as it is named on the
+// send day speaks (the sender's display name), replies go to its desk of
+// that day, whose contacts the footer names.
+func (s Setup) letterBase(key, addr string, now time.Time, today schedule.Date) duty.Notice {
+	n := duty.Notice{Key: key, To: duty.Recipient{Addr: addr}, Date: now.In(s.Location), Demo: s.Demo}
+	if fu := s.followUpOn(today); fu != nil {
+		n.Sender, n.SenderShort = fu.Name, shortName(fu)
+	}
+	if c, ok := duty.ContactOn(s.Contacts, today); ok {
+		n.Contact = c
+	}
+	return n
+}
+
+// followUpOn is the follow-up agency that answers on day d.
+func (s Setup) followUpOn(d schedule.Date) *model.Agency {
+	if s.Planner == nil || s.Planner.Directory == nil {
+		return nil
+	}
+	a, ok := s.Planner.Directory.Agency(s.FollowUp)
+	if !ok {
+		return nil
+	}
+	return Recipients{FollowUp: a}.On(s.Planner.Directory, d).FollowUp
+}
+
+func shortName(a *model.Agency) string {
+	if a.ShortName != "" {
+		return a.ShortName
+	}
+	return a.Name
+}
+
+// reader names the recipient and sets the letter's register: an agency's
+// mailbox or head about its own duties, Sở Nội vụ's own mailbox, Văn phòng
+// UBND tỉnh, or a leadership, which is reported to.
+func (s Setup) reader(m *duty.Notice, today schedule.Date) {
+	addr := m.To.Addr
+	dir := s.Planner.Directory
+	name, _ := s.RecipientName(addr, today)
+	m.To.Name = name
+	oversight := m.Kind == duty.KindOversight || m.Kind == duty.KindDigest || m.Kind == duty.KindWeekly
+	if a := dir.ByEmail(addr); a != nil {
+		own := false
+		for _, e := range a.Email {
+			own = own || strings.EqualFold(e, addr)
 		}
-		if strings.HasPrefix(row.Kind, string(duty.KindDigest)) {
-			items, err := e.digestItems(ctx, s, today)
-			if err != nil {
-				return n, nil, err
-			}
-			n.Kind, n.Copy = duty.KindDigest, false
-			n.Items = append(n.Items, items...)
-			steps = append(steps, row.Step)
-			continue
+		po := AnsweringOn(dir, s.ProvincialOffice, "", today)
+		switch {
+		case own && oversight && po != nil && po.ID == a.ID:
+			m.Reader, m.ReaderName = duty.ReaderProvincialOffice, shortName(a)
+		case own && oversight:
+			m.Reader, m.ReaderName = duty.ReaderFollowUp, shortName(a)
+		case own:
+			m.Reader, m.ReaderName = duty.ReaderAgency, shortName(a)
+		case oversight:
+			// The follow-up agency's head stands in for its leadership.
+			m.Reader, m.ReaderName = duty.ReaderFollowUpLeadership, headTitle(a)
+		default:
+			m.Reader, m.ReaderName = duty.ReaderHead, headName(a)
 		}
-		o, err := e.Store.Occurrence(ctx, row.OccurrenceID)
+		return
+	}
+	switch {
+	case hasAddr(s.ProvincialLeadership, addr):
+		m.Reader, m.ReaderName = duty.ReaderProvincialLeadership, "Lãnh đạo UBND tỉnh"
+	default:
+		m.Reader, m.ReaderName = duty.ReaderFollowUpLeadership, "Lãnh đạo Sở"
+	}
+}
+
+// headTitle is the head's title alone ("Giám đốc Sở"), for the prose of a
+// report to the agency's own head.
+func headTitle(a *model.Agency) string {
+	if t := strings.TrimSpace(a.Head.Title); t != "" {
+		return t
+	}
+	return headName(a)
+}
+
+func hasAddr(list []duty.Dated, addr string) bool {
+	for _, e := range list {
+		if strings.EqualFold(strings.TrimSpace(e.Addr), addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// plans cites the decisions the letter's duties come from.
+func plans(s Setup, m duty.Notice) string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(scheduleID, taskID string) {
+		t := s.Planner.Task(scheduleID, taskID)
+		if t == nil || t.Schedule == nil {
+			return
+		}
+		c := t.Schedule.Decision
+		if c == "" {
+			c = t.Schedule.Title
+		}
+		if c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	for _, it := range m.Items {
+		sc, task, _ := splitKey(it.Key)
+		add(sc, task)
+	}
+	for _, d := range m.Duties {
+		sc, task, _ := splitKey(d.Key)
+		add(sc, task)
+	}
+	return strings.Join(out, "; ")
+}
+
+// splitKey reads "schedule/task/period[/agency]".
+func splitKey(key string) (scheduleID, taskID, period string) {
+	parts := strings.SplitN(key, "/", 4)
+	if len(parts) < 3 {
+		return "", "", ""
+	}
+	return parts[0], parts[1], parts[2]
+}
+
+// dutyItems fills a duty letter: the occurrences the reader's agency owes
+// (as lead, or as coordinating when configured), each with its step.
+func (e *Engine) dutyItems(ctx context.Context, s Setup, today schedule.Date, g []duty.Notification, m *duty.Notice) ([]string, error) {
+	dir := s.Planner.Directory
+	self := dir.ByEmail(m.To.Addr)
+	m.Kind = duty.KindReminder
+	var steps []string
+	var quota []int64
+	for _, n := range g {
+		o, err := e.Store.Occurrence(ctx, n.OccurrenceID)
 		if err != nil {
-			return n, nil, err
+			return nil, err
 		}
 		if o.State != duty.StateOpen && o.State != duty.StateUnassigned {
 			continue
 		}
-		it, ok := itemFor(s, o, row.Step, today)
+		it, ok := itemFor(s, o, n.Step, today)
 		if !ok {
 			continue
 		}
-		if it.Escalation && n.Kind != duty.KindDigest {
-			n.Kind = duty.KindEscalation
+		if it.Escalation {
+			m.Kind = duty.KindEscalation
 		}
-		if !strings.HasSuffix(row.Kind, "-copy") {
-			n.Copy = false
+		answering := AnsweringOn(dir, o.NamedAgencyID, o.AgencyID, today)
+		if self == nil || answering == nil || answering.ID != self.ID {
+			// A coordinating agency is told of the duty; the links act for
+			// the agency that answers for it.
+			it.Role, it.ConfirmURL, it.ExtendURL = "phối hợp", "", ""
 		}
-		if o.AgencyID != "" {
-			if self != nil && self.ID == o.AgencyID {
-				answers = true
-			} else {
-				others = true
-				if !strings.HasSuffix(row.Kind, "-copy") {
-					// The links act for the agency: a coordinating agency or
-					// the leadership gets none (Sở Nội vụ's copy keeps them).
-					it.ConfirmURL, it.ExtendURL = "", ""
-				}
-			}
+		if it.Quota > 1 {
+			quota = append(quota, o.ID)
 		}
-		n.Items = append(n.Items, it)
-		steps = append(steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, row.Step))
+		m.Items = append(m.Items, it)
+		steps = append(steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, n.Step))
 	}
-	if n.Kind == duty.KindEscalation && !n.Copy && others && !answers {
-		// Level 2 to the leadership or Văn phòng UBND tỉnh: they are
-		// informed and urge the agency on.
-		n.Oversight = true
+	if len(quota) > 0 {
+		counts, err := e.Store.QuotaCounts(ctx, quota...)
+		if err != nil {
+			return nil, err
+		}
+		for i := range m.Items {
+			m.Items[i].QuotaDone = counts[itemOccurrence(m.Items[i])]
+		}
 	}
-	return n, steps, nil
+	sort.SliceStable(m.Items, func(i, j int) bool { return m.Items[i].DaysLeft < m.Items[j].DaysLeft })
+	return steps, nil
 }
 
-// itemFor describes an occurrence in a message.
+// itemOccurrence reads back the occurrence id itemFor keeps in the item.
+func itemOccurrence(it duty.Item) int64 { return it.OccurrenceID }
+
+// itemFor describes an occurrence in a duty letter, with the agencies
+// named as they are on the send day.
 func itemFor(s Setup, o duty.Occurrence, step string, today schedule.Date) (duty.Item, bool) {
 	t := findTask(s, o.ScheduleID, o.TaskID)
 	if t == nil {
@@ -97,28 +237,50 @@ func itemFor(s Setup, o duty.Occurrence, step string, today schedule.Date) (duty
 		Key:  fmt.Sprintf("%s/%s/%s/%s", o.ScheduleID, o.TaskID, o.Period, o.NamedAgencyID),
 		Step: step, Escalation: isEscalation(step),
 		TaskID: t.ID, TaskText: t.Text, Product: t.Product, Period: o.Period,
+		Title: title(t, o.Period), PeriodText: t.PeriodText(o.Period), Role: "chủ trì",
 		Due: o.Due, EffectiveDue: o.Deadline, DaysLeft: int(o.Deadline - today),
-		LegalBasis: t.LegalBasis,
+		LegalBasis: t.LegalBasis, Quota: t.Quota(), QuotaUnit: t.QuotaUnit(), OccurrenceID: o.ID,
 	}
-	if a, ok := dir.Agency(o.AgencyID); ok {
-		it.Agency = a.Name
+	if a := AnsweringOn(dir, o.NamedAgencyID, o.AgencyID, today); a != nil {
+		it.Agency = agencyOn(dir, a, o.NamedAgencyID)
 		if s.Links != nil {
 			it.ConfirmURL, it.ExtendURL = s.Links(o.ID, a.ID, o.Deadline)
 		}
 	} else if a, ok := dir.Agency(o.NamedAgencyID); ok {
 		it.Agency = a.Name
-		it.Unassigned = dir.WhyUnassigned(a, o.Deadline)
+		it.Unassigned = dir.WhyUnassigned(a, today)
 	}
-	it.Lead = roleNames(dir, t.Lead, o.Deadline)
-	it.Coordinating = roleNames(dir, t.Coordinating, o.Deadline)
+	it.Lead = roleNames(dir, t.Lead, today)
+	it.Coordinating = roleNames(dir, t.Coordinating, today)
 	return it, true
 }
 
-// roleNames names a task's lead or coordinating agencies as a message shows
-// them: a group by its own name ("UBND các huyện, thành phố"), never by its
-// members, which may be thousands, and an agency by the agency that answers
-// for it on the day (its successor after a merger). An agency that nobody
-// answers for any more is left out, as it is from the recipients.
+// title names a duty: the task's title with its period in words ("Kế
+// hoạch CCHC năm 2026"); a one-off task's title already says when.
+func title(t *model.Task, period string) string {
+	if t.Parsed.Kind == schedule.KindOneOff || t.Title == "" {
+		return t.Label()
+	}
+	return t.Title + " " + t.PeriodText(period)
+}
+
+// agencyOn names the agency that answers for a duty on the send day, with
+// the agency the decision named in parentheses when the duty passed to a
+// successor.
+func agencyOn(dir *model.Directory, a *model.Agency, named string) string {
+	if n, ok := dir.Agency(named); ok && n.ID != a.ID {
+		return a.Name + " (Quyết định giao: " + n.Name + ")"
+	}
+	return a.Name
+}
+
+// roleNames names a task's lead or coordinating agencies as a letter shows
+// them on day on: a group by its own name ("Các Sở, ban, ngành"), never by
+// its members, which may be thousands, and only while some member answers
+// that day (no "UBND các huyện, thành phố" after the district level
+// ended); an agency by the agency that answers for it that day. An agency
+// that nobody answers for any more is left out, as it is from the
+// recipients.
 func roleNames(dir *model.Directory, ids []string, on schedule.Date) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -130,7 +292,12 @@ func roleNames(dir *model.Directory, ids []string, on schedule.Date) []string {
 	}
 	for _, id := range ids {
 		if g, ok := dir.Group(id); ok {
-			add(g.Name)
+			for _, a := range dir.Resolve([]string{id}, on) {
+				if a.Agency != nil {
+					add(g.Name)
+					break
+				}
+			}
 			continue
 		}
 		for _, a := range dir.Resolve([]string{id}, on) {
@@ -140,59 +307,6 @@ func roleNames(dir *model.Directory, ids []string, on schedule.Date) []string {
 		}
 	}
 	return out
-}
-
-// digestItems lists what was queued today for the agencies, for Sở Nội
-// vụ's daily digest.
-func (e *Engine) digestItems(ctx context.Context, s Setup, today schedule.Date) ([]duty.Item, error) {
-	queued, err := e.Store.EnqueuedSince(ctx, today.In(s.Location))
-	if err != nil {
-		return nil, err
-	}
-	var out []duty.Item
-	seen := map[int64]bool{}
-	for _, n := range queued {
-		if seen[n.OccurrenceID] {
-			continue
-		}
-		seen[n.OccurrenceID] = true
-		o, err := e.Store.Occurrence(ctx, n.OccurrenceID)
-		if err != nil {
-			return nil, err
-		}
-		if it, ok := itemFor(s, o, n.Step, today); ok {
-			out = append(out, it)
-		}
-	}
-	return out, nil
-}
-
-// weeklyItems lists, for the weekly summary: duties due in the next two
-// weeks, duties overdue (within the escalation span) and submissions of
-// the past seven days.
-func (e *Engine) weeklyItems(ctx context.Context, s Setup, today schedule.Date) ([]duty.Item, error) {
-	span := s.Policy.EscalationSpan() + 14
-	open, err := e.Store.OpenOccurrencesBetween(ctx, today.AddDays(-span), today.AddDays(14))
-	if err != nil {
-		return nil, err
-	}
-	var out []duty.Item
-	for _, o := range open {
-		if it, ok := itemFor(s, o, "", today); ok {
-			out = append(out, it)
-		}
-	}
-	done, err := e.Store.SubmittedBetween(ctx, today.AddDays(-7), today)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range done {
-		if it, ok := itemFor(s, r.Occurrence, "", today); ok {
-			it.SubmittedOn = r.SubmittedOn
-			out = append(out, it)
-		}
-	}
-	return out, nil
 }
 
 // isEscalation reports whether a stored step key is an escalation's.

@@ -38,7 +38,7 @@ func (e *Engine) deliver(ctx context.Context, s Setup, now time.Time, today sche
 			if err != nil {
 				return err
 			}
-			if len(n.Items) == 0 {
+			if len(n.Items) == 0 && len(n.Duties) == 0 {
 				// Nothing left to say (every occurrence closed meanwhile).
 				if err := e.Store.MarkFailed(ctx, "nothing to send: occurrences closed", true, time.Time{}, ids(g)...); err != nil {
 					return err

@@ -80,7 +80,7 @@ func TestTemporaryFailuresAreRetriedAndDeliveredOnce(t *testing.T) {
 		}
 	}
 	got := h.log()
-	want := []string{"2027-06-07 a@t.example nhac T1, T3", "2027-06-07 snv@t.example nhac T1, T3"}
+	want := []string{"2027-06-07 a@t.example nhac T1, T3", "2027-06-07 snv@t.example theo T1, T3"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("after recovery got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -149,11 +149,11 @@ func TestPendingOverdueNoticeOutlivesLevel2(t *testing.T) {
 	}
 	want := []string{
 		"2027-06-22 head-a@t.example qua T1, T3",
-		"2027-06-22 snv@t.example qua T1, T3",
+		"2027-06-22 snv@t.example theo T1, T3",
 		"2027-06-28 head-a@t.example qua T1, T3",
-		"2027-06-28 lanhdao-snv@t.example qua T1, T3",
-		"2027-06-28 snv@t.example qua T1, T3",
-		"2027-06-28 vp@t.example qua T1, T3",
+		"2027-06-28 lanhdao-snv@t.example theo T1, T3",
+		"2027-06-28 snv@t.example theo T1, T3",
+		"2027-06-28 vp@t.example theo T1, T3",
 		"2027-06-30 a@t.example qua T1, T3",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -101,6 +101,25 @@ func (f *fakeStore) SubmittedBetween(context.Context, schedule.Date, schedule.Da
 	return nil, nil
 }
 
+// DutyRecords lists one duty's occurrences (no submissions: the fake
+// records none).
+func (f *fakeStore) DutyRecords(_ context.Context, scheduleID, taskID, period string) ([]duty.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []duty.Record
+	for _, o := range f.occ {
+		if o.ScheduleID == scheduleID && o.TaskID == taskID && o.Period == period {
+			out = append(out, duty.Record{Occurrence: o})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (f *fakeStore) QuotaCounts(context.Context, ...int64) (map[int64]int, error) {
+	return map[int64]int{}, nil
+}
+
 func (f *fakeStore) Enqueue(_ context.Context, ns []duty.Notification) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -181,6 +181,8 @@ func (h *harness) log() []string {
 			kind = "nhac"
 		case strings.HasPrefix(m.subject, "[Quá hạn]"):
 			kind = "qua"
+		case strings.HasPrefix(m.subject, "[Theo dõi]"):
+			kind = "theo"
 		}
 		out = append(out, fmt.Sprintf("%s %s %s %s", m.date.In(h.loc).Format("2006-01-02"), addrOnly(m.to), kind, m.tasks))
 	}
@@ -213,31 +215,31 @@ func TestYearSendsExactlyTheExpectedMail(t *testing.T) {
 		"2027-04-01 head-snv@t.example qua T2",
 		"2027-04-01 snv@t.example qua T2",
 		"2027-04-07 head-snv@t.example qua T2",
-		"2027-04-07 lanhdao-ubnd@t.example qua T2",
-		"2027-04-07 vp@t.example qua T2",
+		"2027-04-07 lanhdao-ubnd@t.example theo T2",
+		"2027-04-07 vp@t.example theo T2",
 		"2027-04-14 head-snv@t.example qua T2",
-		"2027-04-14 lanhdao-ubnd@t.example qua T2",
-		"2027-04-14 vp@t.example qua T2",
+		"2027-04-14 lanhdao-ubnd@t.example theo T2",
+		"2027-04-14 vp@t.example theo T2",
 		"2027-04-21 head-snv@t.example qua T2",
-		"2027-04-21 lanhdao-ubnd@t.example qua T2",
-		"2027-04-21 vp@t.example qua T2",
+		"2027-04-21 lanhdao-ubnd@t.example theo T2",
+		"2027-04-21 vp@t.example theo T2",
 		// T1 and T3 of agency a, due Sunday 20/6/2027, effective Monday 21/6: one
-		// message a day to a, with Sở Nội vụ's copy.
+		// message a day to a; Sở Nội vụ follows it up in an oversight letter ([Theo dõi]).
 		"2027-06-07 a@t.example nhac T1, T3",
-		"2027-06-07 snv@t.example nhac T1, T3",
+		"2027-06-07 snv@t.example theo T1, T3",
 		"2027-06-14 a@t.example nhac T1",
-		"2027-06-14 snv@t.example nhac T1",
+		"2027-06-14 snv@t.example theo T1",
 		"2027-06-18 a@t.example nhac T1", // R3 (18/6) and R1 (Sunday 20/6 → Friday 18/6) merge
-		"2027-06-18 snv@t.example nhac T1",
+		"2027-06-18 snv@t.example theo T1",
 		"2027-06-21 a@t.example nhac T1",
-		"2027-06-21 snv@t.example nhac T1",
+		"2027-06-21 snv@t.example theo T1",
 		"2027-06-22 a@t.example qua T1",
 		"2027-06-22 head-a@t.example qua T1",
-		"2027-06-22 snv@t.example qua T1",
+		"2027-06-22 snv@t.example theo T1",
 		"2027-06-28 head-a@t.example qua T1",
-		"2027-06-28 lanhdao-snv@t.example qua T1",
-		"2027-06-28 snv@t.example qua T1",
-		"2027-06-28 vp@t.example qua T1",
+		"2027-06-28 lanhdao-snv@t.example theo T1",
+		"2027-06-28 snv@t.example theo T1",
+		"2027-06-28 vp@t.example theo T1",
 	}
 	got := h.log()
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -277,12 +279,12 @@ func TestDowntimeSendsOnlyTheStepReached(t *testing.T) {
 	h.run("2027-06-30", "2027-06-30")
 	want := []string{
 		"2027-06-16 a@t.example nhac T1, T3",
-		"2027-06-16 snv@t.example nhac T1, T3",
+		"2027-06-16 snv@t.example theo T1, T3",
 		"2027-06-30 a@t.example qua T1, T3",
 		"2027-06-30 head-a@t.example qua T1, T3",
-		"2027-06-30 lanhdao-snv@t.example qua T1, T3",
-		"2027-06-30 snv@t.example qua T1, T3",
-		"2027-06-30 vp@t.example qua T1, T3",
+		"2027-06-30 lanhdao-snv@t.example theo T1, T3",
+		"2027-06-30 snv@t.example theo T1, T3",
+		"2027-06-30 vp@t.example theo T1, T3",
 	}
 	if got := h.log(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("catch-up differs.\ngot:\n%s\n\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -352,7 +354,7 @@ func TestUnassignedDutiesGoToSoNoiVu(t *testing.T) {
 	h.swap(s)
 	h.run("2027-06-07", "2027-06-07")
 	got := h.log()
-	want := []string{"2027-06-07 snv@t.example nhac T1, T3"}
+	want := []string{"2027-06-07 snv@t.example theo T1, T3"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -378,10 +380,11 @@ func TestWeeklySummaryToSoNoiVu(t *testing.T) {
 	if strings.Join(weekly, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("weekly summaries:\n%s\nwant:\n%s", strings.Join(weekly, "\n"), strings.Join(want, "\n"))
 	}
-	// The summary is its own message: the copies of the day still go out.
+	// The summary is its own message: the oversight letters of the day
+	// still go out.
 	copies := 0
 	for _, m := range h.sender.got {
-		if addrOnly(m.to) == "snv@t.example" && strings.HasPrefix(m.subject, "[Nhắc hạn]") {
+		if addrOnly(m.to) == "snv@t.example" && strings.HasPrefix(m.subject, "[Theo dõi]") {
 			copies++
 		}
 	}

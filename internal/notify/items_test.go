@@ -122,10 +122,14 @@ func TestHeadName(t *testing.T) {
 	}
 }
 
-// Level 2 informs the leadership and Văn phòng UBND tỉnh and asks them to
-// urge the agency on; it does not ask them to submit, and the links that
-// act for the agency ("Xác nhận đã nộp", "Xin gia hạn") reach only the
-// agency's own addresses and Sở Nội vụ's copy.
+// Level 2 reaches two kinds of reader. The agency and its head get a duty
+// letter: asked (the head, to direct) to complete what the agency owes,
+// with the links that act for it. Sở Nội vụ, its leadership and Văn phòng
+// UBND tỉnh get an oversight letter ([Theo dõi]) about other agencies'
+// duties: informed, never asked to submit, with no links to act in the
+// agency's stead; the leadership is reported to ("kính báo cáo … xem
+// xét, chỉ đạo"). No letter speaks as a machine or calls a state agency
+// "Quý cơ quan".
 func TestLevel2InformsTheLeadership(t *testing.T) {
 	h := newHarness(t)
 	rs := &rawSender{}
@@ -136,19 +140,16 @@ func TestLevel2InformsTheLeadership(t *testing.T) {
 	}
 	h.swap(s)
 	h.run("2027-06-28", "2027-06-28") // E2 of T1 and T3
-	const ask = "Đề nghị Quý cơ quan khẩn trương hoàn thành"
-	informs := func(to string) string {
-		return "Hệ thống nhắc hạn trân trọng thông báo để " + to + " biết, theo dõi và đôn đốc cơ quan thực hiện khẩn trương hoàn thành."
-	}
+	const submit = "khẩn trương hoàn thành, gửi kết quả về Cơ quan snv"
 	want := map[string]struct {
-		oversight string // the closing sentence, "" for the request to submit
-		links     bool
+		says  string // the request or the report
+		links bool
 	}{
-		"a@t.example":           {"", true}, // the overdue notice it never had (E1)
-		"head-a@t.example":      {"", true},
-		"snv@t.example":         {"", true}, // the copy
-		"lanhdao-snv@t.example": {informs("Lãnh đạo Cơ quan snv"), false},
-		"vp@t.example":          {informs("Cơ quan vp"), false},
+		"a@t.example":           {"Cơ quan snv đề nghị Cơ quan a khẩn trương hoàn thành, gửi kết quả về Cơ quan snv", true}, // the overdue notice it never had (E1)
+		"head-a@t.example":      {"Cơ quan snv đề nghị Thủ trưởng Cơ quan a quan tâm, chỉ đạo " + submit, true},
+		"snv@t.example":         {"để theo dõi, đôn đốc", false},
+		"lanhdao-snv@t.example": {"kính báo cáo Lãnh đạo Sở xem xét, chỉ đạo", false},
+		"vp@t.example":          {"Cơ quan snv thông báo để Cơ quan vp theo dõi, tham mưu UBND tỉnh chỉ đạo", false},
 	}
 	seen := map[string]bool{}
 	for _, raw := range rs.raw {
@@ -166,14 +167,19 @@ func TestLevel2InformsTheLeadership(t *testing.T) {
 			continue
 		}
 		seen[addr.Address] = true
+		subj, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+		if oversight := strings.HasPrefix(subj, "[Theo dõi]"); oversight == w.links || !oversight && !strings.HasPrefix(subj, "[Quá hạn]") {
+			t.Errorf("%s: subject %q", addr.Address, subj)
+		}
 		for _, mt := range []string{"text/plain", "text/html"} {
 			body := bodyPart(t, raw, mt)
-			if w.oversight != "" {
-				if !strings.Contains(body, w.oversight) || strings.Contains(body, ask) {
-					t.Errorf("%s (%s) is not informed and asked to urge the agency on:\n%s", addr.Address, mt, body)
+			if !strings.Contains(body, w.says) || !w.links && strings.Contains(body, "hoàn thành, gửi kết quả") {
+				t.Errorf("%s (%s) does not say %q:\n%s", addr.Address, mt, w.says, body)
+			}
+			for _, never := range []string{"Quý cơ quan", "Hệ thống nhắc hạn"} {
+				if strings.Contains(body, never) {
+					t.Errorf("%s (%s) says %q", addr.Address, mt, never)
 				}
-			} else if !strings.Contains(body, ask) && !strings.Contains(body, "Bản sao") {
-				t.Errorf("%s (%s) is not asked to submit:\n%s", addr.Address, mt, body)
 			}
 			if has := strings.Contains(body, "https://t.example/xac-nhan/"); has != w.links {
 				t.Errorf("%s (%s): links %v, want %v", addr.Address, mt, has, w.links)

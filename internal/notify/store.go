@@ -23,6 +23,11 @@ type Store interface {
 	OpenOccurrencesBetween(ctx context.Context, from, until schedule.Date) ([]duty.Occurrence, error)
 	UnassignedBetween(ctx context.Context, from, until schedule.Date) ([]duty.Occurrence, error)
 	SubmittedBetween(ctx context.Context, from, to schedule.Date) ([]duty.Record, error)
+	// DutyRecords returns every agency's occurrence of one duty (a task for
+	// a period) with its submission: what an oversight letter reports.
+	DutyRecords(ctx context.Context, scheduleID, taskID, period string) ([]duty.Record, error)
+	// QuotaCounts counts the entries of counted duties ("1/3 cuộc").
+	QuotaCounts(ctx context.Context, ids ...int64) (map[int64]int, error)
 
 	// Enqueue inserts the notifications whose keys are new.
 	Enqueue(ctx context.Context, ns []duty.Notification) (inserted int, err error)

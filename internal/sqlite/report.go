@@ -85,3 +85,16 @@ type extraScanner struct {
 }
 
 func (e extraScanner) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
+
+// DutyRecords returns every occurrence of one duty (a task of a schedule
+// for one period), each agency's, with its submission and waiver, in id
+// order: what an oversight letter reports on. It reads the unique index.
+func (db *DB) DutyRecords(ctx context.Context, scheduleID, taskID, period string) ([]duty.Record, error) {
+	out, err := db.queryRecords(ctx, recordQuery+`
+		WHERE o.schedule_id = ? AND o.task_id = ? AND o.period = ?
+		ORDER BY o.id`, scheduleID, taskID, period)
+	if err != nil {
+		return nil, fmt.Errorf("records of %s %s %s: %w", scheduleID, taskID, period, err)
+	}
+	return out, nil
+}
