@@ -189,6 +189,9 @@ func SampleMessages() []Message {
 	return []Message{
 		msg("sample/reminder", duty.KindReminder, duty.ReaderAgency, stp, "Sở Tư pháp", []duty.Item{full}, nil),
 		msg("sample/escalation", duty.KindEscalation, duty.ReaderHead, head, "Giám đốc Sở Tư pháp", []duty.Item{late}, nil),
+		msg("sample/own", duty.KindReminder, duty.ReaderOwn, snv, "Sở Nội vụ", []duty.Item{full}, nil),
+		msg("sample/own-head", duty.KindEscalation, duty.ReaderOwnHead, duty.Recipient{Addr: "gd.snv@nhachan.example", Name: "Giám đốc Sở Nội vụ"},
+			"Giám đốc Sở Nội vụ", []duty.Item{late}, nil),
 		msg("sample/oversight", duty.KindOversight, duty.ReaderFollowUp, snv, "Sở Nội vụ", nil, []duty.Duty{dty}),
 		msg("sample/oversight-leaders", duty.KindOversight, duty.ReaderProvincialLeadership, duty.Recipient{Addr: "lanhdao.ubnd@nhachan.example", Name: "Lãnh đạo UBND tỉnh"},
 			"Lãnh đạo UBND tỉnh", nil, []duty.Duty{dty}),

@@ -120,6 +120,18 @@ func office() Message {
 	return m
 }
 
+// ownReport is level 2 of Sở Nội vụ's own duty to its own head: its desk
+// reports and asks the head to direct.
+func ownReport() Message {
+	m := letter("2026-04-07/giamdoc.snv@ninhthuan.example/escalation", duty.KindEscalation, duty.ReaderOwnHead,
+		duty.Recipient{Addr: "giamdoc.snv@ninhthuan.example", Name: "Giám đốc Sở Nội vụ"}, "Giám đốc Sở Nội vụ", tDate.AddDate(0, 0, 14))
+	late := itemA
+	late.Role, late.Lead, late.Step, late.Escalation, late.DaysLeft = "chủ trì", nil, "E2", true, -7
+	late.Coordinating = []string{"Các Sở, ban, ngành"}
+	m.Items = []duty.Item{late}
+	return m
+}
+
 func weekly() Message {
 	m := letter("weekly/2026-W13/vanthu.snv@ninhthuan.example", duty.KindWeekly, duty.ReaderFollowUp, tSNV, "Sở Nội vụ", tDate)
 	m.Duties = []duty.Duty{dutyTCTH, dutyMT}
@@ -145,7 +157,8 @@ func TestRenderGolden(t *testing.T) {
 	demo.Demo = true
 	demo.Items = demo.Items[1:]
 	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight(),
-		"oversight-leadership": report(), "oversight-office": office(), "weekly": weekly(), "demo": demo} {
+		"oversight-leadership": report(), "oversight-office": office(), "weekly": weekly(), "demo": demo,
+		"own-escalation-head": ownReport()} {
 		t.Run(name, func(t *testing.T) {
 			r, err := tm.Render(m)
 			if err != nil {
@@ -191,7 +204,7 @@ func TestRenderEveryKind(t *testing.T) {
 			"Kính gửi: Giám đốc Sở Tư pháp", "đề nghị Giám đốc Sở Tư pháp quan tâm, chỉ đạo khẩn trương hoàn thành", "đã quá hạn 8 ngày"},
 			[]string{"Quý cơ quan", "Hệ thống nhắc hạn"}},
 		{"oversight", oversight(), "[Theo dõi] Kế hoạch CCHC năm 2027 và 1 nhiệm vụ khác — hạn gần nhất 16/03/2026 (đã quá hạn 8 ngày)", []string{
-			"Sở Y tế tỉnh Ninh Thuận (quá hạn 8 ngày); Sở Xây dựng tỉnh Ninh Thuận (quá hạn 8 ngày)",
+			"(2, quá hạn 8 ngày):", "Sở Y tế tỉnh Ninh Thuận; Sở Xây dựng tỉnh Ninh Thuận",
 			"Đã hoàn thành (1): Sở Tư pháp tỉnh Ninh Thuận (ngày 12/03/2026)", "Chưa có cơ quan thực hiện (1): UBND huyện Bác Ái",
 			"Sở Nội vụ tỉnh Ninh Thuận (còn 7 ngày; đã thực hiện 1/3 cuộc)"}, []string{"đề nghị Sở Nội vụ", "hoàn thành và gửi", "Hệ thống nhắc hạn"}},
 		{"leadership", report(), "[Theo dõi] Kế hoạch CCHC năm 2027 — hạn 16/03/2026 (đã quá hạn 8 ngày)", []string{
@@ -200,6 +213,9 @@ func TestRenderEveryKind(t *testing.T) {
 		{"office", office(), "[Theo dõi] Kế hoạch CCHC năm 2027", []string{
 			"Kính gửi: Văn phòng Ủy ban nhân dân tỉnh Ninh Thuận", "thông báo để Văn phòng UBND tỉnh theo dõi, tham mưu UBND tỉnh chỉ đạo"},
 			[]string{"hoàn thành và gửi về"}},
+		{"own head", ownReport(), "[Quá hạn] Báo cáo CCHC định kỳ quý I/2026 — hạn 31/03/2026 (đã quá hạn 7 ngày)", []string{
+			"Phòng Cải cách hành chính kính báo cáo Giám đốc Sở Nội vụ: thực hiện", "do Sở Nội vụ thực hiện chưa hoàn thành",
+			"kính đề nghị Giám đốc Sở Nội vụ quan tâm, chỉ đạo khẩn trương hoàn thành"}, []string{"Sở Nội vụ đề nghị Sở Nội vụ", "gửi về Sở Nội vụ"}},
 		{"digest", digest, "[Tổng hợp] Nhắc hạn và quá hạn ngày 24/03/2026 — 2 nhiệm vụ", []string{"Kế hoạch CCHC năm 2027"}, nil},
 		{"weekly", weekly(), "[Tổng hợp tuần] Tình hình thực hiện nhiệm vụ, tuần bắt đầu ngày 24/03/2026 — 2 nhiệm vụ", []string{"Kế hoạch CCHC năm 2027"}, nil},
 		{"test", test, "[Thử nghiệm] Thư thử nghiệm của Sở Nội vụ tỉnh Ninh Thuận", []string{"thư thử nghiệm", "Trân trọng."}, nil},

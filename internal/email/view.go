@@ -19,6 +19,9 @@ type View struct {
 	// Superior: the reader is a leadership, written to in the reporting
 	// register ("kính báo cáo … xem xét, chỉ đạo").
 	Superior bool
+	// Own: the letter is about the follow-up agency's own duties, written
+	// by its desk to its mailbox or its head.
+	Own bool
 	// Addressee is the name after "Kính gửi:"; ReaderName how the prose
 	// names the reader ("Sở Tư pháp", "Giám đốc Sở Tư pháp", "Lãnh đạo
 	// UBND tỉnh").
@@ -92,6 +95,9 @@ type DutyView struct {
 	Overdue    []AgencyView
 	Waived     []AgencyView
 	Unassigned []AgencyView
+	// Same* hold the detail every agency of a state shares ("quá hạn 35
+	// ngày"), said once after the count instead of after each name.
+	SameSubmitted, SameOpen, SameOverdue, SameUnassigned string
 }
 
 // AgencyView is one agency's line: its name and where it stands
@@ -148,7 +154,8 @@ const maxSubjectIDRunes = 60
 func newView(m Message) View {
 	v := View{
 		Kind: m.Kind, Reader: m.Reader, To: m.To, Demo: m.Demo,
-		Superior: m.Reader == duty.ReaderFollowUpLeadership || m.Reader == duty.ReaderProvincialLeadership,
+		Superior: m.Reader == duty.ReaderFollowUpLeadership || m.Reader == duty.ReaderProvincialLeadership || m.Reader == duty.ReaderOwnHead,
+		Own:      m.Reader == duty.ReaderOwn || m.Reader == duty.ReaderOwnHead,
 		Sender:   m.Sender, SenderShort: m.SenderShort, Plan: m.Plan, Contact: m.Contact,
 		Date: schedule.DateOf(m.Date),
 	}
@@ -162,8 +169,8 @@ func newView(m Message) View {
 		v.SenderShort = v.Sender
 	}
 	v.Reporter = v.SenderShort
-	if m.Reader == duty.ReaderFollowUpLeadership && m.Contact.Desk != "" {
-		// To its own leaders Sở Nội vụ reports through its desk.
+	if (m.Reader == duty.ReaderFollowUpLeadership || v.Own) && m.Contact.Desk != "" {
+		// Within Sở Nội vụ its desk speaks.
 		desk, _, _ := strings.Cut(m.Contact.Desk, ",")
 		v.Reporter = strings.TrimSpace(desk)
 	}
@@ -263,7 +270,7 @@ func dutyView(d duty.Duty) DutyView {
 			dv.Open = append(dv.Open, av)
 		}
 	}
-	for _, list := range [][]AgencyView{dv.Submitted, dv.Open, dv.Overdue, dv.Waived, dv.Unassigned} {
+	same := func(list []AgencyView) string {
 		for i := range list {
 			a := &list[i]
 			switch {
@@ -273,7 +280,22 @@ func dutyView(d duty.Duty) DutyView {
 				a.Detail = a.Status + a.Progress
 			}
 		}
+		if len(list) < 2 || list[0].Detail == "" {
+			return ""
+		}
+		for _, a := range list[1:] {
+			if a.Detail != list[0].Detail {
+				return ""
+			}
+		}
+		common := list[0].Detail
+		for i := range list {
+			list[i].Detail = ""
+		}
+		return common
 	}
+	dv.SameSubmitted, dv.SameOpen, dv.SameOverdue, dv.SameUnassigned = same(dv.Submitted), same(dv.Open), same(dv.Overdue), same(dv.Unassigned)
+	same(dv.Waived)
 	// The most overdue first: that is whom the reader urges first.
 	sort.SliceStable(dv.Overdue, func(i, j int) bool { return dv.Overdue[i].DaysLeft < dv.Overdue[j].DaysLeft })
 	return dv

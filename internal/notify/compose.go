@@ -95,16 +95,21 @@ func (s Setup) reader(m *duty.Notice, today schedule.Date) {
 			own = own || strings.EqualFold(e, addr)
 		}
 		po := AnsweringOn(dir, s.ProvincialOffice, "", today)
+		fu := s.followUpOn(today)
 		switch {
 		case own && oversight && po != nil && po.ID == a.ID:
 			m.Reader, m.ReaderName = duty.ReaderProvincialOffice, shortName(a)
 		case own && oversight:
 			m.Reader, m.ReaderName = duty.ReaderFollowUp, shortName(a)
+		case own && fu != nil && fu.ID == a.ID:
+			m.Reader, m.ReaderName = duty.ReaderOwn, shortName(a)
 		case own:
 			m.Reader, m.ReaderName = duty.ReaderAgency, shortName(a)
 		case oversight:
 			// The follow-up agency's head stands in for its leadership.
 			m.Reader, m.ReaderName = duty.ReaderFollowUpLeadership, headTitle(a)
+		case fu != nil && fu.ID == a.ID:
+			m.Reader, m.ReaderName = duty.ReaderOwnHead, headTitle(a)
 		default:
 			m.Reader, m.ReaderName = duty.ReaderHead, headName(a)
 		}
