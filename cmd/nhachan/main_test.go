@@ -17,6 +17,10 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // uses it keeps the shipped files from rotting.
 const shippedConfig = "../../config/nhachan.yaml"
 
+// demoConfig is the shipped demo (make run): the same plan carried into
+// 2027, sent at any hour, every letter marked as a demonstration.
+const demoConfig = "../../config/demo/nhachan.yaml"
+
 // runCLI runs a command in-process at a fixed instant.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

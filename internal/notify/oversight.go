@@ -40,16 +40,20 @@ func (e *Engine) oversightDuties(ctx context.Context, s Setup, today schedule.Da
 			keys = append(keys, k)
 		}
 	}
-	duties, err := e.duties(ctx, s, today, keys, fresh, g[0].Recipient)
+	duties, err := e.duties(ctx, s, today, keys, fresh, g[0].Recipient, false)
 	return duties, steps, err
 }
 
 // duties describes each duty with every agency that owes it, as it stands
-// on day today. The reader's own agency is left out: what it owes is in
-// its duty letter. A duty with nobody left to report is dropped.
-func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys []dutyKey, fresh map[int64]bool, reader string) ([]duty.Duty, error) {
+// on day today. In an oversight letter the reader's own agency is left
+// out (what it owes is in its duty letter); Sở Nội vụ's summaries keep
+// it (withSelf). A duty with nobody left to report is dropped.
+func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys []dutyKey, fresh map[int64]bool, reader string, withSelf bool) ([]duty.Duty, error) {
 	dir := s.Planner.Directory
 	self := dir.ByEmail(reader)
+	if withSelf {
+		self = nil
+	}
 	var out []duty.Duty
 	var quota []int64
 	for _, k := range keys {
@@ -150,7 +154,7 @@ func (e *Engine) digestDuties(ctx context.Context, s Setup, today schedule.Date,
 			keys = append(keys, k)
 		}
 	}
-	return e.duties(ctx, s, today, keys, fresh, reader)
+	return e.duties(ctx, s, today, keys, fresh, reader, true)
 }
 
 // weeklyDuties lists, for the weekly summary, the duties with an agency
@@ -182,5 +186,5 @@ func (e *Engine) weeklyDuties(ctx context.Context, s Setup, today schedule.Date,
 	for _, r := range done {
 		add(r.Occurrence)
 	}
-	return e.duties(ctx, s, today, keys, fresh, reader)
+	return e.duties(ctx, s, today, keys, fresh, reader, true)
 }
