@@ -168,7 +168,7 @@ func writePlanTable(w io.Writer, dir *model.Directory, occ []model.Occurrence) e
 		if o.EffectiveDue == o.Due {
 			eff = "="
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Task, r.Period, o.Due.VN(), eff, role, who)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Task, o.Task.PeriodText(o.Period), o.Due.VN(), eff, role, who)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
