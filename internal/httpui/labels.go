@@ -69,10 +69,15 @@ func label(labels map[string]string, code string) string {
 
 var kindLabels = map[string]string{
 	"reminder":        "thư nhắc hạn",
-	"reminder-copy":   "bản sao thư nhắc hạn",
+	"reminder-copy":   "thư theo dõi (nhắc hạn)",
 	"escalation":      "thông báo quá hạn",
-	"escalation-copy": "bản sao thông báo quá hạn",
-	"digest":          "thư tổng hợp",
+	"escalation-copy": "thư theo dõi (quá hạn)",
+	// Level 2 to the leadership or Văn phòng UBND tỉnh, and duties nobody
+	// answers for: oversight letters.
+	"reminder-oversight":   "thư theo dõi (nhắc hạn)",
+	"escalation-oversight": "thư theo dõi (quá hạn)",
+	"digest":               "thư tổng hợp",
+	"weekly":               "thư tổng hợp tuần",
 }
 
 func kindLabel(k string) string { return label(kindLabels, k) }

@@ -157,7 +157,7 @@ func TestOccurrencePage(t *testing.T) {
 	}{
 		{"overdue", []string{"Quá hạn", "29/05/2026", "Diễn biến",
 			"Nhắc trước 7 ngày — thư nhắc hạn", "Người nhận: " + "&lt;script&gt;", "Đã gửi", "08:01 22/05/2026",
-			"Nhắc trước 7 ngày — bản sao thư nhắc hạn", "Người nhận: Lãnh đạo Sở Nội vụ",
+			"Nhắc trước 7 ngày — thư theo dõi (nhắc hạn)", "Người nhận: Lãnh đạo Sở Nội vụ",
 			"Máy chủ thư trả lời: 250 2.0.0 Ok: queued as [địa chỉ đã ẩn]",
 			"Thông báo quá hạn lần 1 — thông báo quá hạn", "Người nhận: Giám đốc &lt;script&gt;",
 			"Người nhận: Người nhận khác (địa chỉ đã ẩn)", "Gửi không thành công",
