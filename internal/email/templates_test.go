@@ -198,7 +198,7 @@ func TestRenderEveryKind(t *testing.T) {
 		{"reminder", reminder(), "[Nhắc hạn] Công bố văn bản QPPL hết hiệu lực năm 2026 và 1 nhiệm vụ khác — hạn gần nhất 30/03/2026 (còn 6 ngày)", []string{
 			"Kính gửi: Sở Tư pháp tỉnh Ninh Thuận", "Thực hiện Quyết định số 681/QĐ-UBND ngày 27/10/2021 của Ủy ban nhân dân tỉnh Ninh Thuận, Sở Nội vụ đề nghị Sở Tư pháp hoàn thành",
 			"Thứ Ba, ngày 31/03/2026", "Thứ Hai, ngày 30/03/2026", "Điều 148 Bộ luật Dân sự 2015", "còn 7 ngày", "còn 6 ngày",
-			"cơ quan phối hợp (cơ quan chủ trì: Sở Nội vụ tỉnh Ninh Thuận)", "Xác nhận đã gửi", "Xin gia hạn", "Trân trọng.",
+			"cơ quan phối hợp (cơ quan chủ trì: Sở Nội vụ tỉnh Ninh Thuận)", "Xác nhận đã nộp", "Xin gia hạn", "Trân trọng.",
 			"Phòng Cải cách hành chính", "0259 3822 000"}, []string{"Quý cơ quan", "Hệ thống nhắc hạn", "2026-Q1"}},
 		{"escalation", escalation(), "[Quá hạn] Công bố văn bản QPPL hết hiệu lực năm 2026 — hạn 30/03/2026 (đã quá hạn 8 ngày)", []string{
 			"Kính gửi: Giám đốc Sở Tư pháp", "đề nghị Giám đốc Sở Tư pháp quan tâm, chỉ đạo khẩn trương hoàn thành", "đã quá hạn 8 ngày"},
