@@ -395,6 +395,10 @@ func TestSimulateToMailpit(t *testing.T) {
 	capped := 0
 	for _, sum := range msgs {
 		m := mp.Message(t, sum.ID)
+		// The demo's letters say what they are before anything else.
+		if first, _, _ := strings.Cut(m.Text, "\n"); !strings.HasPrefix(first, "[THƯ MINH HỌA]") {
+			t.Errorf("%s: a demo letter starts %q", m.Subject, first)
+		}
 		if ids[m.MessageID] {
 			t.Errorf("Message-ID %s twice", m.MessageID)
 		}

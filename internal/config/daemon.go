@@ -229,6 +229,9 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		}
 		d.Admins = append(d.Admins, Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 	}
+	if len(d.Contacts) == 0 {
+		r.warnf(mf.At.Pos, "mail.reply_to is not set: letters name no desk to call or reply to, and replies go to the sending address")
+	}
 	if cfg.Directory != nil {
 		for _, key := range []string{"follow_up", "provincial_office"} {
 			id := map[string]string{"follow_up": d.FollowUp, "provincial_office": d.ProvincialOffice}[key]
