@@ -61,7 +61,7 @@ var (
 			{Name: "Sở Xây dựng tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 16), DaysLeft: -8},
 			{Name: "Sở Tài chính tỉnh Ninh Thuận", State: duty.DutyOpen, Deadline: schedule.NewDate(2026, 3, 27), DaysLeft: 3},
 			{Name: "UBND huyện Bác Ái", State: duty.DutyUnassigned, Deadline: schedule.NewDate(2026, 3, 16),
-				Note: "Cơ quan UBND huyện Bác Ái đã chấm dứt hoạt động từ ngày 01/07/2025 và không có cơ quan kế thừa trong danh bạ."},
+				Note: "đã chấm dứt hoạt động từ ngày 01/07/2025 và không có cơ quan kế thừa trong danh bạ."},
 		},
 	}
 	dutyMT = duty.Duty{

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
@@ -88,7 +89,9 @@ func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys 
 			case answering == nil:
 				a.State = duty.DutyUnassigned
 				if named != nil {
-					a.Note = dir.WhyUnassigned(named, today)
+					// "Cơ quan X đã chấm dứt hoạt động …": the name is
+					// already said, before the parentheses.
+					a.Note = strings.TrimPrefix(dir.WhyUnassigned(named, today), "Cơ quan "+named.Name+" ")
 				}
 			case r.Deadline < today:
 				a.State = duty.DutyOverdue
