@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -100,7 +101,7 @@ func cmdSimulate(e env, args []string) error {
 		if len(sent) > 0 && !*quiet {
 			fmt.Fprintf(e.stdout, "%s %s: %d thư\n", day, day.WeekdayVN(), len(sent))
 			for _, m := range sent {
-				fmt.Fprintf(e.stdout, "  → %s  %s  %v\n", m.To, m.Subject, m.Steps)
+				fmt.Fprintf(e.stdout, "  → %s  %s  [%s]\n", m.To, m.Subject, strings.Join(m.Steps, "; "))
 			}
 		}
 		if err := store.SetMeta(ctx, "simulated_until", day.String()); err != nil {

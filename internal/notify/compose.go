@@ -9,6 +9,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,11 +29,11 @@ func (e *Engine) compose(ctx context.Context, s Setup, now time.Time, today sche
 	case kind == string(duty.KindWeekly):
 		n.Kind = duty.KindWeekly
 		n.Duties, err = e.weeklyDuties(ctx, s, today, n.To.Addr)
-		steps = []string{g[0].Step}
+		steps = []string{"tổng hợp tuần"}
 	case strings.HasPrefix(kind, string(duty.KindDigest)):
 		n.Kind = duty.KindDigest
 		n.Duties, err = e.digestDuties(ctx, s, today, n.To.Addr)
-		steps = []string{g[0].Step}
+		steps = []string{"tổng hợp ngày"}
 	case IsOversight(kind):
 		n.Kind = duty.KindOversight
 		n.Duties, steps, err = e.oversightDuties(ctx, s, today, g)
@@ -212,7 +213,7 @@ func (e *Engine) dutyItems(ctx context.Context, s Setup, today schedule.Date, g 
 			quota = append(quota, o.ID)
 		}
 		m.Items = append(m.Items, it)
-		steps = append(steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, n.Step))
+		steps = appendStep(steps, s, o, n.Step)
 	}
 	if len(quota) > 0 {
 		counts, err := e.Store.QuotaCounts(ctx, quota...)
@@ -318,4 +319,23 @@ func roleNames(dir *model.Directory, ids []string, on schedule.Date) []string {
 func isEscalation(key string) bool {
 	st, err := duty.ParseStepKey(key)
 	return err == nil && st.Kind == duty.Escalation
+}
+
+// appendStep adds what a letter says of one duty, in words, for simulate's
+// output and the log ("Kế hoạch CCHC năm 2026 (TCTH.1a.hang-nam): nhắc
+// trước 3 ngày"), once per letter however many agencies it covers.
+func appendStep(steps []string, s Setup, o duty.Occurrence, key string) []string {
+	name := o.TaskID + " " + o.Period
+	if t := findTask(s, o.ScheduleID, o.TaskID); t != nil {
+		name = title(t, o.Period) + " (" + t.ID + ")"
+	}
+	label := key
+	if st, err := duty.ParseStepKey(key); err == nil {
+		label = st.Label()
+	}
+	w := name + ": " + label
+	if slices.Contains(steps, w) {
+		return steps
+	}
+	return append(steps, w)
 }

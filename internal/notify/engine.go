@@ -102,7 +102,7 @@ type SentMessage struct {
 	Subject   string
 	MessageID string
 	Kind      duty.Kind
-	Steps     []string // "I.3/2027:R7"
+	Steps     []string // what the letter says of each duty, in words: "Kế hoạch CCHC năm 2026 (TCTH.1a.hang-nam): nhắc trước 3 ngày"
 }
 
 // Tick runs one round: materialise, decide, enqueue, deliver.

@@ -6,7 +6,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -35,7 +34,7 @@ func (e *Engine) oversightDuties(ctx context.Context, s Setup, today schedule.Da
 			continue // submitted or waived since it was queued
 		}
 		fresh[o.ID] = true
-		steps = append(steps, fmt.Sprintf("%s/%s:%s", o.TaskID, o.Period, n.Step))
+		steps = appendStep(steps, s, o, n.Step)
 		if k := keyOf(o); !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
