@@ -2,6 +2,7 @@ package email
 
 import (
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -132,6 +133,12 @@ func ownReport() Message {
 	return m
 }
 
+func digestLetter() Message {
+	m := letter("digest/2026-03-24/vanthu.snv@ninhthuan.example", duty.KindDigest, duty.ReaderFollowUp, tSNV, "Sở Nội vụ", tDate)
+	m.Duties = []duty.Duty{dutyTCTH, dutyMT}
+	return m
+}
+
 func weekly() Message {
 	m := letter("weekly/2026-W13/vanthu.snv@ninhthuan.example", duty.KindWeekly, duty.ReaderFollowUp, tSNV, "Sở Nội vụ", tDate)
 	m.Duties = []duty.Duty{dutyTCTH, dutyMT}
@@ -158,7 +165,7 @@ func TestRenderGolden(t *testing.T) {
 	demo.Items = demo.Items[1:]
 	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight(),
 		"oversight-leadership": report(), "oversight-office": office(), "weekly": weekly(), "demo": demo,
-		"own-escalation-head": ownReport()} {
+		"own-escalation-head": ownReport(), "digest": digestLetter()} {
 		t.Run(name, func(t *testing.T) {
 			r, err := tm.Render(m)
 			if err != nil {
@@ -387,5 +394,27 @@ func writeFile(t *testing.T, path, s string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A duty of a national directory names at most maxListed agencies of a
+// state and counts the rest, so that a letter stays readable and small.
+func TestOversightCountsBeyondTheListed(t *testing.T) {
+	d := duty.Duty{Key: "p/T/2026", TaskID: "T", Title: "Kế hoạch CCHC năm 2026", Due: schedule.NewDate(2026, 3, 20)}
+	for i := 1; i <= maxListed+40; i++ {
+		d.Agencies = append(d.Agencies, duty.AgencyState{Name: fmt.Sprintf("UBND xã số %d", i), State: duty.DutyOverdue,
+			Deadline: schedule.NewDate(2026, 3, 20), DaysLeft: -4})
+	}
+	m := oversight()
+	m.Duties = []duty.Duty{d}
+	r, err := mustTemplates(t).Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{r.Text, r.HTML} {
+		if !strings.Contains(s, fmt.Sprintf("(%d, quá hạn 4 ngày)", maxListed+40)) || !strings.Contains(s, "; và 40 cơ quan khác") ||
+			!strings.Contains(s, fmt.Sprintf("UBND xã số %d;", maxListed-1)) || strings.Contains(s, fmt.Sprintf("UBND xã số %d;", maxListed+1)) {
+			t.Errorf("the list is not cut at %d names with the rest counted:\n%s", maxListed, s)
+		}
 	}
 }

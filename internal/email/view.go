@@ -98,7 +98,16 @@ type DutyView struct {
 	// Same* hold the detail every agency of a state shares ("quá hạn 35
 	// ngày"), said once after the count instead of after each name.
 	SameSubmitted, SameOpen, SameOverdue, SameUnassigned string
+	// More* count the agencies of a state beyond the first maxListed, which
+	// a letter names only by number ("và 3.350 cơ quan khác"): a national
+	// directory must not make a letter of thousands of names.
+	MoreSubmitted, MoreOpen, MoreOverdue, MoreWaived, MoreUnassigned int
+	// Count* are the states' sizes before the cut.
+	CountSubmitted, CountOpen, CountOverdue, CountWaived, CountUnassigned int
 }
+
+// maxListed is how many agencies of one state a letter names.
+const maxListed = 60
 
 // AgencyView is one agency's line: its name and where it stands
 // ("ngày 02/12/2024", "còn 3 ngày", "quá hạn 5 ngày").
@@ -296,6 +305,19 @@ func dutyView(d duty.Duty) DutyView {
 	}
 	dv.SameSubmitted, dv.SameOpen, dv.SameOverdue, dv.SameUnassigned = same(dv.Submitted), same(dv.Open), same(dv.Overdue), same(dv.Unassigned)
 	same(dv.Waived)
+	cut := func(list *[]AgencyView, more *int) {
+		if len(*list) > maxListed {
+			*more = len(*list) - maxListed
+			*list = (*list)[:maxListed]
+		}
+	}
+	// The count before the colon stays the whole state's.
+	dv.CountSubmitted, dv.CountOpen, dv.CountOverdue, dv.CountWaived, dv.CountUnassigned = len(dv.Submitted), len(dv.Open), len(dv.Overdue), len(dv.Waived), len(dv.Unassigned)
+	cut(&dv.Submitted, &dv.MoreSubmitted)
+	cut(&dv.Open, &dv.MoreOpen)
+	cut(&dv.Overdue, &dv.MoreOverdue)
+	cut(&dv.Waived, &dv.MoreWaived)
+	cut(&dv.Unassigned, &dv.MoreUnassigned)
 	// The most overdue first: that is whom the reader urges first.
 	sort.SliceStable(dv.Overdue, func(i, j int) bool { return dv.Overdue[i].DaysLeft < dv.Overdue[j].DaysLeft })
 	return dv
