@@ -139,6 +139,14 @@ func digestLetter() Message {
 	return m
 }
 
+// coordinating is a reminder to a coordinating agency (remind_coordinating):
+// it is asked to work with the lead, not to submit.
+func coordinating() Message {
+	m := letter("2026-03-24/vanthu.stp@ninhthuan.example/coordinating", duty.KindReminder, duty.ReaderAgency, tSTP, "Sở Tư pháp", tDate)
+	m.Items = []duty.Item{itemA}
+	return m
+}
+
 func weekly() Message {
 	m := letter("weekly/2026-W13/vanthu.snv@ninhthuan.example", duty.KindWeekly, duty.ReaderFollowUp, tSNV, "Sở Nội vụ", tDate)
 	m.Duties = []duty.Duty{dutyTCTH, dutyMT}
@@ -165,7 +173,7 @@ func TestRenderGolden(t *testing.T) {
 	demo.Items = demo.Items[1:]
 	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight(),
 		"oversight-leadership": report(), "oversight-office": office(), "weekly": weekly(), "demo": demo,
-		"own-escalation-head": ownReport(), "digest": digestLetter()} {
+		"own-escalation-head": ownReport(), "digest": digestLetter(), "coordinating": coordinating()} {
 		t.Run(name, func(t *testing.T) {
 			r, err := tm.Render(m)
 			if err != nil {

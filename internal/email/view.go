@@ -50,6 +50,9 @@ type View struct {
 	EarliestStatus string
 	// HasLinks: some item carries the signed links.
 	HasLinks bool
+	// Coordinating: the reader's agency coordinates every duty of the
+	// letter (remind_coordinating) rather than leads it.
+	Coordinating bool
 	// Unassigned: some duty has agencies nobody answers for.
 	Unassigned bool
 	// TaskIDs lists the distinct task ids, capped with ", …" (for admins'
@@ -217,6 +220,10 @@ func newView(m Message) View {
 		addID(it.TaskID)
 	}
 	if len(m.Items) > 0 {
+		v.Coordinating = true
+		for _, it := range m.Items {
+			v.Coordinating = v.Coordinating && it.Role == "phối hợp"
+		}
 		v.Count = len(m.Items)
 		v.SubjectTitle, v.Earliest, v.EarliestStatus = v.First.Name, v.First.Deadline, v.First.Status
 	}
