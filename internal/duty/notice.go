@@ -88,8 +88,6 @@ type AgencyState struct {
 	QuotaDone int
 	// Note says why nobody answers (DutyUnassigned).
 	Note string
-	// New marks the agencies whose step brought the letter today.
-	New bool
 }
 
 // Recipient is one mailbox. Name is shown in the From/To header and in

@@ -167,7 +167,7 @@ func SampleMessages() []Message {
 		LegalBasis: "Điểm a khoản 1 mục V Kế hoạch ban hành kèm theo Quyết định số 681/QĐ-UBND", Quota: 3, QuotaUnit: "cuộc",
 		Agencies: []duty.AgencyState{
 			{Name: "Sở Tư pháp tỉnh Ninh Thuận", State: duty.DutySubmitted, Deadline: schedule.NewDate(2026, 3, 20), SubmittedOn: schedule.NewDate(2026, 3, 18)},
-			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 20), DaysLeft: -4, QuotaDone: 2, New: true},
+			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 20), DaysLeft: -4, QuotaDone: 2},
 			{Name: "Sở Xây dựng tỉnh Ninh Thuận", State: duty.DutyOpen, Deadline: schedule.NewDate(2026, 3, 30), DaysLeft: 6},
 			{Name: "Sở Công Thương tỉnh Ninh Thuận", State: duty.DutyWaived, Deadline: schedule.NewDate(2026, 3, 20)},
 			{Name: "UBND huyện Bác Ái", State: duty.DutyUnassigned, Deadline: schedule.NewDate(2026, 3, 20), Note: "đã chấm dứt hoạt động"},

@@ -58,7 +58,7 @@ var (
 		Product:  "Kế hoạch cải cách hành chính hàng năm của cơ quan, đơn vị, địa phương", Due: schedule.NewDate(2026, 3, 16),
 		Agencies: []duty.AgencyState{
 			{Name: "Sở Tư pháp tỉnh Ninh Thuận", State: duty.DutySubmitted, Deadline: schedule.NewDate(2026, 3, 16), SubmittedOn: schedule.NewDate(2026, 3, 12)},
-			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 16), DaysLeft: -8, New: true},
+			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 16), DaysLeft: -8},
 			{Name: "Sở Xây dựng tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 16), DaysLeft: -8},
 			{Name: "Sở Tài chính tỉnh Ninh Thuận", State: duty.DutyOpen, Deadline: schedule.NewDate(2026, 3, 27), DaysLeft: 3},
 			{Name: "UBND huyện Bác Ái", State: duty.DutyUnassigned, Deadline: schedule.NewDate(2026, 3, 16),

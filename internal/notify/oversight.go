@@ -18,11 +18,9 @@ type dutyKey struct{ schedule, task, period string }
 
 func keyOf(o duty.Occurrence) dutyKey { return dutyKey{o.ScheduleID, o.TaskID, o.Period} }
 
-// oversightDuties builds an oversight letter's duties from its rows: the
-// occurrences whose step brought the letter today are marked New.
+// oversightDuties builds an oversight letter's duties from its rows.
 func (e *Engine) oversightDuties(ctx context.Context, s Setup, today schedule.Date, g []duty.Notification) ([]duty.Duty, []string, error) {
 	var keys []dutyKey
-	fresh := map[int64]bool{}
 	var steps []string
 	seen := map[dutyKey]bool{}
 	for _, n := range g {
@@ -33,14 +31,13 @@ func (e *Engine) oversightDuties(ctx context.Context, s Setup, today schedule.Da
 		if o.State != duty.StateOpen && o.State != duty.StateUnassigned {
 			continue // submitted or waived since it was queued
 		}
-		fresh[o.ID] = true
 		steps = appendStep(steps, s, o, n.Step)
 		if k := keyOf(o); !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
 	}
-	duties, err := e.duties(ctx, s, today, keys, fresh, g[0].Recipient, false)
+	duties, err := e.duties(ctx, s, today, keys, g[0].Recipient, false)
 	return duties, steps, err
 }
 
@@ -48,7 +45,7 @@ func (e *Engine) oversightDuties(ctx context.Context, s Setup, today schedule.Da
 // on day today. In an oversight letter the reader's own agency is left
 // out (what it owes is in its duty letter); Sở Nội vụ's summaries keep
 // it (withSelf). A duty with nobody left to report is dropped.
-func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys []dutyKey, fresh map[int64]bool, reader string, withSelf bool) ([]duty.Duty, error) {
+func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys []dutyKey, reader string, withSelf bool) ([]duty.Duty, error) {
 	dir := s.Planner.Directory
 	self := dir.ByEmail(reader)
 	if withSelf {
@@ -78,7 +75,7 @@ func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys 
 			if self != nil && answering != nil && answering.ID == self.ID {
 				continue
 			}
-			a := duty.AgencyState{Deadline: r.Deadline, DaysLeft: int(r.Deadline - today), New: fresh[r.ID]}
+			a := duty.AgencyState{Deadline: r.Deadline, DaysLeft: int(r.Deadline - today)}
 			named, _ := dir.Agency(r.NamedAgencyID)
 			switch {
 			case r.State == duty.StateSubmitted:
@@ -140,23 +137,23 @@ func (e *Engine) digestDuties(ctx context.Context, s Setup, today schedule.Date,
 		return nil, err
 	}
 	var keys []dutyKey
-	fresh := map[int64]bool{}
+	read := map[int64]bool{} // occurrences already looked up
 	seen := map[dutyKey]bool{}
 	for _, n := range queued {
-		if n.OccurrenceID == 0 || fresh[n.OccurrenceID] {
+		if n.OccurrenceID == 0 || read[n.OccurrenceID] {
 			continue
 		}
 		o, err := e.Store.Occurrence(ctx, n.OccurrenceID)
 		if err != nil {
 			return nil, err
 		}
-		fresh[o.ID] = true
+		read[o.ID] = true
 		if k := keyOf(o); !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
 	}
-	return e.duties(ctx, s, today, keys, fresh, reader, true)
+	return e.duties(ctx, s, today, keys, reader, true)
 }
 
 // weeklyDuties lists, for the weekly summary, the duties with an agency
@@ -173,10 +170,8 @@ func (e *Engine) weeklyDuties(ctx context.Context, s Setup, today schedule.Date,
 		return nil, err
 	}
 	var keys []dutyKey
-	fresh := map[int64]bool{}
 	seen := map[dutyKey]bool{}
 	add := func(o duty.Occurrence) {
-		fresh[o.ID] = true
 		if k := keyOf(o); !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
@@ -188,5 +183,5 @@ func (e *Engine) weeklyDuties(ctx context.Context, s Setup, today schedule.Date,
 	for _, r := range done {
 		add(r.Occurrence)
 	}
-	return e.duties(ctx, s, today, keys, fresh, reader, true)
+	return e.duties(ctx, s, today, keys, reader, true)
 }
