@@ -97,14 +97,14 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 	}
 	if mf.Tick != "" {
 		if _, err := cron.ParseStandard(mf.Tick); err != nil {
-			r.errorf(mf.At.Key("tick"), "tick %q is not a cron schedule: %v", mf.Tick, err)
+			r.errorf(mf.At.Key("tick"), "tick %q không phải lịch cron hợp lệ (ví dụ: @every 1m): %v", mf.Tick, err)
 		}
 		d.Tick = mf.Tick
 	}
 	if mf.PublicURL != "" {
 		u, err := url.Parse(mf.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			r.errorf(mf.At.Key("public_url"), "public_url %q: want an absolute http(s) URL", mf.PublicURL)
+			r.errorf(mf.At.Key("public_url"), "public_url %q: cần một địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://", mf.PublicURL)
 		}
 		d.PublicURL = strings.TrimSuffix(mf.PublicURL, "/")
 	}
@@ -114,7 +114,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 			d.FromAddr = m.From.Addr
 			if m.From.Name != "" {
 				if strings.ContainsAny(m.From.Name, "\r\n") {
-					r.errorf(m.From.At.Key("name"), "mail.from.name must be one line")
+					r.errorf(m.From.At.Key("name"), "mail.from.name chỉ được viết trên một dòng")
 				}
 				d.FromName = m.From.Name
 			}
@@ -161,7 +161,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 			}
 			srv.Username = s.Username
 			if s.Username != "" && s.PasswordFile == "" && s.PasswordEnv == "" {
-				r.errorf(s.At.Key("username"), "mail.smtp: a username needs password_file or password_env (the password is never written in this file)")
+				r.errorf(s.At.Key("username"), "mail.smtp: có username thì phải có password_file hoặc password_env (mật khẩu không bao giờ ghi trong tệp này)")
 			}
 			d.SMTP = &SMTP{Server: srv, URL: s.URL, PasswordFile: rel(s.PasswordFile), PasswordEnv: s.PasswordEnv}
 		}
@@ -210,7 +210,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		d.LinkKeyFile, d.LinkPreviousKeyFile = rel(lk.KeyFile), rel(lk.PreviousKeyFile)
 		if lk.ValidDays != nil {
 			if *lk.ValidDays < 1 || *lk.ValidDays > 400 {
-				r.errorf(lk.At.Key("valid_days"), "links.valid_days must be between 1 and 400")
+				r.errorf(lk.At.Key("valid_days"), "links.valid_days phải từ 1 đến 400")
 			}
 			d.LinkValidDays = *lk.ValidDays
 		}
@@ -218,14 +218,14 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 	seenAdmin := map[string]bool{}
 	for _, a := range mf.Admins {
 		if !adminRE.MatchString(a.User) {
-			r.errorf(a.At.Key("user"), "admins: user %q: use lower-case ASCII letters, digits, '.', '_' or '-'", a.User)
+			r.errorf(a.At.Key("user"), "admins: tên đăng nhập %q: chỉ dùng chữ thường không dấu, chữ số, '.', '_' hoặc '-'", a.User)
 		}
 		if seenAdmin[a.User] {
-			r.errorf(a.At.Key("user"), "admins: user %q is listed twice", a.User)
+			r.errorf(a.At.Key("user"), "admins: tên đăng nhập %q được ghi hai lần", a.User)
 		}
 		seenAdmin[a.User] = true
 		if !strings.HasPrefix(a.PasswordHash, "$2a$") && !strings.HasPrefix(a.PasswordHash, "$2b$") && !strings.HasPrefix(a.PasswordHash, "$2y$") {
-			r.errorf(a.At.Key("password_hash"), "admins: user %q: password_hash must be a bcrypt hash ($2b$…), never a password", a.User)
+			r.errorf(a.At.Key("password_hash"), "admins: tên đăng nhập %q: password_hash phải là mã băm bcrypt ($2b$…) do nhachan hash-password tạo, không bao giờ là mật khẩu", a.User)
 		}
 		d.Admins = append(d.Admins, Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 	}
@@ -239,12 +239,12 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 				continue
 			}
 			if mf.Recipients != nil && mf.Recipients.At.Has(key) {
-				r.errorf(mf.Recipients.At.Key(key), "recipients.%s: unknown agency %q", key, id)
+				r.errorf(mf.Recipients.At.Key(key), "recipients.%s: không có cơ quan %q trong danh bạ%s", key, id, didYouMean(id, dirIDs(cfg.Directory)))
 				continue
 			}
 			// The default id is not in this directory: say so, but a
 			// configuration used only for planning need not name it.
-			r.warnf(mf.At.Pos, "recipients.%s is not set and the directory has no agency %q: the daemon will send no mail for it", key, id)
+			r.warnf(mf.At.Pos, "recipients.%s chưa được đặt và danh bạ không có cơ quan %q: hệ thống sẽ không gửi thư cho vai trò này", key, id)
 			if key == "follow_up" {
 				d.FollowUp = ""
 			} else {

@@ -26,14 +26,18 @@ type Diagnostic struct {
 	Col      int
 	Severity Severity
 	Msg      string
+	// Source shows the lines around the position with a caret under the
+	// column, for the mistakes that are best seen in the file (YAML
+	// syntax); empty otherwise. String leaves it out.
+	Source string
 }
 
 // String formats the diagnostic as "file:line:col: message", with
-// "warning: " before the message for warnings.
+// "cảnh báo: " before the message for warnings.
 func (d Diagnostic) String() string {
 	sev := ""
 	if d.Severity == Warning {
-		sev = "warning: "
+		sev = "cảnh báo: "
 	}
 	line, col := d.Line, d.Col
 	if line < 1 {
@@ -100,6 +104,23 @@ func (ds Diagnostics) Error() string {
 	return b.String()
 }
 
+// Text lists every finding as String does, each followed by its source
+// excerpt when it has one: what a person reads in a terminal.
+func (ds Diagnostics) Text() string {
+	var b strings.Builder
+	for i, d := range ds {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(d.String())
+		if d.Source != "" {
+			b.WriteByte('\n')
+			b.WriteString(d.Source)
+		}
+	}
+	return b.String()
+}
+
 // Pos is a position in a file, 1-based.
 type Pos struct{ Line, Col int }
 
@@ -107,10 +128,15 @@ type Pos struct{ Line, Col int }
 type reporter struct {
 	file  string
 	diags *Diagnostics
+	src   []byte // the file's text, when errors should show their lines
 }
 
 func (r reporter) errorf(p Pos, format string, args ...any) {
-	*r.diags = append(*r.diags, Diagnostic{File: r.file, Line: p.Line, Col: p.Col, Severity: Error, Msg: fmt.Sprintf(format, args...)})
+	d := Diagnostic{File: r.file, Line: p.Line, Col: p.Col, Severity: Error, Msg: fmt.Sprintf(format, args...)}
+	if r.src != nil {
+		d.Source = sourceExcerpt(r.src, p)
+	}
+	*r.diags = append(*r.diags, d)
 }
 
 func (r reporter) warnf(p Pos, format string, args ...any) {

@@ -17,12 +17,12 @@ var idRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // it goes into mail headers).
 func checkEmail(r reporter, p Pos, what, addr string) {
 	if strings.ContainsAny(addr, "\r\n\t <>,;\"") {
-		r.errorf(p, "%s: %q is not a plain e-mail address", what, addr)
+		r.errorf(p, "%s: %q không phải một địa chỉ thư điện tử đơn thuần (không tên hiển thị, không xuống dòng, không dấu cách)", what, addr)
 		return
 	}
 	a, err := mail.ParseAddress(addr)
 	if err != nil || a.Address != addr || !strings.Contains(addr[strings.LastIndexByte(addr, '@')+1:], ".") {
-		r.errorf(p, "%s: %q is not a valid e-mail address", what, addr)
+		r.errorf(p, "%s: %q không phải địa chỉ thư điện tử hợp lệ", what, addr)
 	}
 }
 
@@ -36,10 +36,10 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 	ids := map[string]Pos{}
 	claim := func(id string, p Pos, what string) {
 		if !idRE.MatchString(id) {
-			r.errorf(p, "%s id %q: use lower-case ASCII letters, digits and single hyphens (e.g. so-noi-vu)", what, id)
+			r.errorf(p, "mã %s %q: chỉ dùng chữ thường không dấu, chữ số và dấu gạch nối đơn (ví dụ so-noi-vu)", what, id)
 		}
 		if prev, dup := ids[id]; dup {
-			r.errorf(p, "duplicate id %q (first defined at line %d)", id, prev.Line)
+			r.errorf(p, "mã %q bị trùng (đã khai báo ở dòng %d)", id, prev.Line)
 			return
 		}
 		ids[id] = p
@@ -47,7 +47,7 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 	var groups []*model.Group
 	groupIDs := map[string]bool{}
 	for _, g := range af.Groups {
-		claim(g.ID, g.At.Key("id"), "group")
+		claim(g.ID, g.At.Key("id"), "nhóm")
 		groupIDs[g.ID] = true
 		groups = append(groups, &model.Group{ID: g.ID, Name: g.Name})
 	}
@@ -70,42 +70,49 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 			ag.ValidUntil = *a.ValidUntil
 		}
 		if ag.ValidUntil < ag.ValidFrom {
-			r.errorf(a.At.Key("valid_until"), "agency %s: valid_until %s is before valid_from %s", a.ID, ag.ValidUntil, ag.ValidFrom)
+			r.errorf(a.At.Key("valid_until"), "cơ quan %s: valid_until %s trước valid_from %s", a.ID, ag.ValidUntil, ag.ValidFrom)
 		}
 		for i, e := range a.Email {
 			checkEmail(r, a.At.Key("email"), "agency "+a.ID+" email["+itoa(i+1)+"]", e)
 		}
 		if len(a.Email) == 0 {
-			r.errorf(a.At.Key("email"), "agency %s has no e-mail address: reminders could not reach it", a.ID)
+			r.errorf(a.At.Key("email"), "cơ quan %s chưa có địa chỉ thư điện tử: thư nhắc hạn không gửi tới được", a.ID)
 		}
 		if a.Head != nil {
 			ag.Head = model.Head{Title: a.Head.Title, Email: a.Head.Email}
 			checkEmail(r, a.Head.At.Key("email"), "agency "+a.ID+" head.email", a.Head.Email)
 		} else {
-			r.errorf(a.At.Pos, "agency %s has no head: escalations need the head's address (head: {title: …, email: …})", a.ID)
+			r.errorf(a.At.Pos, "cơ quan %s chưa có người đứng đầu: thông báo quá hạn cần địa chỉ của thủ trưởng (head: {title: …, email: …})", a.ID)
 		}
 		agencies = append(agencies, ag)
 	}
 	// References, now that every id is known.
+	var groupIDList, agencyIDList []string
+	for id := range groupIDs {
+		groupIDList = append(groupIDList, id)
+	}
+	for id := range agencyAt {
+		agencyIDList = append(agencyIDList, id)
+	}
 	for _, a := range af.Agencies {
 		for _, g := range a.Groups {
 			if !groupIDs[g] {
-				r.errorf(a.At.Key("groups"), "agency %s: unknown group %q", a.ID, g)
+				r.errorf(a.At.Key("groups"), "cơ quan %s: không có nhóm %q%s", a.ID, g, didYouMean(g, groupIDList))
 			}
 		}
 		for _, s := range a.Successors {
 			succ, ok := agencyAt[s]
 			switch {
 			case !ok:
-				r.errorf(a.At.Key("successors"), "agency %s: unknown successor %q", a.ID, s)
+				r.errorf(a.At.Key("successors"), "cơ quan %s: không có cơ quan kế thừa %q trong danh bạ%s", a.ID, s, didYouMean(s, agencyIDList))
 			case s == a.ID:
-				r.errorf(a.At.Key("successors"), "agency %s cannot succeed itself", a.ID)
+				r.errorf(a.At.Key("successors"), "cơ quan %s không thể tự kế thừa chính mình", a.ID)
 			case succ.ValidFrom != nil && a.ValidUntil != nil && *succ.ValidFrom > a.ValidUntil.AddDays(1):
-				r.warnf(a.At.Key("successors"), "agency %s ends on %s but its successor %s begins only on %s: duties due in between are unassigned", a.ID, *a.ValidUntil, s, *succ.ValidFrom)
+				r.warnf(a.At.Key("successors"), "cơ quan %s kết thúc ngày %s nhưng cơ quan kế thừa %s đến ngày %s mới bắt đầu: nhiệm vụ đến hạn trong khoảng giữa sẽ chưa có cơ quan nhận", a.ID, *a.ValidUntil, s, *succ.ValidFrom)
 			}
 		}
 		if len(a.Successors) > 0 && a.ValidUntil == nil {
-			r.errorf(a.At.Key("successors"), "agency %s has successors but no valid_until: say when it ended", a.ID)
+			r.errorf(a.At.Key("successors"), "cơ quan %s có cơ quan kế thừa nhưng thiếu valid_until: hãy ghi ngày kết thúc hoạt động", a.ID)
 		}
 	}
 	// Successor chains must end.
@@ -118,7 +125,7 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 				break
 			}
 			if seen[next.ID] {
-				r.errorf(a.At.Key("successors"), "agency %s: successors form a cycle through %s", a.ID, next.ID)
+				r.errorf(a.At.Key("successors"), "cơ quan %s: chuỗi cơ quan kế thừa quay vòng (cycle) qua %s", a.ID, next.ID)
 				break
 			}
 			seen[next.ID] = true
@@ -132,12 +139,12 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 	// Warnings: what would silently lose duties.
 	for _, a := range af.Agencies {
 		if a.ValidUntil != nil && len(a.Successors) == 0 {
-			r.warnf(a.At.Key("valid_until"), "agency %s ended on %s with no successor: its duties due later show as unassigned", a.ID, *a.ValidUntil)
+			r.warnf(a.At.Key("valid_until"), "cơ quan %s kết thúc ngày %s mà không có cơ quan kế thừa: các nhiệm vụ đến hạn sau ngày đó hiện là chưa có cơ quan nhận", a.ID, *a.ValidUntil)
 		}
 	}
 	for _, g := range af.Groups {
 		if len(dir.Members(g.ID)) == 0 {
-			r.warnf(g.At.Pos, "group %s expands to nobody: no agency lists it in groups", g.ID)
+			r.warnf(g.At.Pos, "nhóm %s không có thành viên: chưa cơ quan nào ghi nhóm này trong groups", g.ID)
 		}
 	}
 	return dir

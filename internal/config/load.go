@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -88,7 +89,7 @@ func (l *loader) reporter(name string) reporter {
 func (l *loader) read(name string, v any, from reporter, at Pos) bool {
 	data, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
-		from.errorf(at, "cannot read %s: %v", l.display(name), unwrapPathError(err))
+		from.errorf(at, "không đọc được %s: %v", l.display(name), osErrVN(unwrapPathError(err)))
 		return false
 	}
 	l.files = append(l.files, l.toOS(name))
@@ -105,6 +106,17 @@ func resolve(dir, p string) string {
 	return path.Join(dir, p)
 }
 
+// osErrVN reads the usual file-system errors in Vietnamese.
+func osErrVN(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "không có tệp hoặc thư mục này"
+	case errors.Is(err, fs.ErrPermission):
+		return "không có quyền đọc"
+	}
+	return err.Error()
+}
+
 func unwrapPathError(err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
 		return pe.Err
@@ -117,7 +129,7 @@ func (l *loader) load(name string) *Config {
 	var mf mainFile
 	data, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
-		main.errorf(Pos{1, 1}, "cannot read configuration: %v", unwrapPathError(err))
+		main.errorf(Pos{1, 1}, "không đọc được tệp cấu hình: %v", osErrVN(unwrapPathError(err)))
 		return nil
 	}
 	l.files = append(l.files, l.toOS(name))
@@ -133,7 +145,7 @@ func (l *loader) load(name string) *Config {
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
-		main.errorf(mf.At.Key("timezone"), "unknown timezone %q", tz)
+		main.errorf(mf.At.Key("timezone"), "không có múi giờ %q (ví dụ đúng: Asia/Ho_Chi_Minh)", tz)
 	}
 	cfg.Location = loc
 
@@ -142,7 +154,7 @@ func (l *loader) load(name string) *Config {
 	if !l.diags.HasErrors() {
 		cal, err := calendar.New(cfg.Notices)
 		if err != nil {
-			main.errorf(mf.At.Key("holidays"), "holidays: %v", err)
+			main.errorf(mf.At.Key("holidays"), "ngày nghỉ (holidays): %v", err)
 		}
 		cfg.Calendar = cal
 	}
@@ -159,14 +171,14 @@ func (l *loader) load(name string) *Config {
 		s.CarryUntil = s.Until
 		if ref.CarryForwardUntil != nil {
 			if *ref.CarryForwardUntil < s.Until {
-				main.errorf(ref.At.Key("carry_forward_until"), "schedules[%d].carry_forward_until %s is before the plan's end %s", i+1, *ref.CarryForwardUntil, s.Until)
+				main.errorf(ref.At.Key("carry_forward_until"), "schedules[%d].carry_forward_until %s trước ngày kết thúc kế hoạch %s", i+1, *ref.CarryForwardUntil, s.Until)
 			}
 			s.CarryUntil = *ref.CarryForwardUntil
 		}
 		cfg.Schedules = append(cfg.Schedules, s)
 	}
 	if len(mf.Schedules) == 0 {
-		main.errorf(mf.At.Key("schedules"), "no schedules: list at least one schedule file")
+		main.errorf(mf.At.Key("schedules"), "chưa có kế hoạch nào: ghi ít nhất một tệp kế hoạch trong schedules")
 	}
 	cfg.Daemon = l.loadDaemon(mf, dir, main, cfg)
 	for _, s := range cfg.Schedules {
@@ -177,7 +189,7 @@ func (l *loader) load(name string) *Config {
 			pol := cfg.Daemon.Policy
 			pol.ReminderDays = t.ReminderDays
 			if err := pol.Validate(); err != nil {
-				reporter{file: s.File, diags: &l.diags}.errorf(Pos{t.Line, t.Col}, "task %s: reminder_days: %v", t.ID, err)
+				reporter{file: s.File, diags: &l.diags}.errorf(Pos{t.Line, t.Col}, "nhiệm vụ %s: reminder_days: %v", t.ID, err)
 			}
 		}
 	}
@@ -193,7 +205,7 @@ func (l *loader) loadHolidays(mf mainFile, dir string, main reporter) []calendar
 	hdir := resolve(dir, mf.Holidays)
 	entries, err := fs.ReadDir(l.fsys, hdir)
 	if err != nil {
-		main.errorf(mf.At.Key("holidays"), "cannot read holidays folder %s: %v", l.display(hdir), unwrapPathError(err))
+		main.errorf(mf.At.Key("holidays"), "không đọc được thư mục ngày nghỉ %s: %v", l.display(hdir), osErrVN(unwrapPathError(err)))
 		return nil
 	}
 	l.files = append(l.files, l.toOS(hdir)) // a new year's file changes the folder
@@ -219,7 +231,7 @@ func (l *loader) loadHolidayFile(name string) (calendar.YearNotice, bool) {
 	}
 	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(name), ".yaml"), ".yml")
 	if base != fmt.Sprint(hf.Year) {
-		r.errorf(hf.At.Key("year"), "year %d does not match the file name %s (want %d.yaml)", hf.Year, path.Base(name), hf.Year)
+		r.errorf(hf.At.Key("year"), "năm %d không khớp với tên tệp %s (tệp của năm này phải tên %d.yaml)", hf.Year, path.Base(name), hf.Year)
 	}
 	nt := calendar.YearNotice{Year: hf.Year, Source: hf.Source, Confirmed: hf.Confirmed}
 	seen := map[schedule.Date]bool{}
@@ -227,10 +239,10 @@ func (l *loader) loadHolidayFile(name string) (calendar.YearNotice, bool) {
 		var out []calendar.Holiday
 		for _, h := range list {
 			if h.Date.Year() != hf.Year {
-				r.errorf(h.At.Key("date"), "%s: %s is not in %d", key, h.Date, hf.Year)
+				r.errorf(h.At.Key("date"), "%s: ngày %s không thuộc năm %d", key, h.Date, hf.Year)
 			}
 			if seen[h.Date] {
-				r.errorf(h.At.Key("date"), "%s: %s is listed twice", key, h.Date)
+				r.errorf(h.At.Key("date"), "%s: ngày %s được ghi hai lần", key, h.Date)
 			}
 			seen[h.Date] = true
 			kind := defKind
@@ -239,12 +251,12 @@ func (l *loader) loadHolidayFile(name string) (calendar.YearNotice, bool) {
 				switch kind {
 				case calendar.KindHoliday, calendar.KindMakeup, calendar.KindSwap:
 				default:
-					r.errorf(h.At.Key("kind"), "%s: unknown kind %q; use holiday, makeup or swap", key, h.Kind)
+					r.errorf(h.At.Key("kind"), "%s: không có loại %q; dùng holiday (nghỉ lễ), makeup (nghỉ bù) hoặc swap (nghỉ hoán đổi)", key, h.Kind)
 				}
 			}
 			if key == "workdays" {
 				if wd := h.Date.Weekday(); wd != time.Saturday && wd != time.Sunday {
-					r.errorf(h.At.Key("date"), "workdays: %s is a %s; only a Saturday or Sunday can be turned into a working day", h.Date, wd)
+					r.errorf(h.At.Key("date"), "workdays: ngày %s là %s; chỉ thứ Bảy hoặc Chủ nhật mới được chuyển thành ngày làm việc", h.Date, strings.ToLower(h.Date.WeekdayVN()))
 				}
 			}
 			out = append(out, calendar.Holiday{Date: h.Date, Name: h.Name, Kind: kind, Pending: !hf.Confirmed})

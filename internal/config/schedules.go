@@ -27,7 +27,7 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 		FollowUp: sf.FollowUp, File: l.display(name),
 	}
 	if !idRE.MatchString(sf.ID) && !idRE.MatchString(lowerASCII(sf.ID)) {
-		r.errorf(sf.At.Key("id"), "schedule id %q: use ASCII letters, digits and hyphens", sf.ID)
+		r.errorf(sf.At.Key("id"), "mã kế hoạch %q: chỉ dùng chữ cái không dấu, chữ số và dấu gạch nối", sf.ID)
 	}
 	if sf.Issued != nil {
 		s.Issued = *sf.Issued
@@ -35,18 +35,20 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 	if sf.Period != nil {
 		s.From, s.Until = sf.Period.From, sf.Period.Until
 		if s.Until < s.From {
-			r.errorf(sf.Period.At.Key("until"), "period.until %s is before period.from %s", s.Until, s.From)
+			r.errorf(sf.Period.At.Key("until"), "period.until %s trước period.from %s", s.Until, s.From)
 		}
 	}
 	if sf.FollowUp != "" {
 		if _, ok := dir.Agency(sf.FollowUp); !ok {
-			r.errorf(sf.At.Key("follow_up"), "follow_up: unknown agency %q", sf.FollowUp)
+			r.errorf(sf.At.Key("follow_up"), "follow_up: không có cơ quan %q trong danh bạ%s", sf.FollowUp, didYouMean(sf.FollowUp, dirIDs(dir)))
 		}
 	}
 	sections := map[string]bool{}
+	var sectionIDs []string
 	for _, sec := range sf.Sections {
+		sectionIDs = append(sectionIDs, sec.ID)
 		if sections[sec.ID] {
-			r.errorf(sec.At.Key("id"), "duplicate section id %q", sec.ID)
+			r.errorf(sec.At.Key("id"), "mã mục %q bị trùng", sec.ID)
 		}
 		sections[sec.ID] = true
 		s.Sections = append(s.Sections, model.Section{ID: sec.ID, Title: sec.Title})
@@ -57,20 +59,20 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 			continue // reported as missing
 		}
 		if prev, dup := taskIDs[t.ID]; dup {
-			r.errorf(t.At.Key("id"), "duplicate task id %q (first defined at %s)", t.ID, prev)
+			r.errorf(t.At.Key("id"), "mã nhiệm vụ %q bị trùng (đã khai báo ở %s)", t.ID, prev)
 			continue
 		}
 		taskIDs[t.ID] = r.file + ":" + itoa(t.At.Key("id").Line)
 		if len(sf.Sections) > 0 && !sections[t.Section] {
-			r.errorf(t.At.Key("section"), "task %s: unknown section %q", t.ID, t.Section)
+			r.errorf(t.At.Key("section"), "nhiệm vụ %s: không có mục %q%s", t.ID, t.Section, didYouMean(t.Section, sectionIDs))
 		}
 		checkRefs(r, dir, t.At.Key("lead"), t.ID, "lead", t.Lead)
 		checkRefs(r, dir, t.At.Key("coordinating"), t.ID, "coordinating", t.Coordinating)
 		if len(t.Lead) == 0 && t.At.Has("lead") {
-			r.errorf(t.At.Key("lead"), "task %s: lead is empty: name at least one agency or group", t.ID)
+			r.errorf(t.At.Key("lead"), "nhiệm vụ %s: lead để trống: ghi ít nhất một cơ quan hoặc nhóm chủ trì", t.ID)
 		}
 		if t.WorkingDaysBefore < 0 || t.WorkingDaysBefore > maxWorkingDaysBefore {
-			r.errorf(t.At.Key("working_days_before"), "task %s: working_days_before must be between 0 and %d", t.ID, maxWorkingDaysBefore)
+			r.errorf(t.At.Key("working_days_before"), "nhiệm vụ %s: working_days_before phải từ 0 đến %d", t.ID, maxWorkingDaysBefore)
 		}
 		task := &model.Task{Schedule: s,
 			ID: t.ID, Section: t.Section, Title: t.Title, Text: t.Task, Product: t.Product, Time: t.Time,
@@ -84,7 +86,7 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 			r.errorf(t.At.Key("title"), "task %s: title must be one line of at most %d characters", t.ID, maxTitleRunes)
 		}
 		if t.Time == "" && t.At.Has("time") {
-			r.errorf(t.At.Key("time"), "task %s: time is empty: copy the decision's time expression", t.ID)
+			r.errorf(t.At.Key("time"), "nhiệm vụ %s: time để trống: chép nguyên văn thời gian thực hiện trong văn bản", t.ID)
 		}
 		task.Parsed = schedule.Parse(task.Expression(), opt)
 		if t.PlansNextYear && !task.Parsed.Kind.HasDueDates() {
@@ -93,26 +95,26 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 		if t.At.Has("rule") {
 			switch {
 			case t.Rule == "":
-				r.errorf(t.At.Key("rule"), "task %s: rule is empty: remove it or give an expression", t.ID)
+				r.errorf(t.At.Key("rule"), "nhiệm vụ %s: rule để trống: xóa khóa này hoặc ghi một biểu thức thời hạn", t.ID)
 			case !task.Parsed.Kind.HasDueDates():
-				r.errorf(t.At.Key("rule"), "task %s: rule %q gives no due date (%s): %s", t.ID, t.Rule, task.Parsed.Kind, task.Parsed.Reason)
+				r.errorf(t.At.Key("rule"), "nhiệm vụ %s: rule %q không cho ra hạn nào (%s): %s", t.ID, t.Rule, task.Parsed.Kind, task.Parsed.Reason)
 			}
 			if t.RuleSource == "" {
-				r.errorf(t.At.Key("rule"), "task %s: rule needs rule_source: cite where the date comes from", t.ID)
+				r.errorf(t.At.Key("rule"), "nhiệm vụ %s: có rule thì phải có rule_source: ghi văn bản quy định thời hạn này", t.ID)
 			}
 		} else if t.RuleSource != "" {
-			r.errorf(t.At.Key("rule_source"), "task %s: rule_source without rule", t.ID)
+			r.errorf(t.At.Key("rule_source"), "nhiệm vụ %s: có rule_source nhưng không có rule", t.ID)
 		}
 		if t.At.Has("data_cutoff") {
 			checkCutoff(r, t.At.Key("data_cutoff"), task, t.DataCutoff)
 		}
 		switch task.Parsed.Kind {
 		case schedule.KindUnresolved:
-			r.warnf(t.At.Key("time"), "task %s is unresolved: %s", t.ID, task.Parsed.Reason)
+			r.warnf(t.At.Key("time"), "nhiệm vụ %s chưa xác định được hạn: %s", t.ID, task.Parsed.Reason)
 		case schedule.KindContinuous:
-			r.warnf(t.At.Key("time"), "task %s is continuous (%q): it has no due date and nothing is reminded", t.ID, t.Time)
+			r.warnf(t.At.Key("time"), "nhiệm vụ %s là nhiệm vụ thường xuyên (%q): không có hạn cụ thể nên không được nhắc", t.ID, t.Time)
 		case schedule.KindOnDemand:
-			r.warnf(t.At.Key("time"), "task %s is on demand (%q): it has no due date until one is set", t.ID, t.Time)
+			r.warnf(t.At.Key("time"), "nhiệm vụ %s thực hiện theo yêu cầu (%q): chưa có hạn cho đến khi được ấn định", t.ID, t.Time)
 		}
 		s.Tasks = append(s.Tasks, task)
 	}
@@ -129,13 +131,29 @@ func checkRefs(r reporter, dir *model.Directory, p Pos, task, key string, ids []
 		_, isAgency := dir.Agency(id)
 		_, isGroup := dir.Group(id)
 		if !isAgency && !isGroup {
-			r.errorf(p, "task %s: %s names unknown agency or group %q", task, key, id)
+			r.errorf(p, "nhiệm vụ %s: %s ghi %q, không có cơ quan hay nhóm nào mang mã này%s", task, key, id, didYouMean(id, dirIDs(dir)))
 		}
 		if seen[id] {
-			r.errorf(p, "task %s: %s names %q twice", task, key, id)
+			r.errorf(p, "nhiệm vụ %s: %s ghi %q hai lần", task, key, id)
 		}
 		seen[id] = true
 	}
+}
+
+// dirIDs lists every agency and group id of the directory, for
+// suggestions.
+func dirIDs(dir *model.Directory) []string {
+	if dir == nil {
+		return nil
+	}
+	var ids []string
+	for _, a := range dir.Agencies() {
+		ids = append(ids, a.ID)
+	}
+	for _, g := range dir.Groups() {
+		ids = append(ids, g.ID)
+	}
+	return ids
 }
 
 func lowerASCII(s string) string {

@@ -48,19 +48,20 @@ var yamlLineRE = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: (.*)`)
 // read as YAML at all.
 func decodeFile(r reporter, data []byte, v any) bool {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
-		r.errorf(Pos{1, 1}, "file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM")
+		r.errorf(Pos{1, 1}, "tệp bắt đầu bằng dấu BOM (byte order mark) của UTF-8; hãy lưu lại dưới dạng UTF-8 không có BOM")
 		return false
 	}
 	if !utf8.Valid(data) {
 		line, col := invalidUTF8Pos(data)
-		r.errorf(Pos{line, col}, "file is not valid UTF-8; save it as UTF-8")
+		r.errorf(Pos{line, col}, "tệp không phải văn bản UTF-8 hợp lệ; hãy lưu lại dưới dạng UTF-8")
 		return false
 	}
+	r.src = data
 	ok := true
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		indent := len(line) - len(bytes.TrimLeft(line, " \t"))
 		if j := bytes.IndexByte(line[:indent], '\t'); j >= 0 {
-			r.errorf(Pos{i + 1, j + 1}, "tab character in indentation; YAML indents with spaces only")
+			r.errorf(Pos{i + 1, j + 1}, "YAML không hợp lệ: dòng này thụt lề bằng ký tự tab; YAML chỉ thụt lề bằng dấu cách")
 			ok = false
 		}
 	}
@@ -69,25 +70,31 @@ func decodeFile(r reporter, data []byte, v any) bool {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		p := Pos{1, 1}
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			p.Line, _ = strconv.Atoi(m[1])
-			if m[2] != "" {
-				p.Col, _ = strconv.Atoi(m[2])
-			}
-			msg = m[3]
-		}
-		r.errorf(p, "invalid YAML: %s", msg)
+		p, msg := syntaxProblem(data, err)
+		r.errorf(p, "%s", msg)
 		return false
 	}
 	if len(doc.Content) == 0 {
-		r.errorf(Pos{1, 1}, "file is empty")
+		r.errorf(Pos{1, 1}, "tệp trống")
 		return false
 	}
 	d := decoder{r: r}
 	d.value(doc.Content[0], reflect.ValueOf(v).Elem(), "")
 	return true
+}
+
+// v3Position reads the line and column out of a yaml/v3 error.
+func v3Position(err error) (Pos, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := Pos{1, 1}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			p.Col, _ = strconv.Atoi(m[2])
+		}
+		msg = m[3]
+	}
+	return p, msg
 }
 
 func invalidUTF8Pos(data []byte) (int, int) {
@@ -114,12 +121,12 @@ func pos(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
 func describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return "một nhóm khóa"
 	case yaml.SequenceNode:
-		return "a list"
+		return "một danh sách"
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
-			return "nothing"
+			return "giá trị rỗng"
 		}
 		v := n.Value
 		if utf8.RuneCountInString(v) > 40 {
@@ -127,7 +134,7 @@ func describe(n *yaml.Node) string {
 		}
 		return strconv.Quote(v)
 	}
-	return "an unexpected node"
+	return "một giá trị không rõ loại"
 }
 
 // value decodes node n into v; path names the key for messages.
@@ -146,12 +153,12 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if v.Type() == dateType {
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-			d.r.errorf(pos(n), "%s: expected a date YYYY-MM-DD, got %s", path, describe(n))
+			d.r.errorf(pos(n), "%s: cần một ngày dạng YYYY-MM-DD, nhưng gặp %s", path, describe(n))
 			return
 		}
 		dt, err := schedule.ParseDate(n.Value)
 		if err != nil {
-			d.r.errorf(pos(n), "%s: invalid %v", path, err)
+			d.r.errorf(pos(n), "%s: %s", path, dateProblem(n.Value))
 			return
 		}
 		v.Set(reflect.ValueOf(dt))
@@ -160,7 +167,7 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	switch v.Kind() {
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.r.errorf(pos(n), "%s: expected text, got %s", path, describe(n))
+			d.r.errorf(pos(n), "%s: cần một đoạn văn bản, nhưng gặp %s", path, describe(n))
 			return
 		}
 		if n.Tag == "!!null" {
@@ -171,18 +178,18 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		v.SetString(norm.NFC.String(n.Value))
 	case reflect.Int:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.r.errorf(pos(n), "%s: expected a whole number, got %s", path, describe(n))
+			d.r.errorf(pos(n), "%s: cần một số nguyên, nhưng gặp %s", path, describe(n))
 			return
 		}
 		i, err := strconv.Atoi(n.Value)
 		if err != nil {
-			d.r.errorf(pos(n), "%s: expected a whole number, got %s", path, describe(n))
+			d.r.errorf(pos(n), "%s: cần một số nguyên, nhưng gặp %s", path, describe(n))
 			return
 		}
 		v.SetInt(int64(i))
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.r.errorf(pos(n), "%s: expected true or false, got %s", path, describe(n))
+			d.r.errorf(pos(n), "%s: cần true hoặc false, nhưng gặp %s", path, describe(n))
 			return
 		}
 		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
@@ -191,7 +198,7 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.r.errorf(pos(n), "%s: expected a list, got %s", path, describe(n))
+			d.r.errorf(pos(n), "%s: cần một danh sách, nhưng gặp %s", path, describe(n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -239,7 +246,7 @@ func atFieldOf(t reflect.Type) (int, bool) {
 // duplicate keys and reporting missing required ones.
 func (d decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
-		d.r.errorf(pos(n), "%s: expected a mapping of keys, got %s", orTop(path), describe(n))
+		d.r.errorf(pos(n), "%s: cần một nhóm khóa, nhưng gặp %s", orTop(path), describe(n))
 		return
 	}
 	t := v.Type()
@@ -260,30 +267,40 @@ func (d decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		names = append(names, name)
 	}
 	a := at{Pos: pos(n), keys: map[string]Pos{}}
+	keyLine := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		key := k.Value
 		fi, ok := fields[key]
 		if !ok {
-			d.r.errorf(pos(k), "unknown key %q%s; known keys: %s", key, in(path), strings.Join(sorted(names), ", "))
+			d.r.errorf(pos(k), "khóa %q không có%s%s Các khóa hợp lệ: %s", key, in(path), didYouMean(key, names), strings.Join(sorted(names), ", "))
 			continue
 		}
 		if _, dup := a.keys[key]; dup {
-			d.r.errorf(pos(k), "duplicate key %q%s", key, in(path))
+			d.r.errorf(pos(k), "khóa %q bị lặp lại%s (đã có ở dòng %d)", key, in(path), keyLine[key])
 			continue
 		}
 		a.keys[key] = pos(val)
+		keyLine[key] = k.Line
 		d.value(val, v.Field(fi), join(path, key))
 	}
 	for _, name := range names {
 		f := t.Field(fields[name])
 		if f.Tag.Get("req") == "true" && !a.Has(name) {
-			d.r.errorf(a.Pos, "missing required key %q%s", name, in(path))
+			d.r.errorf(a.Pos, "thiếu khóa bắt buộc %q%s", name, in(path))
 		}
 	}
 	if atField >= 0 {
 		v.Field(atField).Set(reflect.ValueOf(a))
 	}
+}
+
+// dateProblem says in Vietnamese why a date in the file cannot be read.
+func dateProblem(s string) string {
+	if _, err := schedule.ParseDate(s); err != nil && strings.Contains(err.Error(), "does not exist") {
+		return fmt.Sprintf("ngày %q không có trên lịch", s)
+	}
+	return fmt.Sprintf("ngày %q phải viết dạng YYYY-MM-DD (ví dụ 2026-01-01)", s)
 }
 
 func sorted(s []string) []string {
@@ -303,12 +320,12 @@ func in(path string) string {
 	if path == "" {
 		return ""
 	}
-	return " in " + path
+	return " trong " + path
 }
 
 func orTop(path string) string {
 	if path == "" {
-		return "file"
+		return "tệp"
 	}
 	return path
 }
