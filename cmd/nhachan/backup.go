@@ -19,7 +19,7 @@ import (
 type dbFlags struct{ cfg, db *string }
 
 func newDBFlags(fs *flag.FlagSet) dbFlags {
-	return dbFlags{configFlag(fs), fs.String("db", "", "SQLite database (default: the configuration's)")}
+	return dbFlags{configFlag(fs), fs.String("db", "", "tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình)")}
 }
 
 // resolve returns the database path and the zone its times are shown in:
@@ -40,12 +40,12 @@ func (f dbFlags) resolve(e env) (string, *time.Location, error) {
 func cmdBackup(e env, args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	df := newDBFlags(fs)
-	to := fs.String("to", "", "backup file to write (replaced atomically)")
+	to := fs.String("to", "", "tệp sao lưu cần ghi (thay thế nguyên khối)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *to == "" {
-		return usageError("usage: nhachan backup --to FILE [--db PATH] [--config FILE]")
+		return usageError("nhachan backup: cần --to FILE\nXem: nhachan backup --help")
 	}
 	dbPath, loc, err := df.resolve(e)
 	if err != nil {
@@ -53,7 +53,7 @@ func cmdBackup(e env, args []string) error {
 	}
 	// Open would create an empty database, and back that up.
 	if _, err := os.Stat(dbPath); err != nil {
-		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan backup: database %s: %v", dbPath, err)}
+		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan backup: cơ sở dữ liệu %s: %v", dbPath, err)}
 	}
 	store, err := sqlite.Open(dbPath, sqlite.Options{Now: e.now})
 	if err != nil {
@@ -77,13 +77,13 @@ func cmdBackup(e env, args []string) error {
 func cmdRestore(e env, args []string) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	df := newDBFlags(fs)
-	from := fs.String("from", "", "backup file written by nhachan backup")
-	force := fs.Bool("force", false, "restore even though mail was sent or submissions recorded after the backup")
+	from := fs.String("from", "", "tệp sao lưu do nhachan backup tạo ra")
+	force := fs.Bool("force", false, "vẫn khôi phục dù sau bản sao lưu đã có thư gửi đi hoặc báo cáo được ghi nhận")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *from == "" {
-		return usageError("usage: nhachan restore --from FILE [--db PATH] [--config FILE] [--force]")
+		return usageError("nhachan restore: cần --from FILE\nXem: nhachan restore --help")
 	}
 	dbPath, loc, err := df.resolve(e)
 	if err != nil {

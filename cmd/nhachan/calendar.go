@@ -20,21 +20,21 @@ type calendarJSON struct {
 
 func cmdCalendar(e env, args []string) error {
 	fs := flag.NewFlagSet("calendar", flag.ContinueOnError)
-	year := fs.Int("year", 0, "the year (required)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	year := fs.Int("year", 0, "năm (bắt buộc)")
+	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
 	cfgFile := configFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("nhachan calendar: unexpected argument %q", pos[0])
+		return usageError("nhachan calendar: thừa đối số %q\nXem: nhachan calendar --help", pos[0])
 	}
 	if *year == 0 {
-		return usageError("usage: nhachan calendar --year Y [--json]")
+		return usageError("nhachan calendar: cần --year\nXem: nhachan calendar --help")
 	}
 	if *year < 1900 || *year > 2200 {
-		return usageError("--year %d: want a year between 1900 and 2200", *year)
+		return usageError("--year %d: năm phải từ 1900 đến 2200", *year)
 	}
 	cal, err := calendarFor(e, fs, *cfgFile)
 	if err != nil {

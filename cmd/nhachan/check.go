@@ -10,23 +10,31 @@ import (
 )
 
 // cmdCheck validates the configuration, the directory, the holidays and the
-// schedules. Errors print as file:line:col and exit 2; warnings alone exit 0.
+// schedules. Errors print as file:line:col (with the lines around a YAML
+// mistake) and exit 2; warnings alone exit 0. The last line is a one-line
+// summary; --quiet prints only the errors and that line.
 func cmdCheck(e env, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
+	quiet := fs.Bool("quiet", false, "chỉ in lỗi và dòng tổng kết, không in cảnh báo")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("nhachan check: unexpected argument %q", pos[0])
+		return usageError("nhachan check: thừa đối số %q\nXem: nhachan check --help", pos[0])
 	}
 	cfg, diags := config.Load(*cfgFile)
-	for _, d := range diags {
-		fmt.Fprintln(e.stdout, d.String())
+	shown := diags
+	if *quiet {
+		shown = diags.Errors()
 	}
+	if len(shown) > 0 {
+		fmt.Fprintln(e.stdout, shown.Text())
+	}
+	nErr, nWarn := len(diags.Errors()), len(diags.Warnings())
 	if diags.HasErrors() {
-		return exitError{code: exitConfig, msg: fmt.Sprintf("nhachan check: %d error(s), %d warning(s)", len(diags.Errors()), len(diags.Warnings()))}
+		return exitError{code: exitConfig, msg: fmt.Sprintf("%s: KHÔNG HỢP LỆ — %d lỗi, %d cảnh báo; sửa các lỗi trên rồi chạy lại nhachan check", *cfgFile, nErr, nWarn)}
 	}
 	var tasks int
 	byKind := map[schedule.Kind][]string{}
@@ -36,12 +44,29 @@ func cmdCheck(e env, args []string) error {
 			byKind[t.Parsed.Kind] = append(byKind[t.Parsed.Kind], t.ID)
 		}
 	}
-	fmt.Fprintf(e.stdout, "%s: OK — %d schedule(s), %d task(s), %d agencies, %d year(s) of holidays; %d warning(s)\n",
-		cfg.File, len(cfg.Schedules), tasks, len(cfg.Directory.Agencies()), len(cfg.Notices), len(diags.Warnings()))
+	var noDate []string
 	for _, k := range []schedule.Kind{schedule.KindUnresolved, schedule.KindContinuous, schedule.KindOnDemand} {
 		if ids := byKind[k]; len(ids) > 0 {
-			fmt.Fprintf(e.stdout, "%s (%d): %s\n", k, len(ids), strings.Join(ids, ", "))
+			if !*quiet {
+				fmt.Fprintf(e.stdout, "Nhiệm vụ %s (%d): %s\n", k.Label(), len(ids), strings.Join(ids, ", "))
+			}
+			noDate = append(noDate, fmt.Sprintf("%d %s", len(ids), k.Label()))
 		}
 	}
+	ended, day := 0, today(e, cfg.Location)
+	for _, a := range cfg.Directory.Agencies() {
+		if a.ValidUntil < day {
+			ended++
+		}
+	}
+	line := fmt.Sprintf("%s: hợp lệ — %d kế hoạch, %d nhiệm vụ, %d cơ quan (%d đã kết thúc hoạt động), ngày nghỉ của %d năm; %d cảnh báo",
+		cfg.File, len(cfg.Schedules), tasks, len(cfg.Directory.Agencies()), ended, len(cfg.Notices), nWarn)
+	if len(noDate) > 0 {
+		line += " (nhiệm vụ chưa có hạn cụ thể: " + strings.Join(noDate, ", ") + ")"
+	}
+	if *quiet && nWarn > 0 {
+		line += "; xem chi tiết: nhachan check --config " + *cfgFile
+	}
+	fmt.Fprintln(e.stdout, line)
 	return nil
 }

@@ -34,28 +34,28 @@ type cutoffJSON struct {
 
 func cmdExplain(e env, args []string) error {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	year := fs.Int("year", 0, "the period (kỳ) year; default: this year")
-	asJSON := fs.Bool("json", false, "print JSON")
-	strict := fs.Bool("strict-before", false, `read "trước ngày X" as ending the day before X`)
-	tier := fs.Int("working-days-before", 0, "also show the agencies' internal deadline N working days earlier")
-	cutoffText := fs.String("data-cutoff", "", `also show each period's data cut-off ("từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo")`)
+	year := fs.Int("year", 0, "năm của kỳ; mặc định: năm nay")
+	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
+	strict := fs.Bool("strict-before", false, `hiểu "trước ngày X" là hạn kết thúc vào ngày liền trước ngày X`)
+	tier := fs.Int("working-days-before", 0, "hiện thêm hạn nội bộ của cơ quan, sớm hơn N ngày làm việc")
+	cutoffText := fs.String("data-cutoff", "", `hiện thêm thời gian chốt số liệu của mỗi kỳ ("từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo")`)
 	cfgFile := configFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError("usage: nhachan explain [--year Y] [--json] EXPR")
+		return usageError("nhachan explain: cần một biểu thức thời hạn, ví dụ: nhachan explain \"Quý I hàng năm\"\nXem: nhachan explain --help")
 	}
 	expr := strings.Join(pos, " ")
 	if *year == 0 {
 		*year = today(e, defaultLocation()).Year()
 	}
 	if *year < 1900 || *year > 2200 {
-		return usageError("--year %d: want a year between 1900 and 2200", *year)
+		return usageError("--year %d: năm phải từ 1900 đến 2200", *year)
 	}
 	if *tier < 0 || *tier > 60 {
-		return usageError("--working-days-before %d: want 0 to 60", *tier)
+		return usageError("--working-days-before %d: phải từ 0 đến 60", *tier)
 	}
 	var cutoff schedule.Cutoff
 	if *cutoffText != "" {
@@ -89,7 +89,7 @@ func cmdExplain(e env, args []string) error {
 		if !cutoff.IsZero() {
 			from, to, ok := cutoff.Window(o.Period, *year)
 			if !ok {
-				return usageError("--data-cutoff %q has no window for period %s (a %s cut-off for a %s rule)", *cutoffText, o.Period, cutoff.Kind(), r.Kind)
+				return usageError("--data-cutoff %q không cho ra khoảng chốt số liệu của kỳ %s (chốt số liệu %s, còn thời hạn %s)", *cutoffText, o.Period, cutoff.Kind().Label(), r.Kind.Label())
 			}
 			extras[i].from, extras[i].to, extras[i].window = from, to, true
 			out.DataCutoff = append(out.DataCutoff, cutoffJSON{o.Period, from.String(), to.String()})
@@ -103,7 +103,7 @@ func cmdExplain(e env, args []string) error {
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "Biểu thức:  %s\n", expr)
-	fmt.Fprintf(w, "Loại:       %s\n", r.Kind)
+	fmt.Fprintf(w, "Loại:       %s\n", r.Kind.Label())
 	fmt.Fprintf(w, "Cách đọc:   %s\n", r.Reason)
 	if r.Kind == schedule.KindQuota {
 		fmt.Fprintf(w, "Chỉ tiêu:   %d mỗi kỳ\n", r.Quota)

@@ -13,8 +13,8 @@ import (
 // otherwise: the Docker HEALTHCHECK, since the distroless image has no curl.
 func cmdHealthcheck(e env, args []string) error {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	url := fs.String("url", "http://127.0.0.1:8080/healthz", "the daemon's /healthz")
-	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
+	url := fs.String("url", "http://127.0.0.1:8080/healthz", "địa chỉ /healthz của daemon")
+	timeout := fs.Duration("timeout", 5*time.Second, "thời gian chờ tối đa (ví dụ 5s)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 // configFlag registers --config on fs.
 func configFlag(fs *flag.FlagSet) *string {
-	return fs.String("config", config.DefaultPath, "configuration file")
+	return fs.String("config", config.DefaultPath, "tệp cấu hình")
 }
 
 // loadConfig loads the configuration or returns an exit error listing every
@@ -52,4 +52,24 @@ func calendarFor(e env, fset *flag.FlagSet, file string) (*calendar.Calendar, er
 		return nil, err
 	}
 	return cfg.Calendar, nil
+}
+
+// agencyIDs lists the directory's agency ids, for suggestions.
+func agencyIDs(cfg *config.Config) []string {
+	var ids []string
+	for _, a := range cfg.Directory.Agencies() {
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
+// taskIDs lists every schedule's task ids, for suggestions.
+func taskIDs(cfg *config.Config) []string {
+	var ids []string
+	for _, s := range cfg.Schedules {
+		for _, t := range s.Tasks {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
 }

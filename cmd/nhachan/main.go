@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must resolve on hosts without zoneinfo
 
@@ -23,33 +22,6 @@ const (
 	exitFail   = 1 // the command ran and failed
 	exitConfig = 2 // configuration or usage errors
 )
-
-const usage = `nhachan — nhắc hạn: deadlines of Vietnamese administrative plans
-
-Usage:
-  nhachan explain [--year Y] [--json] [--config FILE] EXPR
-  nhachan check [--config FILE]
-  nhachan plan --from D --to D [--agency ID] [--task ID] [--lead-only] [--format table|json|csv] [--config FILE]
-  nhachan calendar --year Y [--json] [--config FILE]
-  nhachan serve [--config FILE] [--db PATH] [--smtp URL] [--listen ADDR] [--allow-root]
-  nhachan healthcheck [--url http://127.0.0.1:8080/healthz]   (exit 0 when /healthz answers 200)
-  nhachan simulate --from D --to D [--db PATH] [--smtp URL] [--public-url URL] [--config FILE]
-  nhachan submit --task ID --agency ID --period P [--ref SỐ-KÝ-HIỆU] [--date D] [--note T] [--db PATH]
-  nhachan waive --task ID --agency ID --period P --reason T [--db PATH]
-  nhachan extend --task ID --agency ID --period P --until D --reason T [--db PATH]
-  nhachan status [--year Y] [--agency ID] [--db PATH]
-  nhachan import-submissions [--db PATH] FILE.csv
-  nhachan backup --to FILE [--db PATH] [--config FILE]       (online, while serve runs)
-  nhachan restore --from FILE [--db PATH] [--config FILE] [--force]   (serve stopped)
-  nhachan report --year Y --format csv|xlsx|html [--out FILE] [--db PATH] [--config FILE]
-  nhachan calendar-url --agency ID [--valid-days N] [--public-url URL] [--config FILE]
-  nhachan send-test --to ADDR [--smtp URL]
-  nhachan hash-password [--cost N] < password     (bcrypt hash for admins:)
-  nhachan keygen --id ID > link.key               (signing key for links.key_file)
-  nhachan version
-
-Dates are YYYY-MM-DD. --config defaults to config/nhachan.yaml.
-`
 
 // env is what a command needs from the outside world, so that tests can run
 // commands in-process with their own clock and streams.
@@ -67,7 +39,7 @@ func main() {
 // run dispatches a command line and returns the exit code.
 func run(e env, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, usage)
+		fmt.Fprint(e.stderr, topUsage())
 		return exitConfig
 	}
 	cmd, rest := args[0], args[1:]
@@ -113,13 +85,23 @@ func run(e env, args []string) int {
 		err = cmdHealthcheck(e, rest)
 	case "version":
 		fmt.Fprintln(e.stdout, "nhachan", version)
-	case "help", "-h", "--help":
-		fmt.Fprint(e.stdout, usage)
+	case "help", "-h", "--help", "-help":
+		if len(rest) > 0 && rest[0] != "help" {
+			if _, ok := docOf(rest[0]); ok {
+				return run(e, []string{rest[0], "--help"})
+			}
+			fmt.Fprintf(e.stderr, "nhachan: không có lệnh %q%s\n", rest[0], config.DidYouMean(rest[0], commandNames()))
+			return exitConfig
+		}
+		fmt.Fprint(e.stdout, topUsage())
 	default:
-		fmt.Fprintf(e.stderr, "nhachan: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(e.stderr, "nhachan: không có lệnh %q%s\nXem danh sách lệnh: nhachan help\n", cmd, config.DidYouMean(cmd, commandNames()))
 		return exitConfig
 	}
 	if err == nil {
+		return exitOK
+	}
+	if printHelp(e.stdout, err) {
 		return exitOK
 	}
 	var ee exitError
@@ -156,7 +138,10 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError("nhachan %s: %v", fs.Name(), err)
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, helpRequested{fs}
+			}
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -198,13 +183,13 @@ func parseRange(fromS, toS, usage string) (schedule.Date, schedule.Date, error) 
 		return 0, 0, err
 	}
 	if to < from {
-		return 0, 0, usageError("--to %s is before --from %s", to, from)
+		return 0, 0, usageError("--to %s trước --from %s: ngày kết thúc phải sau ngày bắt đầu", to.VN(), from.VN())
 	}
 	return from, to, nil
 }
 
 func parseDateFlag(name, v string) (schedule.Date, error) {
-	d, err := schedule.ParseDate(strings.TrimSpace(v))
+	d, err := schedule.ParseDateInput(v)
 	if err != nil {
 		return 0, usageError("--%s: %v", name, err)
 	}

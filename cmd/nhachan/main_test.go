@@ -158,15 +158,24 @@ func TestCheckShippedConfig(t *testing.T) {
 	}
 	// Every task without a readable date is listed by id.
 	for _, id := range []string{"I.6", "IV.5", "IV.6", "V.3", "VI.1", "VI.4", "VIII.1", "TCTH.1a.bao-cao"} {
-		if !strings.Contains(out, "task "+id+" is unresolved") {
+		if !strings.Contains(out, "nhiệm vụ "+id+" chưa xác định được hạn") {
 			t.Errorf("check does not list unresolved task %s:\n%s", id, out)
 		}
 	}
-	if strings.Contains(out, "task I.2 is unresolved") {
+	if strings.Contains(out, "nhiệm vụ I.2 chưa xác định được hạn") {
 		t.Errorf("I.2 has an admin rule and must not be unresolved")
 	}
-	if !strings.Contains(out, "unresolved (8): ") {
-		t.Errorf("summary line missing or wrong count:\n%s", out)
+	if !strings.Contains(out, "Nhiệm vụ chưa xác định được hạn (8): ") {
+		t.Errorf("unresolved list missing or wrong count:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, ": hợp lệ — 1 kế hoạch, ") || !strings.Contains(last, "8 chưa xác định được hạn") {
+		t.Errorf("the last line is not the summary: %q", last)
+	}
+	// --quiet (what make run prints): the summary line alone.
+	code, out, _ = runCLI(t, "check", "--quiet", "--config", shippedConfig)
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, ": hợp lệ — ") {
+		t.Errorf("check --quiet: exit %d, want one summary line:\n%s", code, out)
 	}
 }
 
@@ -180,7 +189,7 @@ func TestCheckBrokenConfigExits2(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("exit %d, want 2", code)
 	}
-	if !strings.Contains(out, "nhachan.yaml:3:1: unknown key \"bogus\"") {
+	if !strings.Contains(out, "nhachan.yaml:3:1: khóa \"bogus\" không có") {
 		t.Errorf("no file:line:col error:\n%s", out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ninhthuan/nhachan/internal/config"
 	"github.com/ninhthuan/nhachan/internal/model"
 )
 
@@ -55,28 +56,28 @@ func toRow(dir *model.Directory, o model.Occurrence) planRow {
 
 func cmdPlan(e env, args []string) error {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fromS := fs.String("from", "", "first due date YYYY-MM-DD (required)")
-	toS := fs.String("to", "", "last due date YYYY-MM-DD (required)")
-	agency := fs.String("agency", "", "only this agency (answering or named)")
-	task := fs.String("task", "", "only this task id")
-	leadOnly := fs.Bool("lead-only", false, "leave out coordinating agencies")
-	format := fs.String("format", "table", "table, json or csv")
+	fromS := fs.String("from", "", "hạn đầu tiên của khoảng, dd/mm/yyyy hoặc YYYY-MM-DD (bắt buộc)")
+	toS := fs.String("to", "", "hạn cuối cùng của khoảng, dd/mm/yyyy hoặc YYYY-MM-DD (bắt buộc)")
+	agency := fs.String("agency", "", "chỉ cơ quan này (cơ quan thực hiện hoặc được kế hoạch giao)")
+	task := fs.String("task", "", "chỉ nhiệm vụ có mã này")
+	leadOnly := fs.Bool("lead-only", false, "bỏ các cơ quan phối hợp, chỉ giữ cơ quan chủ trì")
+	format := fs.String("format", "table", "table (bảng), json hoặc csv")
 	cfgFile := configFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("nhachan plan: unexpected argument %q", pos[0])
+		return usageError("nhachan plan: thừa đối số %q\nXem: nhachan plan --help", pos[0])
 	}
-	from, to, err := parseRange(*fromS, *toS, "usage: nhachan plan --from YYYY-MM-DD --to YYYY-MM-DD [--agency ID] [--task ID] [--format table|json|csv]")
+	from, to, err := parseRange(*fromS, *toS, "nhachan plan: cần --from và --to (dd/mm/yyyy hoặc YYYY-MM-DD)\nXem: nhachan plan --help")
 	if err != nil {
 		return err
 	}
 	switch *format {
 	case "table", "json", "csv":
 	default:
-		return usageError("--format %q: want table, json or csv", *format)
+		return usageError("--format %q: chỉ nhận table, json hoặc csv", *format)
 	}
 	cfg, err := loadConfig(e, *cfgFile, true)
 	if err != nil {
@@ -84,11 +85,11 @@ func cmdPlan(e env, args []string) error {
 	}
 	if *agency != "" {
 		if _, ok := cfg.Directory.Agency(*agency); !ok {
-			return usageError("--agency %q: no such agency in the directory", *agency)
+			return usageError("--agency %q: không có cơ quan này trong danh bạ%s", *agency, config.DidYouMean(*agency, agencyIDs(cfg)))
 		}
 	}
 	if *task != "" && !hasTask(cfg.Schedules, *task) {
-		return usageError("--task %q: no such task in the schedules", *task)
+		return usageError("--task %q: không có nhiệm vụ này trong các kế hoạch%s", *task, config.DidYouMean(*task, taskIDs(cfg)))
 	}
 	occ := cfg.Planner().Plan(from, to, model.Filter{Agency: *agency, Task: *task, LeadOnly: *leadOnly})
 	switch *format {

@@ -543,7 +543,7 @@ func TestSubmitStopsReminders(t *testing.T) {
 	t.Logf("after the submission: %d messages, by recipient %v", n, others)
 
 	code, st, serr := runCmd(t, time.Minute, "status", "--year", "2027", "--db", c.DB, "--config", c.File)
-	if code != 0 || !strings.Contains(st, "đã nộp: 1") {
+	if code != 0 || !strings.Contains(st, "Đã nộp đúng hạn: 1") {
 		t.Errorf("status exited %d, want one submitted occurrence:\n%s\n%s", code, st, serr)
 	}
 }

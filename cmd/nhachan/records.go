@@ -14,6 +14,7 @@ import (
 
 	"github.com/ninhthuan/nhachan/internal/config"
 	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/httpui"
 	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/sqlite"
@@ -43,8 +44,8 @@ func (r *recordCtx) task(o duty.Occurrence) *model.Task {
 
 func openRecords(e env, fs *flag.FlagSet, args []string) (*recordCtx, []string, error) {
 	cfgFile := configFlag(fs)
-	dbPath := fs.String("db", "", "SQLite database (default: the configuration's)")
-	by := fs.String("by", "", "who records this (default: cli:$USER)")
+	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình)")
+	by := fs.String("by", "", "người ghi nhận, lưu vào nhật ký (mặc định: cli:$USER)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, nil, err
@@ -75,7 +76,7 @@ func openRecords(e env, fs *flag.FlagSet, args []string) (*recordCtx, []string, 
 // sent early is still a report).
 func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty.Occurrence, error) {
 	if task == "" || agency == "" || period == "" {
-		return duty.Occurrence{}, usageError("--task, --agency and --period are required")
+		return duty.Occurrence{}, usageError("cần đủ --task, --agency và --period")
 	}
 	rows, err := r.store.FindOccurrences(ctx, task, agency, period)
 	if err != nil {
@@ -97,14 +98,14 @@ func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty
 	case 1:
 		return rows[0], nil
 	}
-	return duty.Occurrence{}, exitError{code: exitFail, msg: fmt.Sprintf("%d occurrences match; name the answering agency", len(rows))}
+	return duty.Occurrence{}, exitError{code: exitFail, msg: fmt.Sprintf("%d nghĩa vụ khớp; hãy ghi mã cơ quan thực hiện", len(rows))}
 }
 
 // materialise stores the lead occurrences of one task around a period.
 func (r *recordCtx) materialise(ctx context.Context, task, period string) error {
 	y := 0
 	if _, err := fmt.Sscanf(period, "%4d", &y); err != nil || y < 1900 {
-		return usageError("--period %q: want a period such as 2027, 2027-Q1, 2027-H1 or 2027-03", period)
+		return usageError("--period %q: kỳ viết dạng 2027, 2027-Q1, 2027-H1 hoặc 2027-03", period)
 	}
 	p := r.cfg.Planner()
 	occ := p.Plan(schedule.NewDate(y-1, 1, 1), schedule.NewDate(y+1, 12, 31), model.Filter{Task: task, LeadOnly: true})
@@ -130,7 +131,7 @@ func (r *recordCtx) materialise(ctx context.Context, task, period string) error 
 type occFlags struct{ task, agency, period *string }
 
 func newOccFlags(fs *flag.FlagSet) occFlags {
-	return occFlags{fs.String("task", "", "task id"), fs.String("agency", "", "agency id"), fs.String("period", "", "period (kỳ)")}
+	return occFlags{fs.String("task", "", "mã nhiệm vụ (bắt buộc)"), fs.String("agency", "", "mã cơ quan (bắt buộc)"), fs.String("period", "", "kỳ: 2027, 2027-H1, 2027-Q1, 2027-03… (bắt buộc)")}
 }
 
 func (r *recordCtx) findFlags(ctx context.Context, f occFlags) (duty.Occurrence, error) {
@@ -140,9 +141,9 @@ func (r *recordCtx) findFlags(ctx context.Context, f occFlags) (duty.Occurrence,
 func cmdSubmit(e env, args []string) error {
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	of := newOccFlags(fs)
-	ref := fs.String("ref", "", "số ký hiệu of the document")
-	dateS := fs.String("date", "", "date submitted YYYY-MM-DD (default: today)")
-	note := fs.String("note", "", "note")
+	ref := fs.String("ref", "", "số ký hiệu văn bản đã nộp")
+	dateS := fs.String("date", "", "ngày nộp, dd/mm/yyyy hoặc YYYY-MM-DD (mặc định: hôm nay)")
+	note := fs.String("note", "", "ghi chú")
 	r, _, err := openRecords(e, fs, args)
 	if err != nil {
 		return err
@@ -160,7 +161,7 @@ func cmdSubmit(e env, args []string) error {
 		}
 	}
 	if on > today(e, r.cfg.Location) {
-		return usageError("--date %s is in the future", on)
+		return usageError("--date %s là ngày trong tương lai", on.VN())
 	}
 	quota := r.task(o).Quota()
 	err = r.store.RecordSubmission(ctx, duty.Submission{OccurrenceID: o.ID, Ref: *ref, SubmittedOn: on, Note: *note, RecordedBy: r.actor, Via: duty.ViaCLI, Quota: quota})
@@ -191,14 +192,14 @@ func cmdSubmit(e env, args []string) error {
 func cmdWaive(e env, args []string) error {
 	fs := flag.NewFlagSet("waive", flag.ContinueOnError)
 	of := newOccFlags(fs)
-	reason := fs.String("reason", "", "why (required)")
+	reason := fs.String("reason", "", "lý do (bắt buộc)")
 	r, _, err := openRecords(e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer r.store.Close()
 	if strings.TrimSpace(*reason) == "" {
-		return usageError("--reason is required")
+		return usageError("cần --reason (lý do)")
 	}
 	ctx := context.Background()
 	o, err := r.findFlags(ctx, of)
@@ -215,15 +216,15 @@ func cmdWaive(e env, args []string) error {
 func cmdExtend(e env, args []string) error {
 	fs := flag.NewFlagSet("extend", flag.ContinueOnError)
 	of := newOccFlags(fs)
-	untilS := fs.String("until", "", "new due date YYYY-MM-DD (required)")
-	reason := fs.String("reason", "", "why (required)")
+	untilS := fs.String("until", "", "hạn mới, dd/mm/yyyy hoặc YYYY-MM-DD (bắt buộc)")
+	reason := fs.String("reason", "", "lý do (bắt buộc)")
 	r, _, err := openRecords(e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer r.store.Close()
 	if strings.TrimSpace(*reason) == "" || *untilS == "" {
-		return usageError("--until and --reason are required")
+		return usageError("cần --until (hạn mới) và --reason (lý do)")
 	}
 	until, err := parseDateFlag("until", *untilS)
 	if err != nil {
@@ -236,7 +237,7 @@ func cmdExtend(e env, args []string) error {
 	}
 	if err := r.store.Extend(ctx, o.ID, until, *reason, r.actor); err != nil {
 		if errors.Is(err, duty.ErrNotLater) {
-			return usageError("--until %s does not move the deadline %s later", until, o.Deadline)
+			return usageError("--until %s không lùi được hạn %s: hạn mới phải sau hạn hiện tại", until.VN(), o.Deadline.VN())
 		}
 		return err
 	}
@@ -246,58 +247,78 @@ func cmdExtend(e env, args []string) error {
 
 func cmdStatus(e env, args []string) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	year := fs.Int("year", 0, "year of the deadlines (default: this year)")
-	agency := fs.String("agency", "", "only this agency")
+	year := fs.Int("year", 0, "năm của hạn (mặc định: năm nay)")
+	agency := fs.String("agency", "", "chỉ cơ quan có mã này")
 	r, _, err := openRecords(e, fs, args)
 	if err != nil {
 		return err
 	}
 	defer r.store.Close()
+	dir := r.cfg.Directory
+	if *agency != "" {
+		if _, ok := dir.Agency(*agency); !ok {
+			return usageError("--agency %q: không có cơ quan này trong danh bạ%s", *agency, config.DidYouMean(*agency, agencyIDs(r.cfg)))
+		}
+	}
 	if *year == 0 {
 		*year = today(e, r.cfg.Location).Year()
 	}
-	rows, err := r.store.OccurrencesBetween(context.Background(), schedule.NewDate(*year, 1, 1), schedule.NewDate(*year, 12, 31), *agency)
+	all, err := r.store.BoardRows(context.Background(), *year)
 	if err != nil {
 		return err
 	}
+	var rows []duty.BoardRow
+	for _, o := range all {
+		if *agency == "" || o.AgencyID == *agency || o.NamedAgencyID == *agency {
+			rows = append(rows, o)
+		}
+	}
+	day := today(e, r.cfg.Location)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tCƠ QUAN\tHẠN\tTRẠNG THÁI")
-	counts := map[string]int{}
+	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tCƠ QUAN\tHẠN\tTRẠNG THÁI\tGHI CHÚ")
+	counts := map[httpui.Status]int{}
+	extended := 0
 	for _, o := range rows {
-		st := stateVN(o, today(e, r.cfg.Location))
+		st := httpui.StatusOf(o, day)
 		counts[st]++
 		who := o.AgencyID
+		var notes []string
 		if who == "" {
-			who = "?" + o.NamedAgencyID
+			who = "—"
+			named := o.NamedAgencyID
+			if a, ok := dir.Agency(named); ok {
+				named = a.Name
+			}
+			notes = append(notes, "cơ quan được giao: "+named+" (đã kết thúc, không có cơ quan kế thừa)")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.TaskID, r.period(o), who, o.Deadline.VN(), st)
+		if o.ExtendedDue != 0 {
+			extended++
+			notes = append(notes, fmt.Sprintf("đã gia hạn đến %s (hạn ban đầu %s)", o.ExtendedDue.VN(), o.EffectiveDue.VN()))
+		}
+		if o.State == duty.StateWaived {
+			notes = append(notes, "đã miễn thực hiện")
+		}
+		if o.Submitted() {
+			notes = append(notes, "nộp ngày "+o.SubmittedOn.VN())
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.TaskID, r.period(o.Occurrence), who, o.Deadline.VN(), st.Label(), strings.Join(notes, "; "))
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "%d nghĩa vụ năm %d", len(rows), *year)
-	for _, k := range []string{"đã nộp", "quá hạn", "trong hạn", "đã miễn", "chưa có cơ quan nhận", "trước khi theo dõi"} {
-		if counts[k] > 0 {
-			fmt.Fprintf(e.stdout, "; %s: %d", k, counts[k])
+	scope := ""
+	if *agency != "" {
+		scope = " của " + *agency
+	}
+	fmt.Fprintf(e.stdout, "%d nghĩa vụ%s có hạn trong năm %d", len(rows), scope, *year)
+	for _, st := range httpui.Statuses() {
+		if counts[st] > 0 {
+			fmt.Fprintf(e.stdout, "; %s: %d", st.Label(), counts[st])
 		}
+	}
+	if extended > 0 {
+		fmt.Fprintf(e.stdout, "; trong đó %d được gia hạn", extended)
 	}
 	fmt.Fprintln(e.stdout)
 	return nil
-}
-
-func stateVN(o duty.Occurrence, today schedule.Date) string {
-	switch o.State {
-	case duty.StateSubmitted:
-		return "đã nộp"
-	case duty.StateWaived:
-		return "đã miễn"
-	case duty.StateUnassigned:
-		return "chưa có cơ quan nhận"
-	case duty.StateHistory:
-		return "trước khi theo dõi"
-	}
-	if o.Deadline < today {
-		return "quá hạn"
-	}
-	return "trong hạn"
 }
 
 // cmdImport records past submissions from CSV: task,agency,period,ref,date,note
@@ -311,7 +332,7 @@ func cmdImport(e env, args []string) error {
 	}
 	defer r.store.Close()
 	if len(pos) != 1 {
-		return usageError("usage: nhachan import-submissions FILE.csv")
+		return usageError("nhachan import-submissions: cần đúng một tệp CSV\nXem: nhachan import-submissions --help")
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -322,11 +343,11 @@ func cmdImport(e env, args []string) error {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return exitError{code: exitConfig, msg: fmt.Sprintf("%s:1: cannot read the header: %v", pos[0], err)}
+		return exitError{code: exitConfig, msg: fmt.Sprintf("%s:1: không đọc được dòng tiêu đề: %v", pos[0], err)}
 	}
 	want := []string{"task", "agency", "period", "ref", "date", "note"}
 	if len(header) < 5 || strings.Join(header[:5], ",") != strings.Join(want[:5], ",") {
-		return exitError{code: exitConfig, msg: fmt.Sprintf("%s:1: the header must be %s", pos[0], strings.Join(want, ","))}
+		return exitError{code: exitConfig, msg: fmt.Sprintf("%s:1: dòng tiêu đề phải là %s", pos[0], strings.Join(want, ","))}
 	}
 	ctx := context.Background()
 	type rec struct {
@@ -346,10 +367,10 @@ func cmdImport(e env, args []string) error {
 			continue
 		}
 		if len(f) < 5 {
-			problems = append(problems, fmt.Sprintf("%s:%d: want at least 5 fields, got %d", pos[0], line, len(f)))
+			problems = append(problems, fmt.Sprintf("%s:%d: cần ít nhất 5 cột, dòng này có %d", pos[0], line, len(f)))
 			continue
 		}
-		on, err := schedule.ParseDate(strings.TrimSpace(f[4]))
+		on, err := schedule.ParseDateInput(f[4])
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: %v", pos[0], line, err))
 			continue
@@ -366,7 +387,7 @@ func cmdImport(e env, args []string) error {
 		recs = append(recs, rec{line, o, duty.Submission{OccurrenceID: o.ID, Ref: f[3], SubmittedOn: on, Note: note, RecordedBy: r.actor, Via: duty.ViaImport, Quota: r.task(o).Quota()}})
 	}
 	if len(problems) > 0 {
-		return exitError{code: exitConfig, msg: strings.Join(problems, "\n") + "\nnothing was imported"}
+		return exitError{code: exitConfig, msg: strings.Join(problems, "\n") + "\nchưa nhập dòng nào"}
 	}
 	n, dup := 0, 0
 	for _, x := range recs {
@@ -375,7 +396,7 @@ func cmdImport(e env, args []string) error {
 		case errors.Is(err, duty.ErrAlreadyRecorded):
 			dup++
 		case err != nil:
-			return fmt.Errorf("%s:%d: %w (lines before it were imported)", pos[0], x.line, err)
+			return fmt.Errorf("%s:%d: %w (các dòng trước đó đã được nhập)", pos[0], x.line, err)
 		default:
 			n++
 		}

@@ -42,8 +42,34 @@ func TestRecordCommands(t *testing.T) {
 		t.Errorf("an extension that moves the deadline earlier: exit %d, want 2", code)
 	}
 	code, out, _ = cli("status", "--year", "2024", "--agency", "so-tu-phap")
-	if code != 0 || !strings.Contains(out, "đã nộp") {
+	if code != 0 || !strings.Contains(out, "Nộp muộn") || !strings.Contains(out, "nộp ngày 12/12/2024") {
 		t.Fatalf("status: exit %d\n%s", code, out)
+	}
+	// The extension and the waiver are said in the notes, with the board's
+	// state names (the clock of runCLI is 26/11/2026: both are past).
+	code, out, _ = cli("status", "--year", "2024")
+	if code != 0 {
+		t.Fatalf("status: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"đã gia hạn đến 20/12/2024 (hạn ban đầu 10/12/2024)", "đã miễn thực hiện", "Miễn/gia hạn", "Quá hạn", "trong đó 1 được gia hạn"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"?ubnd", "trong hạn:"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("status still says %q:\n%s", bad, out)
+		}
+	}
+	// An unknown agency is refused, with the nearest ids.
+	code, out, errs = cli("status", "--year", "2024", "--agency", "so-tu-phapp")
+	if code != 2 || !strings.Contains(errs, `không có cơ quan này trong danh bạ; có phải là "so-tu-phap"`) {
+		t.Errorf("status --agency so-tu-phapp: exit %d\n%s%s", code, out, errs)
+	}
+	// Dates as officials write them.
+	code, out, errs = cli("extend", "--task", "TCTH.1a.hang-nam", "--agency", "so-xay-dung", "--period", "2025", "--until", "24/12/2024", "--reason", "Chờ số liệu")
+	if code != 0 || !strings.Contains(out, "24/12/2024") {
+		t.Fatalf("extend --until dd/mm/yyyy: exit %d\n%s%s", code, out, errs)
 	}
 }
 
@@ -62,7 +88,7 @@ func TestImportSubmissions(t *testing.T) {
 		"TCTH.1a.hang-nam,so-tu-phap,2025,1/KH,2024-13-01,\n"+
 		"IX.9,so-tu-phap,2025,1/KH,2024-12-01,\n")
 	code, _, errs := runCLI(t, "import-submissions", "--config", shippedConfig, "--db", db, bad)
-	if code != 2 || !strings.Contains(errs, "bad.csv:3:") || !strings.Contains(errs, "bad.csv:4:") || !strings.Contains(errs, "nothing was imported") {
+	if code != 2 || !strings.Contains(errs, "bad.csv:3:") || !strings.Contains(errs, "bad.csv:4:") || !strings.Contains(errs, "chưa nhập dòng nào") {
 		t.Fatalf("bad CSV: exit %d\n%s", code, errs)
 	}
 	good := write("good.csv", "task,agency,period,ref,date,note\n"+

@@ -6,15 +6,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/ninhthuan/nhachan/internal/config"
 	"github.com/ninhthuan/nhachan/internal/report"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 	"github.com/ninhthuan/nhachan/internal/signlink"
+	"github.com/ninhthuan/nhachan/internal/sqlite"
 )
 
 // reportFormats are the formats `nhachan report` writes.
@@ -24,34 +27,37 @@ var reportFormats = map[string]func(b *bytes.Buffer, rows []report.Row, year int
 	"html": func(b *bytes.Buffer, rows []report.Row, year int) error { return report.WriteHTML(b, rows, year) },
 }
 
-const reportUsage = "usage: nhachan report --year Y --format csv|xlsx|html [--out FILE] [--db PATH] [--config FILE]"
+const reportUsage = "nhachan report: cần --year và --format\nXem: nhachan report --help"
 
 // cmdReport writes the yearly compliance table (one row per answering
 // agency, as of today) as CSV, XLSX or a standalone HTML page, to stdout or
 // atomically to --out. It only reads the database, which must exist.
 func cmdReport(e env, args []string) error {
 	fset := flag.NewFlagSet("report", flag.ContinueOnError)
-	year := fset.Int("year", 0, "year of the deadlines (required)")
-	format := fset.String("format", "", "csv, xlsx or html (required)")
-	out := fset.String("out", "", "write to this file, atomically (default: stdout)")
-	dbPath := fset.String("db", "", "SQLite database (default: the configuration's)")
+	year := fset.Int("year", 0, "năm của hạn (bắt buộc)")
+	format := fset.String("format", "", "csv, xlsx hoặc html (bắt buộc)")
+	out := fset.String("out", "", "ghi vào tệp này (mặc định: màn hình, trừ xlsx)")
+	dbPath := fset.String("db", "", "tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình)")
 	cfgFile := configFlag(fset)
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("nhachan report: unexpected argument %q", pos[0])
+		return usageError("nhachan report: thừa đối số %q\nXem: nhachan report --help", pos[0])
 	}
 	if *year == 0 || *format == "" {
 		return usageError("%s", reportUsage)
 	}
 	if *year < 1900 || *year > 2200 {
-		return usageError("--year %d: want a year between 1900 and 2200", *year)
+		return usageError("--year %d: năm phải từ 1900 đến 2200", *year)
 	}
 	write, ok := reportFormats[*format]
 	if !ok {
-		return usageError("--format %q: want csv, xlsx or html", *format)
+		return usageError("--format %q: chỉ nhận csv, xlsx hoặc html", *format)
+	}
+	if *format == "xlsx" && *out == "" && isTerminal(e.stdout) {
+		return usageError("nhachan report: tệp xlsx là dữ liệu nhị phân, không in ra màn hình được; dùng --out bao-cao-%d.xlsx (hoặc chuyển hướng: > bao-cao-%d.xlsx)", *year, *year)
 	}
 	cfg, err := loadConfig(e, *cfgFile, true)
 	if err != nil {
@@ -62,7 +68,7 @@ func cmdReport(e env, args []string) error {
 	}
 	// A report reads; it must not leave an empty database behind a typo.
 	if _, err := os.Stat(*dbPath); errors.Is(err, fs.ErrNotExist) {
-		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan report: no database at %s (run nhachan serve first, or give --db)", *dbPath)}
+		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan report: không có cơ sở dữ liệu tại %s (chạy nhachan serve trước, hoặc chỉ rõ --db)", *dbPath)}
 	}
 	store, err := openStore(*dbPath, e.now)
 	if err != nil {
@@ -75,6 +81,9 @@ func cmdReport(e env, args []string) error {
 	}
 	today := schedule.DateOf(e.now().In(cfg.Location))
 	rows := report.Compliance(recs, cfg.Directory, today)
+	if len(recs) == 0 {
+		fmt.Fprintln(e.stderr, emptyYearNote(context.Background(), store, cfg, *year, today))
+	}
 
 	// The whole report is made before anything is written, so a failure
 	// never leaves half a file or half a stream.
@@ -87,6 +96,39 @@ func cmdReport(e env, args []string) error {
 		return err
 	}
 	return writeFileAtomic(*out, b.Bytes(), 0o644)
+}
+
+// emptyYearNote says why a year's report has no duty: the year is before
+// the tracking start (duties due then were never tracked), or after what
+// the daemon has planned so far, or the schedules give nothing that year.
+func emptyYearNote(ctx context.Context, store *sqlite.DB, cfg *config.Config, year int, today schedule.Date) string {
+	start := cfg.Daemon.TrackingStart
+	if start == 0 {
+		if v, ok, err := store.Meta(ctx, "tracking_start"); err == nil && ok {
+			start, _ = schedule.ParseDate(v)
+		}
+	}
+	switch {
+	case start != 0 && year < start.Year():
+		return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào: hệ thống bắt đầu theo dõi từ ngày %s, các nghĩa vụ có hạn trước ngày đó không được ghi vào cơ sở dữ liệu. "+
+			"Để có số liệu năm cũ, nhập các báo cáo đã nộp bằng nhachan import-submissions, hoặc đặt tracking_start sớm hơn trong %s.", year, start.VN(), cfg.File)
+	case year > today.Year():
+		return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào: dịch vụ chưa lập các nghĩa vụ của năm này (chỉ lập trước một khoảng thời gian gần hạn). Xem trước bằng: nhachan plan --from 01/01/%d --to 31/12/%d", year, year, year)
+	case start == 0:
+		return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào: cơ sở dữ liệu chưa từng được nhachan serve theo dõi.", year)
+	}
+	return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào trong cơ sở dữ liệu (theo dõi từ ngày %s). Kiểm tra các hạn của năm bằng: nhachan plan --from 01/01/%d --to 31/12/%d", year, start.VN(), year, year)
+}
+
+// isTerminal reports whether w is a terminal (a character device), where
+// binary output would garble the screen.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same
@@ -135,39 +177,39 @@ const calendarFeedPath = "/lich/"
 // URL (public_url, or --public-url).
 func cmdCalendarURL(e env, args []string) error {
 	fset := flag.NewFlagSet("calendar-url", flag.ContinueOnError)
-	agencyID := fset.String("agency", "", "agency id (required)")
-	days := fset.Int("valid-days", 730, "days the URL stays valid")
-	publicURL := fset.String("public-url", "", "base URL of the web pages (overrides the configuration)")
+	agencyID := fset.String("agency", "", "mã cơ quan (bắt buộc)")
+	days := fset.Int("valid-days", 730, "số ngày địa chỉ còn hiệu lực")
+	publicURL := fset.String("public-url", "", "địa chỉ gốc của trang web (thay cho cấu hình)")
 	cfgFile := configFlag(fset)
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("nhachan calendar-url: unexpected argument %q", pos[0])
+		return usageError("nhachan calendar-url: thừa đối số %q\nXem: nhachan calendar-url --help", pos[0])
 	}
 	if *agencyID == "" {
-		return usageError("usage: nhachan calendar-url --agency ID [--valid-days N] [--public-url URL] [--config FILE]")
+		return usageError("nhachan calendar-url: cần --agency\nXem: nhachan calendar-url --help")
 	}
 	if *days < 1 || *days > 3660 {
-		return usageError("--valid-days %d: want 1 to 3660", *days)
+		return usageError("--valid-days %d: phải từ 1 đến 3660", *days)
 	}
 	cfg, err := loadConfig(e, *cfgFile, true)
 	if err != nil {
 		return err
 	}
 	if _, ok := cfg.Directory.Agency(*agencyID); !ok {
-		return usageError("--agency %q: no such agency in the directory", *agencyID)
+		return usageError("--agency %q: không có cơ quan này trong danh bạ%s", *agencyID, config.DidYouMean(*agencyID, agencyIDs(cfg)))
 	}
 	base := strings.TrimSuffix(*publicURL, "/")
 	if base == "" {
 		base = cfg.Daemon.PublicURL
 	}
 	if base == "" {
-		return usageError("nhachan calendar-url: no public URL: set public_url in %s or give --public-url", cfg.File)
+		return usageError("nhachan calendar-url: chưa có địa chỉ công khai: đặt public_url trong %s hoặc dùng --public-url", cfg.File)
 	}
 	if cfg.Daemon.LinkKeyFile == "" {
-		return usageError("nhachan calendar-url: signed links are off: set links.key_file in %s (the key `nhachan serve` verifies feeds with)", cfg.File)
+		return usageError("nhachan calendar-url: chưa bật liên kết có chữ ký: đặt links.key_file trong %s (khóa mà nhachan serve dùng để kiểm tra địa chỉ lịch)", cfg.File)
 	}
 	signer, err := buildSigner(cfg)
 	if err != nil {
@@ -177,7 +219,7 @@ func cmdCalendarURL(e env, args []string) error {
 	token, err := signer.Sign(signlink.Claims{Agency: *agencyID, Action: signlink.ActionCalendar, Expires: exp})
 	if err != nil {
 		// The directory accepts ids the token format does not.
-		return usageError("--agency %q: cannot sign a link for it: %v", *agencyID, err)
+		return usageError("--agency %q: không ký được liên kết: %v", *agencyID, err)
 	}
 	fmt.Fprintln(e.stdout, base+calendarFeedPath+token+".ics")
 	return nil

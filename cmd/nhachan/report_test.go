@@ -209,6 +209,43 @@ func TestReportEmptyYear(t *testing.T) {
 	if code != 0 || strings.Count(out, "\r\n") != 1 {
 		t.Fatalf("exit %d, want the header only:\n%s%s", code, out, errs)
 	}
+	if !strings.Contains(errs, "Báo cáo năm 2030 không có nghĩa vụ nào: dịch vụ chưa lập") {
+		t.Errorf("a future year's empty report is not explained: %q", errs)
+	}
+	// A year before the tracking start says so.
+	ctx := context.Background()
+	store, err := openStore(f.cfg.DB, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.InitMeta(ctx, "tracking_start", "2025-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	_, _, errs = f.cli(t, "report", "--year", "2019", "--format", "html", "--out", filepath.Join(t.TempDir(), "r.html"))
+	if !strings.Contains(errs, "hệ thống bắt đầu theo dõi từ ngày 01/01/2025") {
+		t.Errorf("a year before the tracking start is not explained: %q", errs)
+	}
+	if _, _, errs = f.cli(t, "report", "--year", "2026", "--format", "csv"); errs != "" {
+		t.Errorf("a year with duties has a note: %q", errs)
+	}
+}
+
+// An XLSX workbook is never written to a terminal; to a pipe or a file it
+// is.
+func TestReportXLSXNotToATerminal(t *testing.T) {
+	f := newReportFixture(t)
+	tty, closeTTY := openPTY(t)
+	defer closeTTY()
+	var errb strings.Builder
+	code := run(env{stdout: tty, stderr: &errb, now: time.Now}, []string{"report", "--year", "2026", "--format", "xlsx", "--config", f.cfg.File})
+	if code != exitConfig || !strings.Contains(errb.String(), "không in ra màn hình được; dùng --out bao-cao-2026.xlsx") {
+		t.Errorf("xlsx to a terminal: exit %d, %q", code, errb.String())
+	}
+	code, out, errs := f.cli(t, "report", "--year", "2026", "--format", "xlsx")
+	if code != 0 || !strings.HasPrefix(out, "PK") {
+		t.Errorf("xlsx to a pipe: exit %d, %q", code, errs)
+	}
 }
 
 func TestReportErrors(t *testing.T) {
@@ -229,7 +266,7 @@ func TestReportErrors(t *testing.T) {
 	}
 	missing := filepath.Join(t.TempDir(), "khong-co.db")
 	code, _, errs := f.cli(t, "report", "--year", "2026", "--format", "csv", "--db", missing)
-	if code != exitFail || !strings.Contains(errs, "no database") {
+	if code != exitFail || !strings.Contains(errs, "không có cơ sở dữ liệu") {
 		t.Errorf("a missing database: exit %d: %s", code, errs)
 	}
 	if _, err := os.Stat(missing); err == nil {

@@ -17,20 +17,20 @@ import (
 // that no password is ever written in a file.
 func cmdHashPassword(e env, args []string) error {
 	fs := flag.NewFlagSet("hash-password", flag.ContinueOnError)
-	cost := fs.Int("cost", 12, "bcrypt cost")
+	cost := fs.Int("cost", 12, "độ khó của bcrypt")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if e.stdin == nil {
-		return usageError("nhachan hash-password: type the password on standard input")
+		return usageError("nhachan hash-password: nhập mật khẩu qua đầu vào chuẩn (ví dụ: nhachan hash-password < tệp-mật-khẩu)")
 	}
 	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return usageError("nhachan hash-password: type the password on standard input")
+		return usageError("nhachan hash-password: nhập mật khẩu qua đầu vào chuẩn (ví dụ: nhachan hash-password < tệp-mật-khẩu)")
 	}
 	pw := strings.TrimRight(line, "\r\n")
 	if len(pw) < 10 {
-		return usageError("nhachan hash-password: use at least 10 characters")
+		return usageError("nhachan hash-password: mật khẩu cần ít nhất 10 ký tự")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), *cost)
 	if err != nil {
@@ -44,7 +44,7 @@ func cmdHashPassword(e env, args []string) error {
 // writes it to a file readable only by the service user.
 func cmdKeygen(e env, args []string) error {
 	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
-	id := fs.String("id", "", "key id, e.g. 2027a (required)")
+	id := fs.String("id", "", "mã khóa, ví dụ 2027a (bắt buộc)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -15,13 +15,13 @@ import (
 func cmdSendTest(e env, args []string) error {
 	fs := flag.NewFlagSet("send-test", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
-	to := fs.String("to", "", "recipient address (required)")
-	smtpURL := fs.String("smtp", "", "SMTP server (overrides the configuration)")
+	to := fs.String("to", "", "địa chỉ người nhận (bắt buộc)")
+	smtpURL := fs.String("smtp", "", "máy chủ SMTP (thay cho cấu hình)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if a, err := mail.ParseAddress(*to); err != nil || a.Address != *to {
-		return usageError("--to %q: want a plain e-mail address", *to)
+		return usageError("--to %q: cần một địa chỉ thư điện tử", *to)
 	}
 	cfg, err := loadConfig(e, *cfgFile, true)
 	if err != nil {
@@ -43,7 +43,7 @@ func cmdSendTest(e env, args []string) error {
 	var res duty.Outcome
 	ch.Deliver(context.Background(), []duty.Notice{n}, func(_ int, o duty.Outcome) { res = o })
 	if res.Class != duty.Delivered {
-		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan send-test: not sent via %s: %v", via, res.Err)}
+		return exitError{code: exitFail, msg: fmt.Sprintf("nhachan send-test: không gửi được qua %s: %v", via, res.Err)}
 	}
 	fmt.Fprintf(e.stdout, "Đã gửi thư thử nghiệm tới %s qua %s: %s\n", *to, via, res.Response)
 	return nil

@@ -32,12 +32,12 @@ import (
 func cmdServe(e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
-	dbPath := fs.String("db", "", "SQLite database (default: the configuration's)")
-	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (overrides the configuration)")
-	listen := fs.String("listen", "127.0.0.1:8080", "address of the web pages, /healthz and /metrics (empty: none)")
-	publicURL := fs.String("public-url", "", "base URL of links in mail (overrides the configuration)")
-	allowRoot := fs.Bool("allow-root", false, "run even as root (refused otherwise)")
-	localProxy := fs.Bool("behind-local-proxy", false, "the web pages are reached through a reverse proxy on this machine that appends the client's address to X-Forwarded-For: rate limits then apply per client, not to the proxy as a whole")
+	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu SQLite (mặc định: theo cấu hình)")
+	smtpURL := fs.String("smtp", "", "máy chủ SMTP smtp://host:port?tls=none|starttls|tls (thay cho cấu hình)")
+	listen := fs.String("listen", "127.0.0.1:8080", "địa chỉ lắng nghe của trang web, /healthz và /metrics (để trống: không mở)")
+	publicURL := fs.String("public-url", "", "địa chỉ gốc của các liên kết trong thư (thay cho cấu hình)")
+	allowRoot := fs.Bool("allow-root", false, "cho phép chạy bằng root (mặc định từ chối)")
+	localProxy := fs.Bool("behind-local-proxy", false, "trang web được truy cập qua reverse proxy trên chính máy này, proxy ghi địa chỉ người dùng vào X-Forwarded-For: giới hạn tần suất áp dụng cho từng người dùng thay vì cho cả proxy")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -23,21 +23,21 @@ const simulateDB = "var/simulate.db"
 func cmdSimulate(e env, args []string) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
-	fromS := fs.String("from", "", "first simulated day YYYY-MM-DD (required)")
-	toS := fs.String("to", "", "last simulated day YYYY-MM-DD (required)")
-	dbPath := fs.String("db", simulateDB, "SQLite database of the simulation")
-	smtpURL := fs.String("smtp", "", "SMTP server smtp://host:port?tls=none|starttls|tls (default: the configuration's, else simulate-outbox/ beside the database)")
-	publicURL := fs.String("public-url", "", "base URL of links in mail (default: the configuration's)")
-	quiet := fs.Bool("quiet", false, "print only the summary")
-	showResources := fs.Bool("resources", false, "print the process's goroutines, open files, memory and WAL size after each simulated month (a soak test reads them)")
+	fromS := fs.String("from", "", "ngày mô phỏng đầu tiên, dd/mm/yyyy hoặc YYYY-MM-DD (bắt buộc)")
+	toS := fs.String("to", "", "ngày mô phỏng cuối cùng, dd/mm/yyyy hoặc YYYY-MM-DD (bắt buộc)")
+	dbPath := fs.String("db", simulateDB, "tệp cơ sở dữ liệu SQLite của mô phỏng")
+	smtpURL := fs.String("smtp", "", "máy chủ SMTP smtp://host:port?tls=none|starttls|tls (mặc định: theo cấu hình, không có thì ghi vào simulate-outbox/ cạnh cơ sở dữ liệu)")
+	publicURL := fs.String("public-url", "", "địa chỉ gốc của các liên kết trong thư (mặc định: theo cấu hình)")
+	quiet := fs.Bool("quiet", false, "chỉ in dòng tổng kết")
+	showResources := fs.Bool("resources", false, "in số goroutine, tệp đang mở, bộ nhớ và cỡ WAL sau mỗi tháng mô phỏng (make soak đọc các số này)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("nhachan simulate: unexpected argument %q", pos[0])
+		return usageError("nhachan simulate: thừa đối số %q\nXem: nhachan simulate --help", pos[0])
 	}
-	from, to, err := parseRange(*fromS, *toS, "usage: nhachan simulate --from YYYY-MM-DD --to YYYY-MM-DD [--db PATH] [--smtp URL] [--config FILE]")
+	from, to, err := parseRange(*fromS, *toS, "nhachan simulate: cần --from và --to (dd/mm/yyyy hoặc YYYY-MM-DD)\nXem: nhachan simulate --help")
 	if err != nil {
 		return err
 	}

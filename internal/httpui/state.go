@@ -80,3 +80,10 @@ func statusOf(r duty.BoardRow, today schedule.Date) Status {
 	}
 	return InTime
 }
+
+// StatusOf is the board's status of an occurrence on day today, for
+// `nhachan status`, which names states as the board does.
+func StatusOf(r duty.BoardRow, today schedule.Date) Status { return statusOf(r, today) }
+
+// Statuses lists every status in legend order.
+func Statuses() []Status { return append([]Status(nil), statuses...) }
