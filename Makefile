@@ -31,9 +31,20 @@ verify-unit:
 # marked as a demonstration), so that it writes real letters today. serve refuses to run as
 # root; this demo target allows it, so that it also works in a root shell
 # (a container, CI). A deployment runs it as its own user (config/systemd).
+# LISTEN= moves the web pages (make run LISTEN=127.0.0.1:8081); ARGS= passes
+# more flags to serve (make run ARGS='--smtp smtp://127.0.0.1:1025?tls=none').
+# check prints its one-line summary (nhachan check lists the warnings);
+# serve takes its address before it writes anything, so a busy port stops
+# it with nothing created.
+LISTEN ?= 127.0.0.1:8080
+ARGS   ?=
 run: build
-	$(BIN) check --config config/demo/nhachan.yaml
-	$(BIN) serve --config config/demo/nhachan.yaml $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	@$(BIN) check --quiet --config config/demo/nhachan.yaml
+	@echo "Trang web:        http://$(LISTEN)/  (bảng theo dõi; báo cáo /bao-cao; quản trị /quan-tri/dang-nhap)"
+	@echo "Thư gửi đi:       var/outbox/*.eml (chưa cấu hình máy chủ thư; mở bằng chương trình thư bất kỳ)"
+	@echo "Dừng:             Ctrl+C"
+	@echo "Làm lại từ đầu:   dừng rồi xóa thư mục var/ (cơ sở dữ liệu và thư đã ghi): rm -rf var"
+	$(BIN) serve --config config/demo/nhachan.yaml --listen '$(LISTEN)' $(ARGS) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: lint test-deps
 	$(GO) test -count=1 ./...
@@ -41,7 +52,8 @@ test: lint test-deps
 # What the tests need beyond Go: Mailpit (a real SMTP server), Chromium
 # with a font that has the Vietnamese letters, and systemd-analyze for the
 # unit file. Installed when missing, so
-# that `make test` works on a fresh machine (apt-get needs root).
+# that `make test` works on a fresh machine (apt-get needs root); bench,
+# soak and crash (Mailpit) depend on it too.
 GOBIN_DIR := $(shell $(GO) env GOPATH)/bin
 test-deps:
 	@command -v mailpit >/dev/null || test -x $(GOBIN_DIR)/mailpit || $(GO) install github.com/axllent/mailpit@v1.33.1
@@ -58,14 +70,14 @@ test-deps:
 # (installs postfix if needed). One table, a goal and yes/no per row; the
 # raw go test output is kept in the file it names. Other benchmarks:
 # go test -run '^$' -bench . ./...
-bench:
+bench: test-deps
 	GO='$(GO)' bash .ci/bench-table.sh
 
 # The kill -9 harness (TestCrashKill9) at 100 kills; prints
 # "crash: kills=100 delivered=N duplicates=D seed=S" (replay a failure with
 # NHACHAN_CRASH_SEED=S). The whole log is kept when the test fails: a pipe
 # into grep would hide the failure from make (sh has no pipefail).
-crash:
+crash: test-deps
 	@log=$$(mktemp); echo "NHACHAN_CRASH_KILLS=100 $(GO) test -count=1 -run TestCrashKill9 -v -timeout 20m ./cmd/nhachan/ > $$log"; \
 	NHACHAN_CRASH_KILLS=100 $(GO) test -count=1 -run TestCrashKill9 -v -timeout 20m ./cmd/nhachan/ > "$$log" 2>&1; rc=$$?; \
 	grep -E 'crash:|kills landed|PASS|FAIL|ok' "$$log"; \
@@ -78,7 +90,7 @@ crash:
 # nothing was lost or sent twice.
 # Mailpit's log of the chaos (thousands of 451 lines) is left out of what
 # it prints, and the whole log is kept when the test fails.
-soak:
+soak: test-deps
 	@log=$$(mktemp); echo "NHACHAN_SOAK=1 $(GO) test -count=1 -run TestSoakYear -v -timeout 30m ./cmd/nhachan/ > $$log"; \
 	NHACHAN_SOAK=1 $(GO) test -count=1 -run TestSoakYear -v -timeout 30m ./cmd/nhachan/ > "$$log" 2>&1; rc=$$?; \
 	grep -v -E '\[smtpd\]|\[chaos\]|^[[:space:]]*time=|^[[:space:]]*\{' "$$log"; \

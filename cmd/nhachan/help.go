@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/ninhthuan/nhachan/internal/config"
 )
@@ -232,4 +233,17 @@ func printHelp(w io.Writer, err error) bool {
 	}
 	fmt.Fprint(w, commandHelp(h.fs))
 	return true
+}
+
+// listenProblem says in Vietnamese why serve cannot take its address.
+func listenProblem(addr string, err error) string {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Sprintf("nhachan serve: địa chỉ %s đang được một chương trình khác dùng (có thể là một nhachan serve khác). "+
+			"Dừng chương trình đó, hoặc chọn cổng khác: nhachan serve --listen 127.0.0.1:8081 (với make: make run LISTEN=127.0.0.1:8081). "+
+			"Chưa có gì được ghi vào cơ sở dữ liệu.", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Sprintf("nhachan serve: không có quyền mở địa chỉ %s (cổng dưới 1024 cần quyền quản trị); chọn cổng từ 1024 trở lên, ví dụ --listen 127.0.0.1:8080", addr)
+	}
+	return fmt.Sprintf("nhachan serve: không mở được địa chỉ %s: %v (ví dụ đúng: --listen 127.0.0.1:8080)", addr, err)
 }

@@ -49,6 +49,16 @@ func cmdServe(e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The address is taken before anything is written: a daemon that
+	// cannot serve its pages must not create the database nor fix its
+	// tracking start.
+	var ln net.Listener
+	if *listen != "" {
+		if ln, err = net.Listen("tcp", *listen); err != nil {
+			return exitError{code: exitFail, msg: listenProblem(*listen, err)}
+		}
+		defer ln.Close() // Shutdown closes it too; a second Close is harmless
+	}
 	if *dbPath == "" {
 		*dbPath = cfg.Daemon.Database
 	}
@@ -163,10 +173,6 @@ func cmdServe(e env, args []string) error {
 			TrustLocalProxy: *localProxy,
 			Log:             log.With().Str("component", "http").Logger()}
 		srv := httpui.NewHTTPServer(*listen, ui.Handler())
-		ln, err := net.Listen("tcp", *listen)
-		if err != nil {
-			return fmt.Errorf("listen %s: %w", *listen, err)
-		}
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				log.Error().Err(err).Msg("web server stopped")
