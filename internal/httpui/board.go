@@ -22,6 +22,7 @@ type option struct {
 type legendItem struct {
 	Status Status
 	Label  string
+	Short  string
 	Count  int
 }
 
@@ -36,6 +37,7 @@ type chip struct {
 	Deadline    string
 	Status      Status
 	Label       string
+	Short       string // what the cell writes: symbol and word
 	SubmittedOn string
 	// Progress counts a counted duty: "đã thực hiện 1/3 cuộc".
 	Progress string
@@ -45,10 +47,13 @@ type chip struct {
 	open  bool
 }
 
-type column struct{ ID, Text string }
+// column is one task: its id, its short name (shown) and its full text
+// (the link's title).
+type column struct{ ID, Label, Text string }
 
 type boardRow struct {
 	AgencyID, Name string
+	Ended          string   // "đến dd/mm/yyyy" for an agency that ends or ended
 	Cells          [][]chip // one per column
 }
 
@@ -57,11 +62,21 @@ type boardView struct {
 	Filter                 filter
 	Years                  []option
 	Agencies, Tasks, State []option
+	EndedAgencies          []option // agencies ended before the year
 	Legend                 []legendItem
 	Shown                  int
 	Columns                []column
 	Rows                   []boardRow
+	// Agencies that ended before the year are hidden unless asked for
+	// (?hien-da-ket-thuc=1): how many, with how many duties, and the
+	// links that show or hide them.
+	HiddenAgencies, HiddenDuties int
+	ShowEnded                    bool
+	ShowEndedURL, HideEndedURL   string
 }
+
+// paramShowEnded shows the agencies that ended before the board's year.
+const paramShowEnded = "hien-da-ket-thuc"
 
 // board is the year's agencies × tasks, each duty coloured by its status.
 // The legend counts ignore the status filter, so that choosing "quá hạn"
@@ -77,18 +92,33 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	}
 	v := boardView{page: page{Title: "Bảng theo dõi thực hiện nhiệm vụ năm " + strconv.Itoa(f.Year),
 		Today: today.VN(), Year: f.Year}, Filter: f}
+	v.ShowEnded = r.URL.Query().Get(paramShowEnded) == "1"
+	yearStart := schedule.NewDate(f.Year, 1, 1)
 	var kept []chip
 	counts := map[Status]int{}
+	hidden := map[string]bool{}
 	for _, row := range rows {
 		if f.Agency != "" && !answers(row, f.Agency) || f.Task != "" && row.TaskID != f.Task {
 			continue
 		}
 		c := chipOf(st, row, today)
 		counts[c.Status]++
-		if f.Status == "" || c.Status == f.Status {
-			kept = append(kept, c)
+		if f.Status != "" && c.Status != f.Status {
+			continue
 		}
+		if !v.ShowEnded && f.Agency == "" && endedBefore(st, c.AgencyID, yearStart) {
+			hidden[c.AgencyID] = true
+			v.HiddenDuties++
+			continue
+		}
+		kept = append(kept, c)
 	}
+	v.HiddenAgencies = len(hidden)
+	q := r.URL.Query()
+	q.Set(paramShowEnded, "1")
+	v.ShowEndedURL = "/?" + q.Encode()
+	q.Del(paramShowEnded)
+	v.HideEndedURL = "/?" + q.Encode()
 	v.Legend = legend(counts)
 	if err := s.withProgress(r, kept); err != nil {
 		s.serverError(w, r, err)
@@ -97,7 +127,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	v.Shown = len(kept)
 	v.Columns, v.Rows = grid(st, kept)
 	v.Years = yearOptions(f.Year, today.Year())
-	v.Agencies = agencyOptions(st, rows, f.Agency)
+	v.Agencies, v.EndedAgencies = agencyOptions(st, rows, f.Agency, yearStart)
 	v.Tasks = taskOptions(st, rows, f.Task)
 	v.State = []option{{Value: "", Label: "Tất cả", Selected: f.Status == ""}}
 	for _, x := range statuses {
@@ -123,7 +153,7 @@ func (s *Server) queryFailed(w http.ResponseWriter, r *http.Request, err error) 
 func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 	status := statusOf(r, today)
 	c := chip{ID: r.ID, TaskID: r.TaskID, AgencyID: owner(r), AgencyName: agencyLabel(st, owner(r)),
-		Period: periodText(st, r.ScheduleID, r.TaskID, r.Period), Deadline: r.Deadline.VN(), Status: status, Label: status.Label()}
+		Period: periodText(st, r.ScheduleID, r.TaskID, r.Period), Deadline: r.Deadline.VN(), Status: status, Label: status.Label(), Short: status.Short()}
 	if t := findTask(st, r.ScheduleID, r.TaskID); t != nil {
 		c.TaskText = mask(t.Text)
 		c.quota, c.unit = t.Quota(), t.QuotaUnit()
@@ -138,7 +168,7 @@ func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 func legend(counts map[Status]int) []legendItem {
 	out := make([]legendItem, 0, len(statuses))
 	for _, x := range statuses {
-		out = append(out, legendItem{Status: x, Label: x.Label(), Count: counts[x]})
+		out = append(out, legendItem{Status: x, Label: x.Label(), Short: x.Short(), Count: counts[x]})
 	}
 	return out
 }
@@ -150,10 +180,10 @@ func legend(counts map[Status]int) []legendItem {
 func grid(st notify.Setup, kept []chip) ([]column, []boardRow) {
 	colIdx := map[string]int{}
 	var cols []column
-	addCol := func(id, text string) {
+	addCol := func(id, label, text string) {
 		if _, ok := colIdx[id]; !ok {
 			colIdx[id] = len(cols)
-			cols = append(cols, column{ID: id, Text: text})
+			cols = append(cols, column{ID: id, Label: label, Text: text})
 		}
 	}
 	used := map[string]bool{}
@@ -164,7 +194,7 @@ func grid(st notify.Setup, kept []chip) ([]column, []boardRow) {
 		for _, sc := range st.Planner.Schedules {
 			for _, t := range sc.Tasks {
 				if used[t.ID] {
-					addCol(t.ID, mask(t.Text))
+					addCol(t.ID, taskLabel(t), mask(t.Text))
 				}
 			}
 		}
@@ -177,7 +207,7 @@ func grid(st notify.Setup, kept []chip) ([]column, []boardRow) {
 	}
 	sort.Strings(rest)
 	for _, id := range rest {
-		addCol(id, "")
+		addCol(id, "", "")
 	}
 
 	rowIdx := map[string]int{}
@@ -185,7 +215,7 @@ func grid(st notify.Setup, kept []chip) ([]column, []boardRow) {
 	addRow := func(id string) {
 		if _, ok := rowIdx[id]; !ok {
 			rowIdx[id] = len(rows)
-			rows = append(rows, boardRow{AgencyID: id, Name: agencyLabel(st, id), Cells: make([][]chip, len(cols))})
+			rows = append(rows, boardRow{AgencyID: id, Name: agencyLabel(st, id), Ended: endsText(st, id), Cells: make([][]chip, len(cols))})
 		}
 	}
 	present := map[string]bool{}
@@ -226,13 +256,24 @@ func yearOptions(selected, this int) []option {
 	return out
 }
 
-func agencyOptions(st notify.Setup, rows []duty.BoardRow, selected string) []option {
-	out := []option{{Value: "", Label: "Tất cả cơ quan", Selected: selected == ""}}
+// agencyOptions lists the agencies of the filter: those alive in the year
+// (marked when they end within it, and any no longer in the directory),
+// then apart those that ended before it.
+func agencyOptions(st notify.Setup, rows []duty.BoardRow, selected string, yearStart schedule.Date) (out, ended []option) {
+	out = []option{{Value: "", Label: "Tất cả cơ quan", Selected: selected == ""}}
 	seen := map[string]bool{}
 	if dir := directory(st); dir != nil {
 		for _, a := range dir.Agencies() {
 			seen[a.ID] = true
-			out = append(out, option{Value: a.ID, Label: mask(a.Name), Selected: a.ID == selected})
+			o := option{Value: a.ID, Label: mask(a.Name), Selected: a.ID == selected}
+			if e := endsText(st, a.ID); e != "" {
+				o.Label += " (" + e + ")"
+			}
+			if a.ValidUntil < yearStart {
+				ended = append(ended, o)
+			} else {
+				out = append(out, o)
+			}
 		}
 	}
 	for _, r := range rows {
@@ -241,7 +282,27 @@ func agencyOptions(st notify.Setup, rows []duty.BoardRow, selected string) []opt
 			out = append(out, option{Value: id, Label: mask(id), Selected: id == selected})
 		}
 	}
-	return out
+	return out, ended
+}
+
+// endedBefore reports whether the agency's life ended before day.
+func endedBefore(st notify.Setup, id string, day schedule.Date) bool {
+	if dir := directory(st); dir != nil {
+		if a, ok := dir.Agency(id); ok {
+			return a.ValidUntil < day
+		}
+	}
+	return false
+}
+
+// endsText marks an agency whose life ends: "hoạt động đến dd/mm/yyyy".
+func endsText(st notify.Setup, id string) string {
+	if dir := directory(st); dir != nil {
+		if a, ok := dir.Agency(id); ok && a.ValidUntil != schedule.MaxDate {
+			return "hoạt động đến " + a.ValidUntil.VN()
+		}
+	}
+	return ""
 }
 
 func taskOptions(st notify.Setup, rows []duty.BoardRow, selected string) []option {
@@ -252,7 +313,7 @@ func taskOptions(st notify.Setup, rows []duty.BoardRow, selected string) []optio
 			for _, t := range sc.Tasks {
 				if !seen[t.ID] {
 					seen[t.ID] = true
-					out = append(out, option{Value: t.ID, Label: mask(t.ID), Selected: t.ID == selected})
+					out = append(out, option{Value: t.ID, Label: mask(t.ID) + " — " + taskLabel(t), Selected: t.ID == selected})
 				}
 			}
 		}

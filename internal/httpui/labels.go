@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -123,4 +124,40 @@ func clockText(t time.Time, loc *time.Location) string {
 		loc = time.UTC
 	}
 	return t.In(loc).Format("15:04 02/01/2006")
+}
+
+// taskLabelMax is how long a task's short name may be, in letters: enough
+// for a column header or a filter option on a phone.
+const taskLabelMax = 60
+
+// taskLabel is a task's short name for the board's column headers and its
+// filter: the task's title when the schedule gives one, else the
+// decision's text cut at a word near taskLabelMax. The one place that
+// names a task briefly.
+func taskLabel(t *model.Task) string {
+	if t == nil {
+		return ""
+	}
+	return shorten(mask(taskTitle(t)), taskLabelMax)
+}
+
+// taskTitle is the text a task's short name starts from.
+func taskTitle(t *model.Task) string {
+	return strings.Join(strings.Fields(t.Text), " ")
+}
+
+// shorten cuts s at a word boundary to at most n letters, with "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := n - 1
+	for i := cut; i > n/2; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
 }

@@ -87,3 +87,20 @@ func StatusOf(r duty.BoardRow, today schedule.Date) Status { return statusOf(r, 
 
 // Statuses lists every status in legend order.
 func Statuses() []Status { return append([]Status(nil), statuses...) }
+
+// statusShort is what each board cell writes: a symbol and a word, so that
+// the state reads without the colour (a phone in the sun, a colour-blind
+// reader, a printout). The legend gives the symbols with the full names.
+var statusShort = map[Status]string{
+	OnTime:       "✓ đúng hạn",
+	Late:         "✓ nộp muộn",
+	InTime:       "○ trong hạn",
+	DueSoon:      "◔ sắp đến hạn",
+	Overdue:      "✗ quá hạn",
+	Excused:      "– miễn/gia hạn",
+	Unassigned:   "? chưa giao",
+	BeforeTracks: "· trước theo dõi",
+}
+
+// Short is the status as a board cell writes it.
+func (s Status) Short() string { return statusShort[s] }
