@@ -108,7 +108,7 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 			case s == a.ID:
 				r.errorf(a.At.Key("successors"), "cơ quan %s không thể tự kế thừa chính mình", a.ID)
 			case succ.ValidFrom != nil && a.ValidUntil != nil && *succ.ValidFrom > a.ValidUntil.AddDays(1):
-				r.warnf(a.At.Key("successors"), "cơ quan %s kết thúc ngày %s nhưng cơ quan kế thừa %s đến ngày %s mới bắt đầu: nhiệm vụ đến hạn trong khoảng giữa sẽ chưa có cơ quan nhận", a.ID, *a.ValidUntil, s, *succ.ValidFrom)
+				r.warnf(a.At.Key("successors"), "cơ quan %s kết thúc ngày %s nhưng cơ quan kế thừa %s đến ngày %s mới bắt đầu: nhiệm vụ đến hạn trong khoảng giữa sẽ chưa có cơ quan nhận", a.ID, a.ValidUntil.VN(), s, succ.ValidFrom.VN())
 			}
 		}
 		if len(a.Successors) > 0 && a.ValidUntil == nil {
@@ -139,7 +139,7 @@ func (l *loader) loadDirectory(name string, from reporter, at Pos) *model.Direct
 	// Warnings: what would silently lose duties.
 	for _, a := range af.Agencies {
 		if a.ValidUntil != nil && len(a.Successors) == 0 {
-			r.warnf(a.At.Key("valid_until"), "cơ quan %s kết thúc ngày %s mà không có cơ quan kế thừa: các nhiệm vụ đến hạn sau ngày đó hiện là chưa có cơ quan nhận", a.ID, *a.ValidUntil)
+			r.warnf(a.At.Key("valid_until"), "cơ quan %s kết thúc ngày %s mà không có cơ quan kế thừa: các nhiệm vụ đến hạn sau ngày đó hiện là chưa có cơ quan nhận", a.ID, a.ValidUntil.VN())
 		}
 	}
 	for _, g := range af.Groups {

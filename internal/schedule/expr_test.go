@@ -21,8 +21,9 @@ type exprCase struct {
 
 func ds(s ...string) []string { return s }
 
-// seedCases are the time expressions of Quyết định 681/QĐ-UBND (appendix
-// and body), as the decision's appendix reads them.
+// seedCases are the time expressions of Quyết định 681/QĐ-UBND ngày
+// 27/10/2021 of UBND tỉnh Ninh Thuận (its appendix and section V), with
+// the dates they give.
 var seedCases = []exprCase{
 	{"Trước 31/12 hàng năm", 2027, KindAnnual, ds("2027-12-31"), ds("2027"), 0},
 	{"Theo quy định của Bộ Nội vụ", 2027, KindUnresolved, nil, nil, 0},

@@ -29,7 +29,8 @@ func (k Kind) HasDueDates() bool {
 // Options change how expressions are read; they are per schedule.
 type Options struct {
 	// StrictBefore reads "trước ngày X" as ending the day before X. The
-	// default (false) is the offices' reading: no later than X.
+	// default (false) is the offices' reading: no later than X, the reading
+	// under which a report sent on day X is on time.
 	StrictBefore bool
 }
 
