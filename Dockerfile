@@ -4,13 +4,13 @@
 #   docker run -d --name nhachan -p 8080:8080 \
 #     -v nhachan-data:/var/lib/nhachan \
 #     -v /srv/nhachan/etc:/etc/nhachan:ro \
-#     -v /srv/nhachan/schedules:/etc/nhachan/schedules:ro \
 #     -v /srv/nhachan/secrets:/run/secrets:ro \
 #     nhachan
 #
-# /etc/nhachan (read-only) holds nhachan.yaml, agencies.yaml, holidays/ and
-# schedules/; its database and outbox_dir point into /var/lib/nhachan, and
-# its password_file / key_file at files under /run/secrets.
+# /etc/nhachan (read-only) holds nhachan.yaml (config/container/nhachan.yaml),
+# agencies.yaml, holidays/ and schedules/; its database and outbox_dir point
+# into /var/lib/nhachan, and its password_file / key_file at files under
+# /run/secrets. config/HUONG-DAN.md says how to assemble the folder.
 #
 # The build stage runs exactly `make build-static`, the target CI runs:
 # deploy_test.go fails if the two drift apart.

@@ -48,7 +48,7 @@ func benchBinary(b *testing.B, dir string) string {
 }
 
 // copyTree copies the regular files under src to dst.
-func copyTree(b *testing.B, src, dst string) {
+func copyTree(b testing.TB, src, dst string) {
 	b.Helper()
 	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
