@@ -21,7 +21,7 @@ func configFlag(fs *flag.FlagSet) *string {
 func loadConfig(e env, file string, quiet bool) (*config.Config, error) {
 	cfg, diags := config.Load(file)
 	if diags.HasErrors() {
-		return nil, exitError{code: exitConfig, msg: diags.Error()}
+		return nil, exitError{code: exitConfig, msg: diags.Errors().Text()}
 	}
 	if !quiet {
 		for _, d := range diags.Warnings() {

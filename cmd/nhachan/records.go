@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -83,6 +84,13 @@ func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty
 		return duty.Occurrence{}, err
 	}
 	if len(rows) == 0 {
+		// Nothing stored: the names must exist to plan it.
+		if _, ok := r.cfg.Directory.Agency(agency); !ok {
+			return duty.Occurrence{}, usageError("--agency %q: không có cơ quan này trong danh bạ%s", agency, config.DidYouMean(agency, agencyIDs(r.cfg)))
+		}
+		if ids := taskIDs(r.cfg); !slices.Contains(ids, task) {
+			return duty.Occurrence{}, usageError("--task %q: không có nhiệm vụ này trong các kế hoạch%s", task, config.DidYouMean(task, ids))
+		}
 		if err := r.materialise(ctx, task, period); err != nil {
 			return duty.Occurrence{}, err
 		}

@@ -66,6 +66,19 @@ func TestRecordCommands(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, `không có cơ quan này trong danh bạ; có phải là "so-tu-phap"`) {
 		t.Errorf("status --agency so-tu-phapp: exit %d\n%s%s", code, out, errs)
 	}
+	// A misspelled agency or task is refused with the nearest names.
+	code, _, errs = cli("submit", "--task", "TCTH.1a.hang-nam", "--agency", "so-tu-phapp", "--period", "2025")
+	if code != 2 || !strings.Contains(errs, `có phải là "so-tu-phap"`) {
+		t.Errorf("submit --agency so-tu-phapp: exit %d, %s", code, errs)
+	}
+	code, _, errs = cli("waive", "--task", "TCTH.1a.hang-nam", "--agency", "so-tu-phapp", "--period", "2025", "--reason", "x")
+	if code != 2 || !strings.Contains(errs, `có phải là "so-tu-phap"`) {
+		t.Errorf("waive --agency so-tu-phapp: exit %d, %s", code, errs)
+	}
+	code, _, errs = cli("submit", "--task", "TCTH.1a.hang-nm", "--agency", "so-tu-phap", "--period", "2025")
+	if code != 2 || !strings.Contains(errs, `có phải là "TCTH.1a.hang-nam"`) {
+		t.Errorf("submit --task TCTH.1a.hang-nm: exit %d, %s", code, errs)
+	}
 	// Dates as officials write them.
 	code, out, errs = cli("extend", "--task", "TCTH.1a.hang-nam", "--agency", "so-xay-dung", "--period", "2025", "--until", "24/12/2024", "--reason", "Chờ số liệu")
 	if code != 0 || !strings.Contains(out, "24/12/2024") {

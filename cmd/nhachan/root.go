@@ -13,6 +13,6 @@ func refuseRoot(allowRoot bool) error {
 	if allowRoot || geteuid() != 0 {
 		return nil
 	}
-	return exitError{code: exitConfig, msg: "nhachan serve: refusing to run as root: run it as a dedicated user " +
-		"(the systemd unit uses User=nhachan, the Docker image USER nonroot), or pass --allow-root if you really mean it"}
+	return exitError{code: exitConfig, msg: "nhachan serve: từ chối chạy bằng tài khoản root: hãy chạy bằng một tài khoản riêng " +
+		"(dịch vụ systemd dùng User=nhachan, ảnh Docker dùng USER nonroot), hoặc thêm --allow-root nếu thực sự cần"}
 }

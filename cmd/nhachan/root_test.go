@@ -46,7 +46,7 @@ func TestServeRefusesRoot(t *testing.T) {
 		return
 	}
 	code, _, stderr := runCmd(t, 30*time.Second, args...)
-	if code != exitConfig || !strings.Contains(stderr, "refusing to run as root") || !strings.Contains(stderr, "--allow-root") {
+	if code != exitConfig || !strings.Contains(stderr, "từ chối chạy bằng tài khoản root") || !strings.Contains(stderr, "--allow-root") {
 		t.Fatalf("serve as root without --allow-root: exit %d, stderr:\n%s\nwant exit 2 and the refusal", code, stderr)
 	}
 	if _, err := os.Stat(c.DB); !os.IsNotExist(err) {
