@@ -243,7 +243,7 @@ func TestBackupUnderLoadAsUnprivilegedUser(t *testing.T) {
 	}
 	t.Logf("restored database holds %d submissions: %v", len(got), got)
 	code, st, errs := u.run(t, time.Minute, "status", "--year", fmt.Sprint(c.Due[0].Year()), "--db", c.DB, "--config", c.File)
-	if code != 0 || !strings.Contains(st, fmt.Sprintf("đã nộp: %d", len(before))) {
+	if code != 0 || !strings.Contains(st, fmt.Sprintf("Đã nộp đúng hạn: %d", len(before))) {
 		t.Errorf("status exited %d, want %d submitted occurrences:\n%s\n%s", code, len(before), st, errs)
 	}
 
