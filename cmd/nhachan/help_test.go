@@ -51,6 +51,11 @@ func TestHelpNamesEveryFlagAndMatchesTheREADME(t *testing.T) {
 			t.Errorf("README's CLI section lacks the line %q (keep it as `nhachan help` prints it)", line)
 		}
 		if d.name == "help" || d.name == "version" {
+			for _, form := range [][]string{{d.name, "--help"}, {"help", d.name}} {
+				if code, out, _ := runCLI(t, form...); code != 0 || !strings.HasPrefix(out, "Cách dùng: nhachan") && !strings.HasPrefix(out, "nhachan — ") {
+					t.Errorf("%v: exit %d:\n%s", form, code, out)
+				}
+			}
 			continue
 		}
 		for _, form := range [][]string{{d.name, "--help"}, {d.name, "-h"}, {"help", d.name}} {

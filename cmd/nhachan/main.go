@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must resolve on hosts without zoneinfo
 
@@ -84,9 +85,14 @@ func run(e env, args []string) int {
 	case "healthcheck":
 		err = cmdHealthcheck(e, rest)
 	case "version":
+		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
+			d, _ := docOf("version")
+			fmt.Fprintf(e.stdout, "Cách dùng: nhachan version\n\n%s\n", d.about)
+			return exitOK
+		}
 		fmt.Fprintln(e.stdout, "nhachan", version)
 	case "help", "-h", "--help", "-help":
-		if len(rest) > 0 && rest[0] != "help" {
+		if len(rest) > 0 && rest[0] != "help" && !strings.HasPrefix(rest[0], "-") {
 			if _, ok := docOf(rest[0]); ok {
 				return run(e, []string{rest[0], "--help"})
 			}
