@@ -35,6 +35,7 @@ type reportView struct {
 	CSV, XLSX  string // the download links
 	Path       string // this page, for the year links
 	Prev, Next int
+	Empty      string // why the year has no duty, when it has none
 }
 
 // reportRows reads ?nam= (default: this year) and returns the year's
@@ -72,13 +73,31 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	y := strconv.Itoa(year)
+	empty := ""
+	if len(rows) == 0 {
+		empty = emptyYearText(year, s.setup().TrackingStart, today)
+	}
 	v := reportView{
+		Empty: empty,
 		page:  page{Title: "Báo cáo tình hình thực hiện nhiệm vụ năm " + y, Today: today.VN(), Year: year},
 		Table: template.HTML(table.String()), // html/template output, see Table
 		CSV:   "/bao-cao.csv?nam=" + y, XLSX: "/bao-cao.xlsx?nam=" + y,
 		Path: "/bao-cao", Prev: year - 1, Next: year + 1,
 	}
 	s.render(w, r, http.StatusOK, "report", v)
+}
+
+// emptyYearText says why a year's report has no duty: the year is before
+// the tracking start, or its duties are not planned yet, or none was due.
+func emptyYearText(year int, start, today schedule.Date) string {
+	switch {
+	case start != 0 && year < start.Year():
+		return "Năm " + strconv.Itoa(year) + " không có nghĩa vụ nào trong hệ thống: việc theo dõi bắt đầu từ ngày " + start.VN() +
+			", các nghĩa vụ có hạn trước ngày đó không được ghi nhận."
+	case year > today.Year():
+		return "Năm " + strconv.Itoa(year) + " chưa có nghĩa vụ nào: hệ thống lập các nghĩa vụ khi gần đến hạn."
+	}
+	return "Năm " + strconv.Itoa(year) + " không có nghĩa vụ nào đến hạn trong hệ thống."
 }
 
 // reportCSV serves GET /bao-cao.csv?nam=Y as an attachment.

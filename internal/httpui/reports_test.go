@@ -85,8 +85,18 @@ func TestReportPage(t *testing.T) {
 func TestReportPageEmptyYear(t *testing.T) {
 	f := newReportFixture(t)
 	code, body := f.get("/bao-cao?nam=2030")
-	if code != http.StatusOK || !strings.Contains(body, "Không có nhiệm vụ nào trong năm 2030.") {
+	if code != http.StatusOK || !strings.Contains(body, "Không có nhiệm vụ nào trong năm 2030.") ||
+		!strings.Contains(body, "Năm 2030 chưa có nghĩa vụ nào: hệ thống lập các nghĩa vụ khi gần đến hạn.") {
 		t.Errorf("%d:\n%s", code, body)
+	}
+	// Before the tracking start (01/01/2026 in the fixture), the page says so.
+	code, body = f.get("/bao-cao?nam=2024")
+	if code != http.StatusOK || !strings.Contains(body, "việc theo dõi bắt đầu từ ngày 01/01/2026") {
+		t.Errorf("%d:\n%s", code, body)
+	}
+	// A year with duties has no such note.
+	if _, body = f.get("/bao-cao?nam=2026"); strings.Contains(body, `role="status"`) {
+		t.Errorf("a year with duties is said to be empty:\n%s", body)
 	}
 }
 
