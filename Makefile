@@ -41,7 +41,7 @@ ARGS   ?=
 run: build
 	@$(BIN) check --quiet --config config/demo/nhachan.yaml
 	@echo "Trang web:        http://$(LISTEN)/  (bảng theo dõi; báo cáo /bao-cao; quản trị /quan-tri/dang-nhap)"
-	@echo "Thư gửi đi:       var/outbox/*.eml (chưa cấu hình máy chủ thư; mở bằng chương trình thư bất kỳ)"
+	@echo "Thư gửi đi:       var/outbox/*.eml khi chưa cấu hình máy chủ thư (mở bằng chương trình thư bất kỳ); có máy chủ thư: ARGS='--smtp smtp://…'"
 	@echo "Dừng:             Ctrl+C"
 	@echo "Làm lại từ đầu:   dừng rồi xóa thư mục var/ (cơ sở dữ liệu và thư đã ghi): rm -rf var"
 	$(BIN) serve --config config/demo/nhachan.yaml --listen '$(LISTEN)' $(ARGS) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
