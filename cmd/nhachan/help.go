@@ -23,7 +23,7 @@ type cmdDoc struct {
 var cmdDocs = []cmdDoc{
 	{"check", "[--config FILE] [--quiet]",
 		"Kiểm tra tệp cấu hình, danh bạ cơ quan, ngày nghỉ và các kế hoạch; lỗi in dạng tệp:dòng:cột. Chạy sau mỗi lần sửa cấu hình."},
-	{"explain", "[--year Y] [--json] [--strict-before] [--config FILE] EXPR",
+	{"explain", "[--year Y] [--json] [--strict-before] [--working-days-before N] [--data-cutoff TEXT] [--config FILE] EXPR",
 		"Giải thích cách đọc một biểu thức thời hạn (ví dụ \"Quý I hàng năm\") và các ngày hạn trong kỳ Y."},
 	{"plan", "--from D --to D [--agency ID] [--task ID] [--lead-only] [--format table|json|csv] [--config FILE]",
 		"Liệt kê mọi nghĩa vụ có hạn trong khoảng ngày, mỗi dòng một cơ quan và vai trò."},
@@ -161,6 +161,8 @@ func placeholder(cmd string, f *flag.Flag, typ string) string {
 		return "NAME"
 	case "reason", "note":
 		return "T"
+	case "data-cutoff":
+		return "TEXT"
 	}
 	switch typ {
 	case "int":

@@ -172,16 +172,16 @@ func lowerASCII(s string) string {
 // report is due.
 func checkCutoff(r reporter, p Pos, task *model.Task, text string) {
 	if text == "" {
-		r.errorf(p, "task %s: data_cutoff is empty: remove it or copy the regime's words", task.ID)
+		r.errorf(p, "nhiệm vụ %s: data_cutoff để trống: xóa khóa này hoặc chép nguyên văn thời gian chốt số liệu của chế độ báo cáo", task.ID)
 		return
 	}
 	c, why := schedule.ParseCutoff(text)
 	if why != "" {
-		r.errorf(p, "task %s: data_cutoff: %s", task.ID, why)
+		r.errorf(p, "nhiệm vụ %s: data_cutoff: %s", task.ID, why)
 		return
 	}
 	if !task.Parsed.Kind.HasDueDates() {
-		r.errorf(p, "task %s: data_cutoff needs a task with due dates (its time or rule is %s)", task.ID, task.Parsed.Kind)
+		r.errorf(p, "nhiệm vụ %s: data_cutoff chỉ dùng cho nhiệm vụ có hạn (thời hạn của nhiệm vụ này: %s)", task.ID, task.Parsed.Kind.Label())
 		return
 	}
 	// Two years, one of them leap, cover every shape of window.
@@ -190,15 +190,15 @@ func checkCutoff(r reporter, p Pos, task *model.Task, text string) {
 			from, to, ok := c.Window(o.Period, y)
 			switch {
 			case !ok:
-				r.errorf(p, "task %s: data_cutoff %q gives no window for period %s (a %s cut-off for a %s task)",
-					task.ID, text, o.Period, c.Kind(), task.Parsed.Kind)
+				r.errorf(p, "nhiệm vụ %s: data_cutoff %q không cho ra khoảng chốt số liệu của kỳ %s (chốt số liệu %s, còn thời hạn nhiệm vụ %s)",
+					task.ID, text, o.Period, c.Kind().Label(), task.Parsed.Kind.Label())
 				return
 			case to >= o.Due:
-				r.errorf(p, "task %s: data_cutoff ends on %s, not before the deadline %s of period %s",
-					task.ID, to, o.Due, o.Period)
+				r.errorf(p, "nhiệm vụ %s: data_cutoff kết thúc ngày %s, không trước hạn %s của kỳ %s",
+					task.ID, to.VN(), o.Due.VN(), o.Period)
 				return
 			case from > to:
-				r.errorf(p, "task %s: data_cutoff for period %s starts on %s, after it ends on %s", task.ID, o.Period, from, to)
+				r.errorf(p, "nhiệm vụ %s: data_cutoff của kỳ %s bắt đầu ngày %s, sau ngày kết thúc %s", task.ID, o.Period, from.VN(), to.VN())
 				return
 			}
 		}

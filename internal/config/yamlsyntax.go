@@ -279,9 +279,10 @@ func unclosedQuote(lines []string, n int) (Pos, rune, bool) {
 }
 
 // unclosedBracket finds the last opening bracket left open at or before
-// line n, on the lines of the value that contains it.
+// line n: the parser reads on over the lines below (comments included)
+// until something cannot belong to the list or mapping.
 func unclosedBracket(lines []string, n int, open, close byte) (Pos, bool) {
-	for l := n; l >= 1 && l >= n-3; l-- {
+	for l := n; l >= 1 && l >= n-12; l-- {
 		s := stripComment(lines[l-1])
 		depth, at := 0, -1
 		var q byte
