@@ -77,20 +77,25 @@ func cmdServe(e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := warnRestored(context.Background(), store, log); err != nil {
-		return err
-	}
+	// SIGINT/SIGTERM are caught from here on. One that arrives during the
+	// rest of the start-up neither kills the daemon mid-way nor fails it:
+	// the start-up finishes (startCtx is not cancelled by it) and the
+	// daemon stops cleanly at its first select.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	startCtx := context.WithoutCancel(ctx)
+	if err := warnRestored(startCtx, store, log); err != nil {
+		return err
+	}
 	// Holding the lock, every claim left in the outbox is a dead process's.
-	if n, err := store.ReleaseClaims(ctx); err != nil {
+	if n, err := store.ReleaseClaims(startCtx); err != nil {
 		return err
 	} else if n > 0 {
 		log.Warn().Int("rows", n).Msg("released the claims of a daemon that stopped without finishing; their messages may be sent again")
 	}
 	today := schedule.DateOf(e.now().In(cfg.Location))
 	opts := runtimeOptions{smtpURL: *smtpURL, publicURL: *publicURL}
-	first, err := buildSnapshot(ctx, cfg, store, today, opts)
+	first, err := buildSnapshot(startCtx, cfg, store, today, opts)
 	if err != nil {
 		return err
 	}
