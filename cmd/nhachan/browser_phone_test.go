@@ -121,4 +121,9 @@ func TestBrowserBoardOnAPhone(t *testing.T) {
 	unassigned := browserGet(t, ctx, "read the ended agency's cell", chromedp.Text(boardChipSel("co-quan-cu")))
 	browserWantContains(t, "ended agency's cell", unassigned, httpui.Unassigned.Short())
 	browserScreenshot(t, ctx, "board-phone-ended")
+
+	// The ended agency's own page says until when it worked.
+	browserNavigate(t, ctx, "open the ended agency's page", http.StatusOK, chromedp.Navigate(fmt.Sprintf("%s/co-quan/co-quan-cu?nam=%d", base, year)))
+	facts := browserGet(t, ctx, "read the ended agency's facts", chromedp.Text(chromedp.CSS("dl.facts")))
+	browserWantContains(t, "ended agency's facts", facts, "Hoạt động đến ngày", fmt.Sprintf("30/06/%d", year-1))
 }

@@ -112,6 +112,12 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 			if a.ShortName != "" {
 				v.Facts = append(v.Facts, fact{"Tên viết tắt", mask(a.ShortName)})
 			}
+			if a.ValidFrom != schedule.MinDate {
+				v.Facts = append(v.Facts, fact{"Hoạt động từ ngày", a.ValidFrom.VN()})
+			}
+			if a.ValidUntil != schedule.MaxDate {
+				v.Facts = append(v.Facts, fact{"Hoạt động đến ngày", a.ValidUntil.VN()})
+			}
 			if why := dir.WhyUnassigned(a, today); why != "" {
 				v.Facts = append(v.Facts, fact{"Ghi chú", mask(why)})
 			}
