@@ -92,26 +92,26 @@ func (p Policy) Validate() error {
 	for _, d := range p.ReminderDays {
 		switch {
 		case d < 0 || d > MaxReminderDays:
-			bad("reminder_days", "%d is outside 0–%d days before the due date", d, MaxReminderDays)
+			bad("reminder_days", "%d nằm ngoài khoảng 0–%d ngày trước hạn", d, MaxReminderDays)
 		case seen[d]:
-			bad("reminder_days", "%d is listed twice", d)
+			bad("reminder_days", "%d được ghi hai lần", d)
 		}
 		seen[d] = true
 	}
 	// Level 2 must come after the due date, or it would be a reminder.
 	if p.Level2AfterDays < 1 || p.Level2AfterDays > MaxIntervalDays {
-		bad("level2_after_days", "%d is outside 1–%d", p.Level2AfterDays, MaxIntervalDays)
+		bad("level2_after_days", "%d nằm ngoài khoảng 1–%d", p.Level2AfterDays, MaxIntervalDays)
 	}
 	// Checked even with no repeats: Reached also uses it to close the
 	// window of the last step.
 	if p.RepeatEveryDays < 1 || p.RepeatEveryDays > MaxIntervalDays {
-		bad("repeat_every_days", "%d is outside 1–%d", p.RepeatEveryDays, MaxIntervalDays)
+		bad("repeat_every_days", "%d nằm ngoài khoảng 1–%d", p.RepeatEveryDays, MaxIntervalDays)
 	}
 	if p.MaxRepeats < 0 || p.MaxRepeats > MaxRepeatsLimit {
-		bad("max_repeats", "%d is outside 0–%d", p.MaxRepeats, MaxRepeatsLimit)
+		bad("max_repeats", "%d nằm ngoài khoảng 0–%d", p.MaxRepeats, MaxRepeatsLimit)
 	}
 	if p.SendHour < 0 || p.SendHour > 23 {
-		bad("send_hour", "%d is not an hour of the day (0–23)", p.SendHour)
+		bad("send_hour", "%d không phải một giờ trong ngày (0–23)", p.SendHour)
 	}
 	return errors.Join(errs...)
 }

@@ -48,26 +48,26 @@ type Server struct {
 func Parse(s string) (Server, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return Server{}, fmt.Errorf("smtp url: %w", err)
+		return Server{}, fmt.Errorf("địa chỉ máy chủ thư (smtp url) không đọc được: %w", err)
 	}
 	if u.Scheme != "smtp" {
-		return Server{}, fmt.Errorf("smtp url %q: scheme must be smtp://", redact(u))
+		return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: phải bắt đầu bằng smtp://", redact(u))
 	}
 	if u.User != nil {
-		return Server{}, fmt.Errorf("smtp url %q: user and password are not allowed in the URL; "+
-			"set the user in the config and the password in a file or an environment variable", redact(u))
+		return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: không được ghi tên đăng nhập và mật khẩu trong địa chỉ; "+
+			"ghi tên đăng nhập (username) trong cấu hình, mật khẩu trong một tệp hoặc biến môi trường", redact(u))
 	}
 	if u.Path != "" && u.Path != "/" || u.Fragment != "" || u.Opaque != "" {
-		return Server{}, fmt.Errorf("smtp url %q: want smtp://host:port?tls=…", s)
+		return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: viết dạng smtp://host:port?tls=…", s)
 	}
 	cfg := Server{Host: u.Hostname(), TLS: TLSStartTLS}
 	if cfg.Host == "" {
-		return Server{}, fmt.Errorf("smtp url %q: no host", s)
+		return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: thiếu tên máy chủ", s)
 	}
 	q := u.Query()
 	for k := range q {
 		if k != "tls" {
-			return Server{}, fmt.Errorf("smtp url %q: unknown parameter %q (only tls)", s, k)
+			return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: không có tham số %q (chỉ có tls)", s, k)
 		}
 	}
 	if v := q.Get("tls"); v != "" {
@@ -76,12 +76,12 @@ func Parse(s string) (Server, error) {
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return Server{}, fmt.Errorf("smtp url %q: invalid port %q", s, p)
+			return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: cổng %q không hợp lệ", s, p)
 		}
 		cfg.Port = n
 	}
 	if err := cfg.Validate(); err != nil {
-		return Server{}, fmt.Errorf("smtp url %q: %w", s, err)
+		return Server{}, fmt.Errorf("địa chỉ máy chủ thư %q: %w", s, err)
 	}
 	return cfg, nil
 }
@@ -100,10 +100,10 @@ func (c Server) Validate() error {
 	switch c.TLS {
 	case TLSStartTLS, TLSImplicit, TLSNone, "":
 	default:
-		return fmt.Errorf("tls=%q: want starttls, tls or none", c.TLS)
+		return fmt.Errorf("tls=%q: chỉ nhận starttls, tls hoặc none", c.TLS)
 	}
 	if c.Host == "" {
-		return errors.New("no host")
+		return errors.New("thiếu tên máy chủ")
 	}
 	return nil
 }
@@ -140,19 +140,19 @@ func PasswordFrom(file, envVar string) (string, error) {
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", fmt.Errorf("smtp password file: %w", err)
+			return "", fmt.Errorf("tệp mật khẩu máy chủ thư: %w", err)
 		}
 		s := strings.TrimRight(string(b), "\r\n")
 		if s == "" {
-			return "", fmt.Errorf("smtp password file %s is empty", file)
+			return "", fmt.Errorf("tệp mật khẩu máy chủ thư %s trống", file)
 		}
 		return s, nil
 	case envVar != "":
 		s, ok := os.LookupEnv(envVar)
 		if !ok || s == "" {
-			return "", fmt.Errorf("smtp password: environment variable %s is not set", envVar)
+			return "", fmt.Errorf("mật khẩu máy chủ thư: chưa đặt biến môi trường %s", envVar)
 		}
 		return s, nil
 	}
-	return "", errors.New("smtp password: neither a file nor an environment variable is configured")
+	return "", errors.New("mật khẩu máy chủ thư: chưa cấu hình tệp (password_file) hay biến môi trường (password_env)")
 }

@@ -18,14 +18,14 @@ func TestParse(t *testing.T) {
 		{"smtp://127.0.0.1:1025?tls=none", Server{Host: "127.0.0.1", Port: 1025, TLS: TLSNone}, ""},
 		{"smtp://mail.example:465?tls=tls", Server{Host: "mail.example", Port: 465, TLS: TLSImplicit}, ""},
 		{"smtp://[::1]:25?tls=starttls", Server{Host: "::1", Port: 25, TLS: TLSStartTLS}, ""},
-		{"smtp://user:secret@mail.example:587", Server{}, "not allowed in the URL"},
-		{"smtp://user@mail.example", Server{}, "not allowed in the URL"},
-		{"smtps://mail.example", Server{}, "scheme must be smtp"},
-		{"smtp://mail.example?tls=maybe", Server{}, "want starttls, tls or none"},
-		{"smtp://mail.example?tsl=none", Server{}, "unknown parameter"},
-		{"smtp://mail.example:99999", Server{}, "invalid port"},
-		{"smtp://:25", Server{}, "no host"},
-		{"smtp://mail.example/path", Server{}, "want smtp://host:port"},
+		{"smtp://user:secret@mail.example:587", Server{}, "không được ghi tên đăng nhập và mật khẩu"},
+		{"smtp://user@mail.example", Server{}, "không được ghi tên đăng nhập và mật khẩu"},
+		{"smtps://mail.example", Server{}, "phải bắt đầu bằng smtp://"},
+		{"smtp://mail.example?tls=maybe", Server{}, "chỉ nhận starttls, tls hoặc none"},
+		{"smtp://mail.example?tsl=none", Server{}, "không có tham số"},
+		{"smtp://mail.example:99999", Server{}, "cổng \"99999\" không hợp lệ"},
+		{"smtp://:25", Server{}, "thiếu tên máy chủ"},
+		{"smtp://mail.example/path", Server{}, "viết dạng smtp://host:port"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
