@@ -112,11 +112,14 @@ func commandHelp(fs *flag.FlagSet) string {
 	if n > 0 {
 		b.WriteString("\nTùy chọn:\n")
 	}
+	takesDate := false
 	fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		head := "  --" + f.Name
 		if name != "" {
-			head += " " + placeholder(fs.Name(), f, name)
+			ph := placeholder(fs.Name(), f, name)
+			takesDate = takesDate || ph == "D"
+			head += " " + ph
 		}
 		fmt.Fprintf(&b, "%-28s %s", head, usage)
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
@@ -124,8 +127,8 @@ func commandHelp(fs *flag.FlagSet) string {
 		}
 		b.WriteByte('\n')
 	})
-	if fs.Name() != "healthcheck" && fs.Name() != "hash-password" && fs.Name() != "keygen" {
-		b.WriteString("\nNgày viết dd/mm/yyyy hoặc YYYY-MM-DD.\n")
+	if takesDate {
+		b.WriteString("\nNgày viết dd/mm/yyyy (15/01/2027) hoặc YYYY-MM-DD (2027-01-15).\n")
 	}
 	return b.String()
 }
@@ -155,8 +158,10 @@ func placeholder(cmd string, f *flag.Flag, typ string) string {
 		return "D"
 	case "smtp", "public-url", "url":
 		return "URL"
-	case "listen":
+	case "listen", "metrics-listen":
 		return "ADDR"
+	case "trusted-proxies":
+		return "CIDR"
 	case "by":
 		return "NAME"
 	case "reason", "note":
