@@ -293,11 +293,15 @@ func cmdStatus(e env, args []string) error {
 		var notes []string
 		if who == "" {
 			who = "—"
-			named := o.NamedAgencyID
-			if a, ok := dir.Agency(named); ok {
-				named = a.Name
+			// Who the plan named, and why nobody answers for it now.
+			note := "cơ quan được giao: " + o.NamedAgencyID
+			if a, ok := dir.Agency(o.NamedAgencyID); ok {
+				note = "cơ quan được giao: " + a.Name
+				if why := dir.WhyUnassigned(a, o.Deadline); why != "" {
+					note = strings.TrimSuffix(why, ".")
+				}
 			}
-			notes = append(notes, "cơ quan được giao: "+named+" (đã kết thúc, không có cơ quan kế thừa)")
+			notes = append(notes, note)
 		}
 		if o.ExtendedDue != 0 {
 			extended++
@@ -312,6 +316,9 @@ func cmdStatus(e env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.TaskID, r.period(o.Occurrence), who, o.Deadline.VN(), st.Label(), strings.Join(notes, "; "))
 	}
 	tw.Flush()
+	if len(rows) == 0 && *agency == "" {
+		fmt.Fprintln(e.stdout, emptyYearNote(context.Background(), r.store, r.cfg, *year, day))
+	}
 	scope := ""
 	if *agency != "" {
 		scope = " của " + *agency

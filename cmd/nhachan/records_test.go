@@ -61,6 +61,20 @@ func TestRecordCommands(t *testing.T) {
 			t.Errorf("status still says %q:\n%s", bad, out)
 		}
 	}
+	// A duty whose agency ended without a successor says so, by name.
+	if code, out, errs = cli("waive", "--task", "TCTH.1a.hang-nam", "--agency", "kh-so-tu-phap", "--period", "2026", "--reason", "Thử"); code != 0 {
+		t.Fatalf("waive 2026: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = cli("status", "--year", "2025", "--agency", "ubnd-bac-ai")
+	if code != 0 || !strings.Contains(out, "Chưa có cơ quan nhận") ||
+		!strings.Contains(out, "Cơ quan Ủy ban nhân dân huyện Bác Ái đã chấm dứt hoạt động từ ngày 01/07/2025 và không có cơ quan kế thừa trong danh bạ") {
+		t.Errorf("status of an ended agency: exit %d\n%s", code, out)
+	}
+	// A year with nothing stored says why.
+	code, out, _ = cli("status", "--year", "2031")
+	if code != 0 || !strings.Contains(out, "Năm 2031 không có nghĩa vụ nào") {
+		t.Errorf("status of an empty year: exit %d\n%s", code, out)
+	}
 	// An unknown agency is refused, with the nearest ids.
 	code, out, errs = cli("status", "--year", "2024", "--agency", "so-tu-phapp")
 	if code != 2 || !strings.Contains(errs, `không có cơ quan này trong danh bạ; có phải là "so-tu-phap"`) {

@@ -110,14 +110,14 @@ func emptyYearNote(ctx context.Context, store *sqlite.DB, cfg *config.Config, ye
 	}
 	switch {
 	case start != 0 && year < start.Year():
-		return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào: hệ thống bắt đầu theo dõi từ ngày %s, các nghĩa vụ có hạn trước ngày đó không được ghi vào cơ sở dữ liệu. "+
+		return fmt.Sprintf("Năm %d không có nghĩa vụ nào: hệ thống bắt đầu theo dõi từ ngày %s, các nghĩa vụ có hạn trước ngày đó không được ghi vào cơ sở dữ liệu. "+
 			"Để có số liệu năm cũ, nhập các báo cáo đã nộp bằng nhachan import-submissions, hoặc đặt tracking_start sớm hơn trong %s.", year, start.VN(), cfg.File)
 	case year > today.Year():
-		return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào: dịch vụ chưa lập các nghĩa vụ của năm này (chỉ lập trước một khoảng thời gian gần hạn). Xem trước bằng: nhachan plan --from 01/01/%d --to 31/12/%d", year, year, year)
+		return fmt.Sprintf("Năm %d không có nghĩa vụ nào: dịch vụ chưa lập các nghĩa vụ của năm này (chỉ lập trước một khoảng thời gian gần hạn). Xem trước bằng: nhachan plan --from 01/01/%d --to 31/12/%d", year, year, year)
 	case start == 0:
-		return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào: cơ sở dữ liệu chưa từng được nhachan serve theo dõi.", year)
+		return fmt.Sprintf("Năm %d không có nghĩa vụ nào: cơ sở dữ liệu chưa từng được nhachan serve theo dõi.", year)
 	}
-	return fmt.Sprintf("Báo cáo năm %d không có nghĩa vụ nào trong cơ sở dữ liệu (theo dõi từ ngày %s). Kiểm tra các hạn của năm bằng: nhachan plan --from 01/01/%d --to 31/12/%d", year, start.VN(), year, year)
+	return fmt.Sprintf("Năm %d không có nghĩa vụ nào trong cơ sở dữ liệu (theo dõi từ ngày %s). Kiểm tra các hạn của năm bằng: nhachan plan --from 01/01/%d --to 31/12/%d", year, start.VN(), year, year)
 }
 
 // isTerminal reports whether w is a terminal (a character device), where
