@@ -128,7 +128,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 			for _, key := range []string{"desk", "phone", "address"} {
 				v := map[string]string{"desk": c.Desk, "phone": c.Phone, "address": c.Address}[key]
 				if strings.ContainsAny(v, "\r\n") || strings.TrimSpace(v) == "" {
-					r.errorf(c.At.Key(key), "%s.%s must be one non-empty line", name, key)
+					r.errorf(c.At.Key(key), "%s.%s phải có nội dung và chỉ viết trên một dòng", name, key)
 				}
 			}
 			dc := duty.DatedContact{Contact: duty.Contact{Desk: c.Desk, Addr: c.Addr, Phone: c.Phone, Address: c.Address}}
@@ -139,11 +139,11 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 				dc.ValidUntil = *c.ValidUntil
 			}
 			if dc.ValidFrom != 0 && dc.ValidUntil != 0 && dc.ValidUntil < dc.ValidFrom {
-				r.errorf(c.At.Key("valid_until"), "%s: valid_until %s is before valid_from %s", name, dc.ValidUntil, dc.ValidFrom)
+				r.errorf(c.At.Key("valid_until"), "%s: valid_until %s trước valid_from %s", name, dc.ValidUntil.VN(), dc.ValidFrom.VN())
 			}
 			for _, prev := range d.Contacts {
 				if overlaps(prev.ValidFrom, prev.ValidUntil, dc.ValidFrom, dc.ValidUntil) {
-					r.errorf(c.At.Pos, "%s: its days overlap those of an earlier desk; give each desk its own valid_from/valid_until", name)
+					r.errorf(c.At.Pos, "%s: thời gian trùng với một đầu mối liên hệ phía trên; mỗi đầu mối cần valid_from/valid_until riêng, không chồng lên nhau", name)
 					break
 				}
 			}
@@ -230,7 +230,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 		d.Admins = append(d.Admins, Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 	}
 	if len(d.Contacts) == 0 {
-		r.warnf(mf.At.Pos, "mail.reply_to is not set: letters name no desk to call or reply to, and replies go to the sending address")
+		r.warnf(mf.At.Pos, "chưa đặt mail.reply_to: thư không ghi đầu mối để liên hệ hay trả lời, thư trả lời sẽ về địa chỉ gửi")
 	}
 	if cfg.Directory != nil {
 		for _, key := range []string{"follow_up", "provincial_office"} {
@@ -270,7 +270,7 @@ func leaders(r reporter, key string, raw []leaderRaw) []duty.Dated {
 			a.ValidUntil = *l.ValidUntil
 		}
 		if a.ValidFrom != 0 && a.ValidUntil != 0 && a.ValidUntil < a.ValidFrom {
-			r.errorf(l.At.Key("valid_until"), "%s: valid_until %s is before valid_from %s", name, a.ValidUntil, a.ValidFrom)
+			r.errorf(l.At.Key("valid_until"), "%s: valid_until %s trước valid_from %s", name, a.ValidUntil.VN(), a.ValidFrom.VN())
 		}
 		out = append(out, a)
 	}

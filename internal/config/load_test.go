@@ -195,13 +195,13 @@ func TestMistakesAreReportedAtFileLineCol(t *testing.T) {
 		{"data_cutoff after the deadline", plan, "    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    rule_source: \"Công văn 581/BNV-CCHC\"\n    data_cutoff: \"từ ngày 21 của tháng trước kỳ báo cáo đến ngày 20 của tháng cuối quý\"\n", `"từ ngày 21`, "không trước hạn"},
 		{"data_cutoff on an undated task", plan, "    time: \"Theo quy định của Bộ Nội vụ\"\n    rule: \"chậm nhất vào ngày 20 tháng cuối quý\"\n    rule_source: \"Công văn 581/BNV-CCHC\"\n", "    time: \"Theo quy định của Bộ Nội vụ\"\n    data_cutoff: \"từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo\"\n", `"từ ngày 15`, "chỉ dùng cho nhiệm vụ có hạn"},
 		{"wrong type bool", plan, `follow_up: so-noi-vu`, "follow_up: so-noi-vu\nstrict_before: có", "có", "cần true hoặc false"},
-		{"title on two lines", plan, `    task: "Báo cáo định kỳ"`, "    task: \"Báo cáo định kỳ\"\n    title: \"Báo cáo\\nđịnh kỳ\"", `"Báo cáo\n`, "title must be one line"},
+		{"title on two lines", plan, `    task: "Báo cáo định kỳ"`, "    task: \"Báo cáo định kỳ\"\n    title: \"Báo cáo\\nđịnh kỳ\"", `"Báo cáo\n`, "title chỉ viết trên một dòng"},
 		{"escalate not a bool", plan, `    task: "Báo cáo định kỳ"`, "    task: \"Báo cáo định kỳ\"\n    escalate: không", "không", "cần true hoặc false"},
 		{"leader with a bad address", main, "schedules:\n", "recipients:\n  follow_up_leadership:\n    - {addr: \"ld at tinh.example\", valid_until: 2025-06-30}\nschedules:\n", `"ld at`, "không phải một địa chỉ thư điện tử đơn thuần"},
-		{"leader period backwards", main, "schedules:\n", "recipients:\n  provincial_leadership:\n    - {addr: ld@tinh.example, valid_from: 2025-07-01, valid_until: 2025-06-30}\nschedules:\n", "2025-06-30}", "before valid_from"},
+		{"leader period backwards", main, "schedules:\n", "recipients:\n  provincial_leadership:\n    - {addr: ld@tinh.example, valid_from: 2025-07-01, valid_until: 2025-06-30}\nschedules:\n", "2025-06-30}", "trước valid_from"},
 		{"leader unknown key", main, "schedules:\n", "recipients:\n  provincial_leadership:\n    - {addr: ld@tinh.example, until: 2025-06-30}\nschedules:\n", "until:", `khóa "until" không có`},
 		{"reply_to without phone", main, "schedules:\n", "mail:\n  reply_to:\n    - {desk: \"Phòng CCHC\", addr: cchc@tinh.example, address: \"Số 1\"}\nschedules:\n", "{desk", `thiếu khóa bắt buộc "phone"`},
-		{"reply_to desks overlap", main, "schedules:\n", "mail:\n  reply_to:\n    - {desk: \"A\", addr: a@tinh.example, phone: \"1\", address: \"x\", valid_until: 2025-06-30}\n    - {desk: \"B\", addr: b@tinh.example, phone: \"2\", address: \"y\", valid_from: 2025-06-01}\nschedules:\n", `{desk: "B"`, "overlap"},
+		{"reply_to desks overlap", main, "schedules:\n", "mail:\n  reply_to:\n    - {desk: \"A\", addr: a@tinh.example, phone: \"1\", address: \"x\", valid_until: 2025-06-30}\n    - {desk: \"B\", addr: b@tinh.example, phone: \"2\", address: \"y\", valid_from: 2025-06-01}\nschedules:\n", `{desk: "B"`, "trùng với một đầu mối"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

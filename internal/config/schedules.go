@@ -83,14 +83,14 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 			PlansNextYear: t.PlansNextYear,
 		}
 		if strings.ContainsAny(t.Title, "\r\n") || utf8.RuneCountInString(t.Title) > maxTitleRunes {
-			r.errorf(t.At.Key("title"), "task %s: title must be one line of at most %d characters", t.ID, maxTitleRunes)
+			r.errorf(t.At.Key("title"), "nhiệm vụ %s: title chỉ viết trên một dòng, tối đa %d ký tự", t.ID, maxTitleRunes)
 		}
 		if t.Time == "" && t.At.Has("time") {
 			r.errorf(t.At.Key("time"), "nhiệm vụ %s: time để trống: chép nguyên văn thời gian thực hiện trong văn bản", t.ID)
 		}
 		task.Parsed = schedule.Parse(task.Expression(), opt)
 		if t.PlansNextYear && !task.Parsed.Kind.HasDueDates() {
-			r.errorf(t.At.Key("plans_next_year"), "task %s: plans_next_year needs a task with due dates", t.ID)
+			r.errorf(t.At.Key("plans_next_year"), "nhiệm vụ %s: plans_next_year chỉ dùng cho nhiệm vụ có hạn", t.ID)
 		}
 		if t.At.Has("rule") {
 			switch {

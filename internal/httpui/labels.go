@@ -141,8 +141,12 @@ func taskLabel(t *model.Task) string {
 	return shorten(mask(taskTitle(t)), taskLabelMax)
 }
 
-// taskTitle is the text a task's short name starts from.
+// taskTitle is the text a task's short name starts from: the schedule's
+// title for it, else the decision's words.
 func taskTitle(t *model.Task) string {
+	if t.Title != "" {
+		return t.Title
+	}
 	return strings.Join(strings.Fields(t.Text), " ")
 }
 
