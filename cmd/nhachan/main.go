@@ -66,6 +66,8 @@ func run(e env, args []string) int {
 		err = cmdExtend(e, rest)
 	case "status":
 		err = cmdStatus(e, rest)
+	case "import":
+		err = cmdImportPlan(e, rest)
 	case "import-submissions":
 		err = cmdImport(e, rest)
 	case "report":

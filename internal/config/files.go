@@ -160,6 +160,8 @@ type scheduleFile struct {
 	At           at             `yaml:"-"`
 	ID           string         `yaml:"id" req:"true"`
 	Title        string         `yaml:"title" req:"true"`
+	Number       string         `yaml:"number"`
+	Issuer       string         `yaml:"issuer"`
 	Decision     string         `yaml:"decision"`
 	Issued       *schedule.Date `yaml:"issued"`
 	Period       *periodRaw     `yaml:"period" req:"true"`
@@ -167,6 +169,9 @@ type scheduleFile struct {
 	FollowUp     string         `yaml:"follow_up"`
 	Sections     []sectionRaw   `yaml:"sections"`
 	Tasks        []taskRaw      `yaml:"tasks" req:"true"`
+	// Review holds what `nhachan import` could not read with confidence;
+	// a file that still has it is refused.
+	Review []string `yaml:"review"`
 }
 
 type periodRaw struct {
@@ -204,6 +209,9 @@ type taskRaw struct {
 	Escalate *bool `yaml:"escalate"`
 	// PlansNextYear: the task is a plan for the year after its period.
 	PlansNextYear bool `yaml:"plans_next_year"`
+	// Review holds what `nhachan import` could not read with confidence;
+	// a task that still has it is refused.
+	Review []string `yaml:"review"`
 }
 
 // holidayFile is one year of non-working days, config/holidays/YYYY.yaml.

@@ -23,11 +23,14 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 	}
 	errsBefore := len(l.diags.Errors())
 	s := &model.Schedule{
-		ID: sf.ID, Title: sf.Title, Decision: sf.Decision, StrictBefore: sf.StrictBefore,
+		ID: sf.ID, Title: sf.Title, Number: sf.Number, Issuer: sf.Issuer, Decision: sf.Decision, StrictBefore: sf.StrictBefore,
 		FollowUp: sf.FollowUp, File: l.display(name),
 	}
 	if !idRE.MatchString(sf.ID) && !idRE.MatchString(lowerASCII(sf.ID)) {
 		r.errorf(sf.At.Key("id"), "mã kế hoạch %q: chỉ dùng chữ cái không dấu, chữ số và dấu gạch nối", sf.ID)
+	}
+	if sf.At.Has("review") {
+		r.errorf(sf.At.Key("review"), "review: the draft still needs review: %s (resolve each item, then delete the review key)", reviewText(sf.Review))
 	}
 	if sf.Issued != nil {
 		s.Issued = *sf.Issued
@@ -63,6 +66,9 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 			continue
 		}
 		taskIDs[t.ID] = r.file + ":" + itoa(t.At.Key("id").Line)
+		if t.At.Has("review") {
+			r.errorf(t.At.Key("review"), "task %s: review: the draft still needs review: %s (resolve each item, then delete the review key)", t.ID, reviewText(t.Review))
+		}
 		if len(sf.Sections) > 0 && !sections[t.Section] {
 			r.errorf(t.At.Key("section"), "nhiệm vụ %s: không có mục %q%s", t.ID, t.Section, didYouMean(t.Section, sectionIDs))
 		}
@@ -204,4 +210,12 @@ func checkCutoff(r reporter, p Pos, task *model.Task, text string) {
 		}
 	}
 	task.DataCutoff, task.Cutoff = text, c
+}
+
+// reviewText joins an import's review items for one message.
+func reviewText(items []string) string {
+	if len(items) == 0 {
+		return "(empty list)"
+	}
+	return strings.Join(items, "; ")
 }

@@ -12,6 +12,8 @@ import (
 type Schedule struct {
 	ID           string
 	Title        string
+	Number       string // số ký hiệu of the document: "681/QĐ-UBND"
+	Issuer       string // "Ủy ban nhân dân tỉnh Ninh Thuận"
 	Decision     string
 	Issued       schedule.Date
 	From, Until  schedule.Date // the plan's own period
