@@ -33,9 +33,10 @@ type planRow struct {
 	DataTo   string `json:"data_to,omitempty"`
 }
 
-func toRow(dir *model.Directory, o model.Occurrence) planRow {
+func toRow(p *model.Planner, o model.Occurrence) planRow {
+	dir := p.Directory
 	r := planRow{
-		Task: o.Task.ID, Period: o.Period, Due: o.Due.String(), EffectiveDue: o.EffectiveDue.String(),
+		Task: o.Task.Ref(p), Period: o.Period, Due: o.Due.String(), EffectiveDue: o.EffectiveDue.String(),
 		Role: o.Role.String(), Quota: int(o.Quota), To: []string{},
 	}
 	if rd := o.RuleDue(); rd != o.Due {
@@ -88,34 +89,29 @@ func cmdPlan(e env, args []string) error {
 			return usageError("--agency %q: không có cơ quan này trong danh bạ%s", *agency, config.DidYouMean(*agency, agencyIDs(cfg)))
 		}
 	}
-	if *task != "" && !hasTask(cfg.Schedules, *task) {
-		return usageError("--task %q: không có nhiệm vụ này trong các kế hoạch%s", *task, config.DidYouMean(*task, taskIDs(cfg)))
+	p := cfg.Planner()
+	f := model.Filter{Agency: *agency, LeadOnly: *leadOnly}
+	if *task != "" {
+		t, err := p.FindTask(*task)
+		if err != nil {
+			return usageError("--task %q: %v%s", *task, err, config.DidYouMean(*task, taskIDs(cfg)))
+		}
+		f.Schedule, f.Task = t.Schedule.ID, t.ID
 	}
-	occ := cfg.Planner().Plan(from, to, model.Filter{Agency: *agency, Task: *task, LeadOnly: *leadOnly})
+	occ := p.Plan(from, to, f)
 	switch *format {
 	case "json":
-		return writePlanJSON(e.stdout, cfg.Directory, occ)
+		return writePlanJSON(e.stdout, p, occ)
 	case "csv":
-		return writePlanCSV(e.stdout, cfg.Directory, occ)
+		return writePlanCSV(e.stdout, p, occ)
 	}
-	return writePlanTable(e.stdout, cfg.Directory, occ)
+	return writePlanTable(e.stdout, p, occ)
 }
 
-func hasTask(ss []*model.Schedule, id string) bool {
-	for _, s := range ss {
-		for _, t := range s.Tasks {
-			if t.ID == id {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func writePlanJSON(w io.Writer, dir *model.Directory, occ []model.Occurrence) error {
+func writePlanJSON(w io.Writer, p *model.Planner, occ []model.Occurrence) error {
 	rows := make([]planRow, 0, len(occ))
 	for _, o := range occ {
-		rows = append(rows, toRow(dir, o))
+		rows = append(rows, toRow(p, o))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -123,11 +119,11 @@ func writePlanJSON(w io.Writer, dir *model.Directory, occ []model.Occurrence) er
 	return enc.Encode(rows)
 }
 
-func writePlanCSV(w io.Writer, dir *model.Directory, occ []model.Occurrence) error {
+func writePlanCSV(w io.Writer, p *model.Planner, occ []model.Occurrence) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"task", "period", "due", "effective_due", "agency", "agency_name", "role", "to", "quota", "unassigned", "reason"})
 	for _, o := range occ {
-		r := toRow(dir, o)
+		r := toRow(p, o)
 		quota := ""
 		if r.Quota > 0 {
 			quota = fmt.Sprint(r.Quota)
@@ -152,11 +148,11 @@ func csvSafe(s string) string {
 	return s
 }
 
-func writePlanTable(w io.Writer, dir *model.Directory, occ []model.Occurrence) error {
+func writePlanTable(w io.Writer, p *model.Planner, occ []model.Occurrence) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tHẠN\tHẠN THỰC TẾ\tVAI TRÒ\tCƠ QUAN")
 	for _, o := range occ {
-		r := toRow(dir, o)
+		r := toRow(p, o)
 		role := "chủ trì"
 		if o.Role == model.RoleCoordinating {
 			role = "phối hợp"

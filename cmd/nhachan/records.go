@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -79,7 +78,16 @@ func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty
 	if task == "" || agency == "" || period == "" {
 		return duty.Occurrence{}, usageError("cần đủ --task, --agency và --period")
 	}
-	rows, err := r.store.FindOccurrences(ctx, task, agency, period)
+	// "PLAN/ID" names a task of one plan; a bare id must be in one plan
+	// only. A plan named explicitly is taken as given, so that a duty of a
+	// task since removed from the configuration can still be recorded.
+	plan, id := model.SplitTaskRef(task)
+	if t, err := r.cfg.Planner().FindTask(task); err == nil {
+		plan, id = t.Schedule.ID, t.ID
+	} else if plan == "" {
+		return duty.Occurrence{}, usageError("--task %q: %v%s", task, err, config.DidYouMean(task, taskIDs(r.cfg)))
+	}
+	rows, err := r.store.FindPlanOccurrences(ctx, plan, id, agency, period)
 	if err != nil {
 		return duty.Occurrence{}, err
 	}
@@ -88,13 +96,10 @@ func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty
 		if _, ok := r.cfg.Directory.Agency(agency); !ok {
 			return duty.Occurrence{}, usageError("--agency %q: không có cơ quan này trong danh bạ%s", agency, config.DidYouMean(agency, agencyIDs(r.cfg)))
 		}
-		if ids := taskIDs(r.cfg); !slices.Contains(ids, task) {
-			return duty.Occurrence{}, usageError("--task %q: không có nhiệm vụ này trong các kế hoạch%s", task, config.DidYouMean(task, ids))
-		}
-		if err := r.materialise(ctx, task, period); err != nil {
+		if err := r.materialise(ctx, plan, id, period); err != nil {
 			return duty.Occurrence{}, err
 		}
-		if rows, err = r.store.FindOccurrences(ctx, task, agency, period); err != nil {
+		if rows, err = r.store.FindPlanOccurrences(ctx, plan, id, agency, period); err != nil {
 			return duty.Occurrence{}, err
 		}
 	}
@@ -110,13 +115,13 @@ func (r *recordCtx) find(ctx context.Context, task, agency, period string) (duty
 }
 
 // materialise stores the lead occurrences of one task around a period.
-func (r *recordCtx) materialise(ctx context.Context, task, period string) error {
+func (r *recordCtx) materialise(ctx context.Context, plan, task, period string) error {
 	y := 0
 	if _, err := fmt.Sscanf(period, "%4d", &y); err != nil || y < 1900 {
 		return usageError("--period %q: kỳ viết dạng 2027, 2027-Q1, 2027-H1 hoặc 2027-03", period)
 	}
 	p := r.cfg.Planner()
-	occ := p.Plan(schedule.NewDate(y-1, 1, 1), schedule.NewDate(y+1, 12, 31), model.Filter{Task: task, LeadOnly: true})
+	occ := p.Plan(schedule.NewDate(y-1, 1, 1), schedule.NewDate(y+1, 12, 31), model.Filter{Schedule: plan, Task: task, LeadOnly: true})
 	var rows []duty.Occurrence
 	for _, o := range occ {
 		if o.Period != period {
@@ -139,7 +144,7 @@ func (r *recordCtx) materialise(ctx context.Context, task, period string) error 
 type occFlags struct{ task, agency, period *string }
 
 func newOccFlags(fs *flag.FlagSet) occFlags {
-	return occFlags{fs.String("task", "", "mã nhiệm vụ (bắt buộc)"), fs.String("agency", "", "mã cơ quan (bắt buộc)"), fs.String("period", "", "kỳ: 2027, 2027-H1, 2027-Q1, 2027-03… (bắt buộc)")}
+	return occFlags{fs.String("task", "", "nhiệm vụ: KẾ-HOẠCH/MÃ, hoặc MÃ khi chỉ một kế hoạch có mã đó (bắt buộc)"), fs.String("agency", "", "mã cơ quan (bắt buộc)"), fs.String("period", "", "kỳ: 2027, 2027-H1, 2027-Q1, 2027-03… (bắt buộc)")}
 }
 
 func (r *recordCtx) findFlags(ctx context.Context, f occFlags) (duty.Occurrence, error) {

@@ -161,13 +161,19 @@ func (l *loader) load(name string) *Config {
 	if cfg.Directory == nil {
 		return nil
 	}
-	taskIDs := map[string]string{}
+	planIDs := map[string]string{} // schedule id -> file:line where first declared
 	for i, ref := range mf.Schedules {
 		file := resolve(dir, ref.File)
-		s := l.loadSchedule(file, main, ref.At.Key("file"), cfg.Directory, taskIDs)
+		s := l.loadSchedule(file, main, ref.At.Key("file"), cfg.Directory)
 		if s == nil {
 			continue
 		}
+		// Task ids are unique within a plan; plans are told apart by id.
+		if prev, dup := planIDs[s.ID]; dup {
+			main.errorf(ref.At.Key("file"), "schedules[%d]: mã kế hoạch %q đã được dùng ở %s", i+1, s.ID, prev)
+			continue
+		}
+		planIDs[s.ID] = s.File
 		s.CarryUntil = s.Until
 		if ref.CarryForwardUntil != nil {
 			if *ref.CarryForwardUntil < s.Until {

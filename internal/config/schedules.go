@@ -15,7 +15,7 @@ const maxWorkingDaysBefore = 60
 // maxTitleRunes keeps a task's title short enough for a subject line.
 const maxTitleRunes = 80
 
-func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Directory, taskIDs map[string]string) *model.Schedule {
+func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Directory) *model.Schedule {
 	r := l.reporter(name)
 	var sf scheduleFile
 	if !l.read(name, &sf, from, at) {
@@ -26,11 +26,13 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 		ID: sf.ID, Title: sf.Title, Number: sf.Number, Issuer: sf.Issuer, Decision: sf.Decision, StrictBefore: sf.StrictBefore,
 		FollowUp: sf.FollowUp, File: l.display(name),
 	}
-	if !idRE.MatchString(sf.ID) && !idRE.MatchString(lowerASCII(sf.ID)) {
+	if strings.Contains(sf.ID, "/") {
+		r.errorf(sf.At.Key("id"), "mã kế hoạch %q: dấu \"/\" dùng để tách mã kế hoạch với mã nhiệm vụ (KẾ-HOẠCH/MÃ)", sf.ID)
+	} else if !idRE.MatchString(sf.ID) && !idRE.MatchString(lowerASCII(sf.ID)) {
 		r.errorf(sf.At.Key("id"), "mã kế hoạch %q: chỉ dùng chữ cái không dấu, chữ số và dấu gạch nối", sf.ID)
 	}
 	if sf.At.Has("review") {
-		r.errorf(sf.At.Key("review"), "review: the draft still needs review: %s (resolve each item, then delete the review key)", reviewText(sf.Review))
+		r.errorf(sf.At.Key("review"), "review: bản nháp còn chỗ cần xem xét: %s (xử lý từng mục rồi xóa khóa review)", reviewText(sf.Review))
 	}
 	if sf.Issued != nil {
 		s.Issued = *sf.Issued
@@ -57,17 +59,21 @@ func (l *loader) loadSchedule(name string, from reporter, at Pos, dir *model.Dir
 		s.Sections = append(s.Sections, model.Section{ID: sec.ID, Title: sec.Title})
 	}
 	opt := schedule.Options{StrictBefore: sf.StrictBefore}
+	taskIDs := map[string]string{} // unique within the plan, not across plans
 	for _, t := range sf.Tasks {
 		if t.ID == "" {
 			continue // reported as missing
 		}
 		if prev, dup := taskIDs[t.ID]; dup {
-			r.errorf(t.At.Key("id"), "mã nhiệm vụ %q bị trùng (đã khai báo ở %s)", t.ID, prev)
+			r.errorf(t.At.Key("id"), "mã nhiệm vụ %q bị trùng trong kế hoạch %s (đã khai báo ở %s)", t.ID, sf.ID, prev)
 			continue
 		}
 		taskIDs[t.ID] = r.file + ":" + itoa(t.At.Key("id").Line)
+		if strings.Contains(t.ID, "/") {
+			r.errorf(t.At.Key("id"), "mã nhiệm vụ %q: dấu \"/\" dùng để tách mã kế hoạch với mã nhiệm vụ (KẾ-HOẠCH/MÃ)", t.ID)
+		}
 		if t.At.Has("review") {
-			r.errorf(t.At.Key("review"), "task %s: review: the draft still needs review: %s (resolve each item, then delete the review key)", t.ID, reviewText(t.Review))
+			r.errorf(t.At.Key("review"), "nhiệm vụ %s: review: bản nháp còn chỗ cần xem xét: %s (xử lý từng mục rồi xóa khóa review)", t.ID, reviewText(t.Review))
 		}
 		if len(sf.Sections) > 0 && !sections[t.Section] {
 			r.errorf(t.At.Key("section"), "nhiệm vụ %s: không có mục %q%s", t.ID, t.Section, didYouMean(t.Section, sectionIDs))
@@ -215,7 +221,7 @@ func checkCutoff(r reporter, p Pos, task *model.Task, text string) {
 // reviewText joins an import's review items for one message.
 func reviewText(items []string) string {
 	if len(items) == 0 {
-		return "(empty list)"
+		return "(danh sách trống)"
 	}
 	return strings.Join(items, "; ")
 }

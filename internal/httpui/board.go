@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
+	"github.com/ninhthuan/nhachan/internal/model"
 	"github.com/ninhthuan/nhachan/internal/notify"
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
@@ -98,7 +99,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	counts := map[Status]int{}
 	hidden := map[string]bool{}
 	for _, row := range rows {
-		if f.Agency != "" && !answers(row, f.Agency) || f.Task != "" && row.TaskID != f.Task {
+		if f.Agency != "" && !answers(row, f.Agency) || f.Task != "" && !model.MatchesRef(f.Task, row.ScheduleID, row.TaskID) {
 			continue
 		}
 		c := chipOf(st, row, today)
@@ -152,7 +153,7 @@ func (s *Server) queryFailed(w http.ResponseWriter, r *http.Request, err error) 
 
 func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 	status := statusOf(r, today)
-	c := chip{ID: r.ID, TaskID: r.TaskID, AgencyID: owner(r), AgencyName: agencyLabel(st, owner(r)),
+	c := chip{ID: r.ID, TaskID: taskRef(st, r.ScheduleID, r.TaskID), AgencyID: owner(r), AgencyName: agencyLabel(st, owner(r)),
 		Period: periodText(st, r.ScheduleID, r.TaskID, r.Period), Deadline: r.Deadline.VN(), Status: status, Label: status.Label(), Short: status.Short()}
 	if t := findTask(st, r.ScheduleID, r.TaskID); t != nil {
 		c.TaskText = mask(t.Text)
@@ -193,8 +194,8 @@ func grid(st notify.Setup, kept []chip) ([]column, []boardRow) {
 	if st.Planner != nil {
 		for _, sc := range st.Planner.Schedules {
 			for _, t := range sc.Tasks {
-				if used[t.ID] {
-					addCol(t.ID, taskLabel(t), mask(t.Text))
+				if ref := t.Ref(st.Planner); used[ref] {
+					addCol(ref, taskLabel(t), mask(t.Text))
 				}
 			}
 		}
@@ -311,17 +312,17 @@ func taskOptions(st notify.Setup, rows []duty.BoardRow, selected string) []optio
 	if st.Planner != nil {
 		for _, sc := range st.Planner.Schedules {
 			for _, t := range sc.Tasks {
-				if !seen[t.ID] {
-					seen[t.ID] = true
-					out = append(out, option{Value: t.ID, Label: mask(t.ID) + " — " + taskLabel(t), Selected: t.ID == selected})
+				if ref := t.Ref(st.Planner); !seen[ref] {
+					seen[ref] = true
+					out = append(out, option{Value: ref, Label: mask(ref) + " — " + taskLabel(t), Selected: ref == selected})
 				}
 			}
 		}
 	}
 	for _, r := range rows {
-		if !seen[r.TaskID] {
-			seen[r.TaskID] = true
-			out = append(out, option{Value: r.TaskID, Label: mask(r.TaskID), Selected: r.TaskID == selected})
+		if ref := taskRef(st, r.ScheduleID, r.TaskID); !seen[ref] {
+			seen[ref] = true
+			out = append(out, option{Value: ref, Label: mask(ref), Selected: ref == selected})
 		}
 	}
 	return out

@@ -123,9 +123,9 @@ func knownAgency(st notify.Setup, rows []duty.BoardRow, id string) bool {
 	return false
 }
 
-func rowsHaveTask(rows []duty.BoardRow, id string) bool {
+func rowsHaveTask(rows []duty.BoardRow, ref string) bool {
 	for _, r := range rows {
-		if r.TaskID == id {
+		if model.MatchesRef(ref, r.ScheduleID, r.TaskID) {
 			return true
 		}
 	}
@@ -139,20 +139,30 @@ func directory(st notify.Setup) *model.Directory {
 	return st.Planner.Directory
 }
 
-// tasksByID returns every task with the id, across schedules.
-func tasksByID(st notify.Setup, id string) []*model.Task {
+// tasksByID returns the tasks a reference names: "PLAN/ID" one plan's, a
+// bare id every plan's.
+func tasksByID(st notify.Setup, ref string) []*model.Task {
 	if st.Planner == nil {
 		return nil
 	}
 	var out []*model.Task
 	for _, s := range st.Planner.Schedules {
 		for _, t := range s.Tasks {
-			if t.ID == id {
+			if model.MatchesRef(ref, s.ID, t.ID) {
 				out = append(out, t)
 			}
 		}
 	}
 	return out
+}
+
+// taskRef is how a stored duty's task is shown and linked: its bare id,
+// or "PLAN/ID" when another configured plan has the same id.
+func taskRef(st notify.Setup, scheduleID, taskID string) string {
+	if st.Planner == nil {
+		return taskID
+	}
+	return st.Planner.Ref(scheduleID, taskID)
 }
 
 // findTask returns the task of a stored occurrence; nil when it left the

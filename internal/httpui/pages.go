@@ -49,7 +49,7 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	v := s.list(r, st, rows, year, func(b duty.BoardRow) bool { return b.TaskID == id })
+	v := s.list(r, st, rows, year, func(b duty.BoardRow) bool { return model.MatchesRef(id, b.ScheduleID, b.TaskID) })
 	v.Title = "Nhiệm vụ " + mask(id) + " — năm " + strconv.Itoa(year)
 	v.Heading = "Nhiệm vụ " + mask(id)
 	v.ByAgency = true
@@ -195,7 +195,7 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c = one[0]
-	v := occurrenceView{page: page{Title: "Nhiệm vụ " + mask(o.TaskID) + ", kỳ " + mask(c.Period) + " — " + c.AgencyName,
+	v := occurrenceView{page: page{Title: "Nhiệm vụ " + mask(c.TaskID) + ", kỳ " + mask(c.Period) + " — " + c.AgencyName,
 		Today: today.VN(), Year: o.Deadline.Year()}, Chip: c}
 	v.Facts = append(v.Facts, fact{"Cơ quan", c.AgencyName})
 	if o.AgencyID != "" && o.NamedAgencyID != o.AgencyID {

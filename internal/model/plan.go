@@ -59,7 +59,10 @@ func (o *Occurrence) Schedule() *Schedule { return o.Task.Schedule }
 // Filter narrows a plan. Empty fields match everything.
 type Filter struct {
 	Agency string // matches the answering or the named agency
-	Task   string
+	// Task is a task id; with Schedule set, only that plan's task, else
+	// the id in every plan (resolve a user's "PLAN/ID" with FindTask).
+	Schedule string
+	Task     string
 	// LeadOnly leaves out coordinating agencies.
 	LeadOnly bool
 }
@@ -99,7 +102,7 @@ func (p *Planner) Plan(from, to schedule.Date, f Filter) []Occurrence {
 	out := make([]Occurrence, 0, p.estimate(from, to, f))
 	for _, s := range p.Schedules {
 		for _, t := range s.Tasks {
-			if f.Task != "" && t.ID != f.Task || !t.Parsed.Kind.HasDueDates() {
+			if !f.matches(t) {
 				continue
 			}
 			out = p.appendTask(out, t, from, to, f)
@@ -108,13 +111,20 @@ func (p *Planner) Plan(from, to schedule.Date, f Filter) []Occurrence {
 	return sortByEffectiveDue(out)
 }
 
+func (f Filter) matches(t *Task) bool {
+	if f.Task != "" && t.ID != f.Task || f.Schedule != "" && t.Schedule.ID != f.Schedule {
+		return false
+	}
+	return t.Parsed.Kind.HasDueDates()
+}
+
 // estimate sizes the result so that a national plan is allocated once
 // rather than grown by doubling (which would hold two copies at the peak).
 func (p *Planner) estimate(from, to schedule.Date, f Filter) int {
 	n := 0
 	for _, s := range p.Schedules {
 		for _, t := range s.Tasks {
-			if f.Task != "" && t.ID != f.Task || !t.Parsed.Kind.HasDueDates() {
+			if !f.matches(t) {
 				continue
 			}
 			k := len(t.Parsed.Between(from, to))
