@@ -17,6 +17,8 @@ func cmdCheck(e env, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
 	quiet := fs.Bool("quiet", false, "chỉ in lỗi và dòng tổng kết, không in cảnh báo")
+	impact := fs.Bool("impact", false, "so sánh cấu hình với các nghĩa vụ trong cơ sở dữ liệu: in những gì lần nạp lại sẽ thêm, dời, bỏ")
+	dbPath := fs.String("db", "", "cơ sở dữ liệu SQLite cho --impact (mặc định: theo cấu hình)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -68,5 +70,8 @@ func cmdCheck(e env, args []string) error {
 		line += "; xem chi tiết: nhachan check --config " + *cfgFile
 	}
 	fmt.Fprintln(e.stdout, line)
+	if *impact {
+		return checkImpact(e, cfg, *dbPath)
+	}
 	return nil
 }

@@ -330,10 +330,16 @@ func TestSighupReloadKeepsOldConfigOnError(t *testing.T) {
 		t.Fatalf("the daemon exited after a bad reload: %v", d.waitErr)
 	}
 
-	// 2. Fixed, with a signal: reloaded.
+	// 2. Fixed, with a signal: reloaded, with what it changes counted as
+	// `check --impact` counts it (the same plan: nothing).
 	writeFile(t, c.Schedule, good)
 	d.signal(syscall.SIGHUP)
 	d.waitLog(10*time.Second, "SIGHUP: configuration reloaded", reloadIs("SIGHUP", "configuration reloaded"))
+	for _, l := range d.logs() {
+		if reloadIs("SIGHUP", "configuration reloaded")(l) && (l["add"] != 0.0 || l["move"] != 0.0 || l["drop"] != 0.0) {
+			t.Errorf("reload of the same plan logged add %v, move %v, drop %v; want 0, 0, 0", l["add"], l["move"], l["drop"])
+		}
+	}
 
 	// The watcher (polling every 2 s) sees these edits too; let it catch up
 	// with the fixed file before the next edit, so that the reload below

@@ -160,11 +160,20 @@ func cmdServe(e env, args []string) error {
 			metrics.ObserveReload(false)
 			return
 		}
+		// What the reload changes, counted as `check --impact` does, before
+		// the engine applies it at its next tick.
+		ev := log.Info()
+		if im, err := notify.Compare(ctx, store, snap.engine, schedule.DateOf(e.now().In(next.Location))); err != nil {
+			log.Warn().Err(err).Str("reload", why).Msg("reload impact not computed")
+		} else {
+			add, move, drop := im.Count()
+			ev = ev.Int("add", add).Int("move", move).Int("drop", drop)
+		}
 		current.Store(snap)
 		watcher.set(snap.watch)
 		health.reloaded(nil, e.now())
 		metrics.ObserveReload(true)
-		log.Info().Str("reload", why).Int("warnings", len(diags.Warnings())).Str("mail", snap.via).Msg("configuration reloaded")
+		ev.Str("reload", why).Int("warnings", len(diags.Warnings())).Str("mail", snap.via).Msg("configuration reloaded")
 		poke()
 	}
 

@@ -49,8 +49,8 @@ func (e *Engine) decide(ctx context.Context, s Setup, today schedule.Date, rep *
 	var batch []duty.Notification
 	for _, o := range open {
 		t := findTask(s, o.ScheduleID, o.TaskID)
-		if t == nil {
-			continue // the task left the schedule: keep the row, send nothing
+		if t == nil || e.dropped[o.ID] {
+			continue // no longer planned: keep the row, send nothing
 		}
 		pol := s.Policy
 		if t.ReminderDays != nil {

@@ -60,6 +60,9 @@ type Engine struct {
 	// Under mu: the setup and day the window was last materialised for.
 	matSetup *Setup
 	matDay   schedule.Date
+	// dropped holds the stored duties the setup no longer plans (set by
+	// materialise, see impact.go): decide sends nothing for them.
+	dropped map[int64]bool
 }
 
 // New returns an engine that reads its setup from setup at every tick. A
@@ -160,9 +163,7 @@ func horizon(s Setup) int {
 // materialise stores the lead occurrences of the window; Tick calls it once
 // a day and after every reload.
 func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, rep *TickReport) error {
-	back := s.Policy.EscalationSpan() + 30
-	from := today.AddDays(-back)
-	to := today.AddDays(horizon(s))
+	from, to := Window(s, today)
 	occ := s.Planner.Plan(from, to, model.Filter{LeadOnly: true})
 	rows := make([]duty.Occurrence, 0, len(occ))
 	for _, o := range occ {
@@ -186,7 +187,7 @@ func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, 
 		return fmt.Errorf("materialise: %w", err)
 	}
 	rep.Inserted = n
-	return nil
+	return e.dropUnplanned(ctx, s, today, from, to, occ)
 }
 
 func findTask(s Setup, scheduleID, taskID string) *model.Task {

@@ -28,6 +28,8 @@ type fakeStore struct {
 	now   func() time.Time
 	fails []failedMark
 
+	dropped map[int64]bool // CancelDropped's record
+
 	claimErr    error // Claim fails
 	markSentErr error // MarkSent fails
 }
@@ -142,6 +144,36 @@ func (f *fakeStore) Enqueue(_ context.Context, ns []duty.Notification) (int, err
 
 func (f *fakeStore) EnqueuedSince(context.Context, time.Time) ([]duty.Notification, error) {
 	return nil, nil
+}
+
+// ImpactRows gives every stored duty: the fake's stores are small.
+func (f *fakeStore) ImpactRows(context.Context, schedule.Date, schedule.Date) ([]duty.Occurrence, map[int64]bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]duty.Occurrence, 0, len(f.occ))
+	for _, o := range f.occ {
+		out = append(out, o)
+	}
+	return out, f.dropped, nil
+}
+
+func (f *fakeStore) CancelDropped(_ context.Context, ids []int64, reason string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.dropped == nil {
+		f.dropped = map[int64]bool{}
+	}
+	n := 0
+	for _, id := range ids {
+		f.dropped[id] = true
+		for _, x := range f.out {
+			if x.OccurrenceID == id && x.State == "pending" {
+				x.State, x.LastError = "cancelled", reason
+				n++
+			}
+		}
+	}
+	return n, nil
 }
 
 func (f *fakeStore) SupersedePending(context.Context, int64, string, []string) (int, error) {

@@ -39,6 +39,12 @@ type Store interface {
 	Claim(ctx context.Context, worker string, lease time.Duration, limit int) ([]duty.Notification, error)
 	MarkSent(ctx context.Context, messageID, response string, ids ...int64) error
 	MarkFailed(ctx context.Context, errText string, permanent bool, retryAt time.Time, ids ...int64) error
+
+	// ImpactRows and CancelDropped serve the comparison of a reloaded plan
+	// with what is stored (impact.go): the duties no longer planned get
+	// their pending rows cancelled with the reason; nothing is deleted.
+	ImpactStore
+	CancelDropped(ctx context.Context, ids []int64, reason string) (int, error)
 }
 
 // Channel delivers notices: e-mail today (internal/email), and any other
