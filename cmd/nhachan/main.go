@@ -68,6 +68,8 @@ func run(e env, args []string) int {
 		err = cmdStatus(e, rest)
 	case "import":
 		err = cmdImportPlan(e, rest)
+	case "import-agencies":
+		err = cmdImportAgencies(e, rest)
 	case "import-submissions":
 		err = cmdImport(e, rest)
 	case "report":

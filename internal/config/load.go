@@ -36,6 +36,8 @@ type Config struct {
 	// Files lists every file read, as OS paths, for change watching.
 	Files  []string
 	Daemon Daemon
+
+	directoryPath string // the agency directory's OS path
 }
 
 // Planner returns a planner over the configuration.
@@ -149,6 +151,7 @@ func (l *loader) load(name string) *Config {
 	}
 	cfg.Location = loc
 
+	cfg.directoryPath = l.toOS(resolve(dir, mf.Directory))
 	cfg.Directory = l.loadDirectory(resolve(dir, mf.Directory), main, mf.At.Key("directory"))
 	cfg.Notices = l.loadHolidays(mf, dir, main)
 	if !l.diags.HasErrors() {
