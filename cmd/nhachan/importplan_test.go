@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,8 +137,12 @@ func TestTwoPlansShareIDs(t *testing.T) {
 	if code, _, _ := runCLI(t, "submit", "--config", cfg, "--db", db, "--task", "I.3", "--agency", "so-noi-vu", "--period", "2026"); code == 0 {
 		t.Error("submit with an ambiguous bare id was accepted")
 	}
-	if code, _, errs := runCLI(t, "simulate", "--config", cfg, "--db", db, "--from", "2026-02-01", "--to", "2026-02-28", "--quiet"); code != 0 {
+	if code, _, errs := runCLI(t, "simulate", "--config", cfg, "--db", db, "--from", "2026-02-01", "--to", "2026-03-20", "--quiet"); code != 0 {
 		t.Fatalf("simulate with two plans on the old database: %s", errs)
+	}
+	// Letters name the second plan's task with its plan.
+	if !outboxMentions(t, filepath.Join(dir, "simulate-outbox"), "KH-CCHC-2026-2030/") {
+		t.Error("no letter names a task of the second plan as KH-CCHC-2026-2030/ID")
 	}
 	if n := count(t, db, "SELECT count(*) FROM occurrences WHERE schedule_id = '681-QD-UBND-2021'"); n < occ {
 		t.Errorf("duties of the first plan: %d, had %d", n, occ)
@@ -147,4 +156,33 @@ func TestTwoPlansShareIDs(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM occurrences o JOIN submissions s ON s.occurrence_id = o.id WHERE o.schedule_id = 'KH-CCHC-2026-2030' AND o.task_id = 'I.3'"); n != 1 {
 		t.Errorf("the second plan's I.3 submission is stored %d times under its plan", n)
 	}
+}
+
+// outboxMentions reports whether the text of any .eml in dir holds want.
+func outboxMentions(t *testing.T, dir, want string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		_, params, _ := mime.ParseMediaType(m.Header.Get("Content-Type"))
+		mr := multipart.NewReader(m.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			body, _ := io.ReadAll(p) // quoted-printable is decoded by the reader
+			if strings.Contains(string(body), want) {
+				return true
+			}
+		}
+	}
+	return false
 }

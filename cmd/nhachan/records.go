@@ -287,6 +287,7 @@ func cmdStatus(e env, args []string) error {
 		}
 	}
 	day := today(e, r.cfg.Location)
+	p := r.cfg.Planner()
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NHIỆM VỤ\tKỲ\tCƠ QUAN\tHẠN\tTRẠNG THÁI\tGHI CHÚ")
 	counts := map[httpui.Status]int{}
@@ -318,7 +319,7 @@ func cmdStatus(e env, args []string) error {
 		if o.Submitted() {
 			notes = append(notes, "nộp ngày "+o.SubmittedOn.VN())
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.TaskID, r.period(o.Occurrence), who, o.Deadline.VN(), st.Label(), strings.Join(notes, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Ref(o.ScheduleID, o.TaskID), r.period(o.Occurrence), who, o.Deadline.VN(), st.Label(), strings.Join(notes, "; "))
 	}
 	tw.Flush()
 	if len(rows) == 0 && *agency == "" {

@@ -70,7 +70,14 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 			agency = a
 		}
 	}
-	tasks := func(scheduleID, taskID string) *model.Task { return findTask(st, scheduleID, taskID) }
+	// Events name tasks as the pages do: PLAN/ID where two plans share an id.
+	for i := range recs {
+		recs[i].TaskID = taskRef(st, recs[i].ScheduleID, recs[i].TaskID)
+	}
+	tasks := func(scheduleID, ref string) *model.Task {
+		_, id := model.SplitTaskRef(ref)
+		return findTask(st, scheduleID, id)
+	}
 	ics, err := report.Calendar(agency, recs, tasks, now.In(location(st)), feedAlarmDays)
 	if err != nil {
 		s.serverError(w, r, err)

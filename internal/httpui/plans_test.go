@@ -70,4 +70,10 @@ func TestTwoPlansSameTaskID(t *testing.T) {
 	if code, _ := f.get("/cong-viec/r%2FT1?nam=2026"); code != http.StatusNotFound {
 		t.Errorf("unknown plan r/T1: %d, want 404", code)
 	}
+	// Sở Nội vụ's calendar names both T1 duties with their plans.
+	f.rt.Links = testSigner(t, "k1", 1)
+	_, feed := getFeed(t, f, feedPath(t, f, "snv"))
+	if !strings.Contains(feed, "q/T1 — Kế hoạch giai đoạn của cơ quan") || !strings.Contains(feed, "p/T1 — Báo cáo công tác") {
+		t.Errorf("calendar feed does not name T1 by plan:\n%s", feed)
+	}
 }

@@ -242,7 +242,7 @@ func itemFor(s Setup, o duty.Occurrence, step string, today schedule.Date) (duty
 	it := duty.Item{
 		Key:  fmt.Sprintf("%s/%s/%s/%s", o.ScheduleID, o.TaskID, o.Period, o.NamedAgencyID),
 		Step: step, Escalation: isEscalation(step),
-		TaskID: t.ID, TaskText: t.Text, Product: t.Product, Period: o.Period,
+		TaskID: t.Ref(s.Planner), TaskText: t.Text, Product: t.Product, Period: o.Period,
 		Title: title(t, o.Period), PeriodText: t.PeriodText(o.Period), Role: "chủ trì",
 		Due: o.Due, EffectiveDue: o.Deadline, DaysLeft: int(o.Deadline - today),
 		LegalBasis: t.LegalBasis, Quota: t.Quota(), QuotaUnit: t.QuotaUnit(), OccurrenceID: o.ID,
