@@ -111,8 +111,8 @@ func TestRoundTripSeedText(t *testing.T) {
 	}
 	shipped := readYAML(t, shippedBytes)
 
-	if draft.Number != "681/QĐ-UBND" || draft.Issued != "2021-10-27" || draft.Title != shipped.Title ||
-		draft.Decision != shipped.Decision || draft.Issuer != "Ủy ban nhân dân tỉnh Ninh Thuận" ||
+	if draft.Number != shipped.Number || draft.Issued != shipped.Issued || draft.Title != shipped.Title ||
+		draft.Decision != shipped.Decision || draft.Issuer != shipped.Issuer || shipped.Number == "" ||
 		draft.Period != shipped.Period {
 		t.Errorf("header: number %q issued %q title %q decision %q issuer %q period %+v; shipped title %q decision %q period %+v",
 			draft.Number, draft.Issued, draft.Title, draft.Decision, draft.Issuer, draft.Period, shipped.Title, shipped.Decision, shipped.Period)
