@@ -168,6 +168,10 @@ func findFlat(t table) *appendix {
 			for c := range n {
 				r[c] = joinWrapped(t.cells[k+c])
 			}
+			if separatorRow(r) {
+				end = k + n
+				continue // "|---|---|" under a header typed as Markdown
+			}
 			if stt >= 0 && classifySTT(r[stt]) == sttOther {
 				break // the table ended; what follows is another one
 			}
@@ -202,4 +206,14 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// separatorRow reports a row of dashes, as Markdown puts under a header.
+func separatorRow(r []string) bool {
+	for _, c := range r {
+		if strings.Trim(strings.TrimSpace(c), ":-") != "" || !strings.Contains(c, "-") {
+			return false
+		}
+	}
+	return true
 }

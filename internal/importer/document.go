@@ -43,10 +43,9 @@ type table struct {
 func isDocx(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
 
 // readText reads text copied from a legal portal: each table cell is
-// followed by a line holding only "|"; lines wrapped by the copy are joined
-// by a space, and a line opening with "- " starts a new paragraph of the
-// cell. Lines that no "|" follows before a run of plain lines are body
-// text; the cells between are one flat stream.
+// followed by a line holding only "|" (or, on one line, by a "|"); lines
+// wrapped by the copy are joined by a space, and a line opening with "- "
+// starts a new paragraph of the cell.
 func readText(b []byte) document {
 	s := norm.NFC.String(strings.ReplaceAll(string(b), "\r\n", "\n"))
 	s = strings.TrimPrefix(s, "\uFEFF")
@@ -56,17 +55,25 @@ func readText(b []byte) document {
 	// before a table's first "|" are its first cell and also the body's
 	// last lines. Body text is therefore every line but the "|", and the
 	// table is the stream of cells; the appendix finder cuts it.
+	// A row may also come on one line, its cells between pipes ("| 1 | Kế
+	// hoạch … | Quý I hằng năm |"): each "|" ends the cell before it, and a
+	// pipe that opens a line ends nothing.
 	var t table
 	start := 0
 	for _, l := range raw {
-		l = strings.TrimSpace(l)
-		if l == "|" {
+		parts := strings.Split(strings.TrimSpace(l), "|")
+		for i, p := range parts {
+			p = strings.TrimSpace(p)
+			if p != "" || len(parts) == 1 {
+				doc.lines = append(doc.lines, p)
+			}
+			if i == len(parts)-1 || i == 0 && p == "" && start == len(doc.lines) && len(parts) > 2 {
+				continue
+			}
 			t.cells = append(t.cells, doc.lines[start:len(doc.lines):len(doc.lines)])
 			t.cellAt = append(t.cellAt, start)
 			start = len(doc.lines)
-			continue
 		}
-		doc.lines = append(doc.lines, l)
 	}
 	if len(t.cells) > 0 {
 		doc.tables = append(doc.tables, t)

@@ -199,3 +199,62 @@ func TestDocxImportsLikeText(t *testing.T) {
 		t.Error("the body's deadline is not listed as a candidate")
 	}
 }
+
+// TestInlineRowsImportLikeText: the appendix typed with each row on one
+// line between pipes (as some portals and Markdown give it), columns in
+// another order, imports like the portal text.
+func TestInlineRowsImportLikeText(t *testing.T) {
+	_, dir := shippedDirectory(t)
+	shippedBytes, err := os.ReadFile(seedSchedule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := readYAML(t, shippedBytes)
+	var sb strings.Builder
+	sb.WriteString("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN\n|\nSố: 681/QĐ-UBND\n|\nNinh Thuận, ngày 27 tháng 10 năm 2021\n|\n")
+	sb.WriteString("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch cải cách hành chính nhà nước tỉnh Ninh Thuận giai đoạn 2021 - 2025.\n")
+	sb.WriteString("PHỤ LỤC\n| STT | Thời gian thực hiện | Cơ quan chủ trì | Nhiệm vụ cụ thể | Cơ quan phối hợp | Kết quả, sản phẩm | Ghi chú |\n|---|---|---|---|---|---|---|\n")
+	prev := ""
+	for _, s := range shipped.Tasks {
+		if s.Section == "MT" || s.Section == "TCTH" {
+			continue
+		}
+		if s.Section != prev {
+			for _, sec := range shipped.Sections {
+				if sec.ID == s.Section {
+					sb.WriteString("| " + sec.ID + " | | | " + sec.Title + " | | | |\n")
+				}
+			}
+			prev = s.Section
+		}
+		stt := s.ID[strings.LastIndex(s.ID, ".")+1:]
+		if stt[0] >= 'a' {
+			stt += ")"
+		}
+		one := func(x string) string { return strings.ReplaceAll(x, "\n", " ") }
+		sb.WriteString("| " + strings.Join([]string{stt, s.Time, s.LeadText, one(s.Task), s.CoordinatingText, one(s.Product), s.Note}, " | ") + " |\n")
+	}
+	opt := Options{PlanID: "681-QD-UBND-2021", Today: schedule.NewDate(2024, 1, 1)}
+	inline, err := Import([]byte(sb.String()), dir, opt)
+	if err != nil {
+		t.Fatalf("Import(inline rows): %v", err)
+	}
+	text, _ := os.ReadFile(seedText)
+	fromText, err := Import(text, dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := readYAML(t, inline.YAML), readYAML(t, fromText.YAML)
+	if fmt.Sprint(a.Sections) != fmt.Sprint(b.Sections) || a.Number != b.Number || a.Title != b.Title {
+		t.Errorf("header or sections differ:\n%+v\n%+v", a, b)
+	}
+	if len(a.Tasks) != len(b.Tasks) {
+		t.Fatalf("inline rows give %d tasks, text %d", len(a.Tasks), len(b.Tasks))
+	}
+	for i := range a.Tasks {
+		b.Tasks[i].Product = strings.ReplaceAll(b.Tasks[i].Product, "\n", " ")
+		if fmt.Sprintf("%+v", a.Tasks[i]) != fmt.Sprintf("%+v", b.Tasks[i]) {
+			t.Errorf("task %d:\ninline %+v\ntext   %+v", i, a.Tasks[i], b.Tasks[i])
+		}
+	}
+}
