@@ -187,7 +187,7 @@ func (e *Engine) materialise(ctx context.Context, s Setup, today schedule.Date, 
 		return fmt.Errorf("materialise: %w", err)
 	}
 	rep.Inserted = n
-	return e.dropUnplanned(ctx, s, today, from, to, occ)
+	return e.dropUnplanned(ctx, s, today, from, to, rows)
 }
 
 func findTask(s Setup, scheduleID, taskID string) *model.Task {

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -147,14 +148,49 @@ func (f *fakeStore) EnqueuedSince(context.Context, time.Time) ([]duty.Notificati
 }
 
 // ImpactRows gives every stored duty: the fake's stores are small.
-func (f *fakeStore) ImpactRows(context.Context, schedule.Date, schedule.Date) ([]duty.Occurrence, map[int64]bool, error) {
+func (f *fakeStore) ImpactRows(context.Context, schedule.Date, schedule.Date) ([]duty.Occurrence, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make([]duty.Occurrence, 0, len(f.occ))
 	for _, o := range f.occ {
 		out = append(out, o)
 	}
-	return out, f.dropped, nil
+	return out, nil
+}
+
+func (f *fakeStore) OpenIDsDue(_ context.Context, from, to schedule.Date) ([]int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []int64
+	for id, o := range f.occ {
+		if (o.State == duty.StateOpen || o.State == duty.StateUnassigned) && o.Due >= from && o.Due <= to {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func (f *fakeStore) OccurrencesByID(_ context.Context, ids []int64) ([]duty.Occurrence, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []duty.Occurrence
+	for _, id := range ids {
+		out = append(out, f.occ[id])
+	}
+	return out, nil
+}
+
+func (f *fakeStore) DroppedAmong(_ context.Context, ids []int64) (map[int64]bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[int64]bool{}
+	for _, id := range ids {
+		if f.dropped[id] {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeStore) CancelDropped(_ context.Context, ids []int64, reason string) (int, error) {

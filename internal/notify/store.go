@@ -44,6 +44,8 @@ type Store interface {
 	// with what is stored (impact.go): the duties no longer planned get
 	// their pending rows cancelled with the reason; nothing is deleted.
 	ImpactStore
+	OpenIDsDue(ctx context.Context, from, to schedule.Date) ([]int64, error)
+	OccurrencesByID(ctx context.Context, ids []int64) ([]duty.Occurrence, error)
 	CancelDropped(ctx context.Context, ids []int64, reason string) (int, error)
 }
 

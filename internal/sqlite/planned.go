@@ -10,47 +10,94 @@ import (
 	"github.com/ninhthuan/nhachan/internal/schedule"
 )
 
-// ImpactRows returns the stored duties a reload can change or that a
-// changed plan must be compared with: every open or unassigned one, and
-// every one, whatever its state, whose nominal due date lies in [from, to];
-// and, among them, those an earlier reload already found no longer planned
-// (CancelDropped recorded them).
-func (db *DB) ImpactRows(ctx context.Context, from, to schedule.Date) ([]duty.Occurrence, map[int64]bool, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+occColumns+`,
-		EXISTS (SELECT 1 FROM audit a WHERE a.object = 'occurrence/' || o.id AND a.action = 'occurrence.dropped')
-		FROM occurrences o
-		WHERE state IN ('open', 'unassigned') OR due BETWEEN ? AND ?
-		ORDER BY schedule_id, task_id, period, id`, from.String(), to.String())
+// ImpactRows returns the stored duties a reloaded plan is compared with:
+// every one, whatever its state, whose nominal due date lies in [from, to],
+// and the open ones owed in it (an extension may have moved them there).
+func (db *DB) ImpactRows(ctx context.Context, from, to schedule.Date) ([]duty.Occurrence, error) {
+	return db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
+		WHERE due BETWEEN ?1 AND ?2 OR (state IN ('open', 'unassigned') AND deadline BETWEEN ?1 AND ?2)
+		ORDER BY id`, from.String(), to.String())
+}
+
+// OpenIDsDue returns, in ascending order, the ids of the open and
+// unassigned duties whose nominal due date lies in [from, to]: what the
+// engine compares with the ids it has just stored for the window.
+func (db *DB) OpenIDsDue(ctx context.Context, from, to schedule.Date) ([]int64, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM occurrences
+		WHERE state IN ('open', 'unassigned') AND due BETWEEN ? AND ? ORDER BY id`, from.String(), to.String())
 	if err != nil {
-		return nil, nil, fmt.Errorf("impact rows: %w", err)
+		return nil, fmt.Errorf("open ids: %w", err)
 	}
 	defer rows.Close()
-	var out []duty.Occurrence
-	dropped := map[int64]bool{}
+	var out []int64
 	for rows.Next() {
-		var was int
-		o, err := scanOccurrence(scanTail{rows, &was})
-		if err != nil {
-			return nil, nil, fmt.Errorf("impact rows: %w", err)
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("open ids: %w", err)
 		}
-		if was == 1 {
-			dropped[o.ID] = true
-		}
-		out = append(out, o)
+		out = append(out, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("impact rows: %w", err)
+		return nil, fmt.Errorf("open ids: %w", err)
 	}
-	return out, dropped, nil
+	return out, nil
 }
 
-// scanTail scans a row whose last column is extra to occColumns.
-type scanTail struct {
-	rows *sql.Rows
-	tail any
+// OccurrencesByID returns the occurrences with the ids, by id.
+func (db *DB) OccurrencesByID(ctx context.Context, ids []int64) ([]duty.Occurrence, error) {
+	var out []duty.Occurrence
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
+			WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
 }
 
-func (s scanTail) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.tail)...) }
+// DroppedAmong returns which of the occurrences an earlier reload found no
+// longer planned (CancelDropped recorded them in the audit log).
+func (db *DB) DroppedAmong(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = duty.OccurrenceObject(id)
+		}
+		rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT object FROM audit
+			WHERE action = 'occurrence.dropped' AND object IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("dropped among: %w", err)
+		}
+		for rows.Next() {
+			var obj string
+			if err := rows.Scan(&obj); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("dropped among: %w", err)
+			}
+			var id int64
+			if _, err := fmt.Sscanf(obj, "occurrence/%d", &id); err == nil {
+				out[id] = true
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("dropped among: %w", err)
+		}
+	}
+	return out, nil
+}
 
 // PendingCounts returns, for each of ids, how many of its notifications
 // are still waiting to go out.
