@@ -155,9 +155,11 @@ func cmdServe(e env, args []string) error {
 			if next != nil {
 				watcher.set(append(append([]string(nil), current.Load().watch...), next.Files...))
 			}
-			log.Error().Err(err).Str("reload", why).Msg("configuration not reloaded: the previous one stays in force")
+			// Health and metrics first: whoever reads the log line may ask
+			// /healthz at once (TestReloadSwapsKeysAndAdmins does).
 			health.reloaded(err, e.now())
 			metrics.ObserveReload(false)
+			log.Error().Err(err).Str("reload", why).Msg("configuration not reloaded: the previous one stays in force")
 			return
 		}
 		// What the reload changes, counted as `check --impact` does, before
