@@ -339,3 +339,25 @@ func TestResolveAgencies(t *testing.T) {
 }
 
 func yamlUnmarshal(b []byte, v any) error { return yaml.Unmarshal(b, v) }
+
+// Once the directory has the communes' group, the usual phrases name it.
+func TestResolveCommuneGroup(t *testing.T) {
+	xa := &model.Agency{ID: "ubnd-xa-a", Name: "Ủy ban nhân dân xã A", Groups: []string{"ubnd-cap-xa"},
+		ValidFrom: schedule.NewDate(2025, 7, 1), ValidUntil: schedule.MaxDate}
+	dir := model.NewDirectory([]*model.Agency{xa}, []*model.Group{{ID: "ubnd-cap-xa", Name: "UBND các xã, phường"}})
+	r := newResolver(dir, schedule.NewDate(2026, 1, 15))
+	for _, cell := range []string{"UBND cấp xã", "UBND các xã, phường, đặc khu", "Ủy ban nhân dân các xã, phường", "UBND xã A"} {
+		res := r.resolve(cell)
+		want := "ubnd-cap-xa"
+		if cell == "UBND xã A" {
+			want = "ubnd-xa-a"
+		}
+		if strings.Join(res.ids, ",") != want || len(res.unresolved) != 0 {
+			t.Errorf("resolve(%q) = %v %q, want %s", cell, res.ids, res.unresolved, want)
+		}
+	}
+	// Before the communes existed, the group names nobody: flagged.
+	if res := newResolver(dir, schedule.NewDate(2024, 1, 1)).resolve("UBND cấp xã"); len(res.ids) != 0 || len(res.unresolved) != 1 {
+		t.Errorf("a 2024 plan's UBND cấp xã = %v %q", res.ids, res.unresolved)
+	}
+}
