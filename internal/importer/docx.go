@@ -161,6 +161,10 @@ func (w *docxWalker) start(t xml.StartElement) {
 		if w.inP {
 			w.para.WriteByte('\n')
 		}
+	case "noBreakHyphen":
+		if w.inP {
+			w.para.WriteByte('-') // Word's non-breaking hyphen, as in "681/QĐ-UBND"
+		}
 	}
 }
 

@@ -34,6 +34,13 @@ type dcell struct {
 	vMerge string
 }
 
+// run writes a paragraph's text as Word runs: U+2011 (typed as a
+// non-breaking hyphen) becomes a w:noBreakHyphen element, as Word saves it.
+func run(text string) string {
+	parts := strings.Split(esc(text), "\u2011")
+	return `<w:t xml:space="preserve">` + strings.Join(parts, `</w:t><w:noBreakHyphen/><w:t xml:space="preserve">`) + `</w:t>`
+}
+
 func (d *docxBuilder) table(rows [][]dcell) {
 	d.body.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/></w:tblPr>`)
 	for _, r := range rows {
@@ -57,8 +64,8 @@ func (d *docxBuilder) table(rows [][]dcell) {
 				// Split the run as Word does when formatting changes mid-text.
 				half := len([]rune(p)) / 2
 				rs := []rune(p)
-				d.body.WriteString(`<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">` + esc(string(rs[:half])) +
-					`</w:t></w:r><w:r><w:t xml:space="preserve">` + esc(string(rs[half:])) + `</w:t></w:r></w:p>`)
+				d.body.WriteString(`<w:p><w:r><w:rPr><w:b/></w:rPr>` + run(string(rs[:half])) +
+					`</w:r><w:r>` + run(string(rs[half:])) + `</w:r></w:p>`)
 			}
 			d.body.WriteString(`</w:tc>`)
 		}
@@ -102,7 +109,7 @@ func seedDocx(t *testing.T, shipped yFile) []byte {
 	var d docxBuilder
 	d.table([][]dcell{
 		{{paras: []string{"ỦY BAN NHÂN DÂN", "TỈNH NINH THUẬN"}}, {paras: []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"}}},
-		{{paras: []string{"Số: 681/QĐ-UBND"}}, {paras: []string{"Ninh Thuận, ngày 27 tháng 10 năm 2021"}}},
+		{{paras: []string{"Số: 681/QĐ\u2011UBND"}}, {paras: []string{"Ninh Thuận, ngày 27 tháng 10 năm 2021"}}},
 	})
 	d.para("QUYẾT ĐỊNH")
 	d.para("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch cải cách hành chính nhà nước tỉnh Ninh Thuận giai đoạn 2021 - 2025.")
