@@ -41,12 +41,6 @@ type Change struct {
 	far *duty.Occurrence
 }
 
-// stopsOld reports a change whose stored duty stops being owed: its
-// pending mail is cancelled and nothing more is sent for it.
-func (c Change) stopsOld() bool {
-	return c.Kind == ChangeDrop || c.Kind == ChangeMove && c.OldAssignee != ""
-}
-
 // Impact is what a reload of a setup would change in the store.
 type Impact struct {
 	From, To schedule.Date // the window a reload plans
@@ -302,12 +296,4 @@ func (e *Engine) dropUnplanned(ctx context.Context, s Setup, today, from, to sch
 			Msg("duties no longer planned: nothing more is sent for them, their pending mail is cancelled, their history stays")
 	}
 	return nil
-}
-
-// OldAssigneeOrSelf is who owed the stopped duty.
-func (c Change) OldAssigneeOrSelf() string {
-	if c.OldAssignee != "" {
-		return c.OldAssignee
-	}
-	return c.Assignee
 }
