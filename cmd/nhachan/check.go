@@ -40,10 +40,11 @@ func cmdCheck(e env, args []string) error {
 	}
 	var tasks int
 	byKind := map[schedule.Kind][]string{}
+	p := cfg.Planner()
 	for _, s := range cfg.Schedules {
 		tasks += len(s.Tasks)
 		for _, t := range s.Tasks {
-			byKind[t.Parsed.Kind] = append(byKind[t.Parsed.Kind], t.ID)
+			byKind[t.Parsed.Kind] = append(byKind[t.Parsed.Kind], t.Ref(p)) // PLAN/ID where plans share an id
 		}
 	}
 	var noDate []string
