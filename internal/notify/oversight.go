@@ -62,7 +62,7 @@ func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys 
 		if err != nil {
 			return nil, err
 		}
-		d := duty.Duty{Key: k.schedule + "/" + k.task + "/" + k.period, TaskID: t.ID, Title: title(t, k.period),
+		d := duty.Duty{Key: k.schedule + "/" + k.task + "/" + k.period, TaskID: t.Ref(s.Planner), Title: title(t, k.period),
 			TaskText: t.Text, Product: t.Product, LegalBasis: t.LegalBasis, Quota: t.Quota(), QuotaUnit: t.QuotaUnit()}
 		for _, r := range recs {
 			if r.Role != 0 || r.State == duty.StateHistory {
