@@ -21,11 +21,11 @@ type cmdDoc struct {
 }
 
 var cmdDocs = []cmdDoc{
-	{"check", "[--config FILE] [--quiet]",
-		"Kiểm tra tệp cấu hình, danh bạ cơ quan, ngày nghỉ và các kế hoạch; lỗi in dạng tệp:dòng:cột. Chạy sau mỗi lần sửa cấu hình."},
+	{"check", "[--config FILE] [--quiet] [--impact] [--db PATH]",
+		"Kiểm tra tệp cấu hình, danh bạ cơ quan, ngày nghỉ và các kế hoạch; lỗi in dạng tệp:dòng:cột. Chạy sau mỗi lần sửa cấu hình. Với --impact: so sánh với các nghĩa vụ trong cơ sở dữ liệu và in, theo từng kế hoạch và nhiệm vụ, những gì lần nạp lại sẽ thêm, dời, bỏ (không thay đổi gì)."},
 	{"explain", "[--year Y] [--json] [--strict-before] [--working-days-before N] [--data-cutoff TEXT] [--config FILE] EXPR",
 		"Giải thích cách đọc một biểu thức thời hạn (ví dụ \"Quý I hàng năm\") và các ngày hạn trong kỳ Y."},
-	{"plan", "--from D --to D [--agency ID] [--task ID] [--lead-only] [--format table|json|csv] [--config FILE]",
+	{"plan", "--from D --to D [--agency ID] [--task PLAN/ID] [--lead-only] [--format table|json|csv] [--config FILE]",
 		"Liệt kê mọi nghĩa vụ có hạn trong khoảng ngày, mỗi dòng một cơ quan và vai trò."},
 	{"calendar", "--year Y [--json] [--config FILE]",
 		"Các ngày nghỉ lễ, nghỉ bù, nghỉ hoán đổi trong năm; ngày chưa có thông báo chính thức được đánh dấu."},
@@ -33,14 +33,18 @@ var cmdDocs = []cmdDoc{
 		"Chạy dịch vụ nhắc hạn: gửi thư nhắc, thư quá hạn và mở trang web. Dừng bằng Ctrl+C (SIGINT) hoặc SIGTERM; SIGHUP nạp lại cấu hình."},
 	{"simulate", "--from D --to D [--db PATH] [--smtp URL] [--public-url URL] [--quiet] [--resources] [--config FILE]",
 		"Mô phỏng dịch vụ trên đồng hồ ảo trong khoảng ngày và in thư được gửi mỗi ngày (không đụng tới cơ sở dữ liệu thật)."},
-	{"submit", "--task ID --agency ID --period P [--ref SỐ-KÝ-HIỆU] [--date D] [--note T] [--db PATH] [--by NAME] [--config FILE]",
+	{"submit", "--task PLAN/ID --agency ID --period P [--ref SỐ-KÝ-HIỆU] [--date D] [--note T] [--db PATH] [--by NAME] [--config FILE]",
 		"Ghi nhận một cơ quan đã nộp báo cáo cho một kỳ: các thư nhắc sau đó dừng lại."},
-	{"waive", "--task ID --agency ID --period P --reason T [--db PATH] [--by NAME] [--config FILE]",
+	{"waive", "--task PLAN/ID --agency ID --period P --reason T [--db PATH] [--by NAME] [--config FILE]",
 		"Miễn thực hiện một nghĩa vụ, có ghi lý do."},
-	{"extend", "--task ID --agency ID --period P --until D --reason T [--db PATH] [--by NAME] [--config FILE]",
+	{"extend", "--task PLAN/ID --agency ID --period P --until D --reason T [--db PATH] [--by NAME] [--config FILE]",
 		"Gia hạn một nghĩa vụ đến ngày mới, có ghi lý do."},
 	{"status", "[--year Y] [--agency ID] [--db PATH] [--by NAME] [--config FILE]",
 		"Liệt kê các nghĩa vụ của năm với trạng thái như trên bảng theo dõi, kèm gia hạn và miễn."},
+	{"import", "--plan ID [--out FILE] [--config FILE] DOCUMENT",
+		"Đọc quyết định đã ban hành (.docx hoặc văn bản sao chép từ cổng pháp luật) và lập bản nháp tệp kế hoạch: phần đầu, mỗi dòng Phụ lục một nhiệm vụ, cơ quan theo danh bạ; chỗ chưa đọc chắc chắn được đánh dấu review."},
+	{"import-agencies", "[--dry-run] [--config FILE] FILE.csv|FILE.xlsx",
+		"Thêm hoặc cập nhật hàng loạt cơ quan trong danh bạ từ tệp CSV hoặc Excel, sau khi kiểm tra như check; có lỗi thì không ghi gì."},
 	{"import-submissions", "[--db PATH] [--by NAME] [--config FILE] FILE.csv",
 		"Nhập các báo cáo đã nộp từ tệp CSV có dòng tiêu đề task,agency,period,ref,date,note; một dòng sai thì không nhập gì."},
 	{"report", "--year Y --format csv|xlsx|html [--out FILE] [--db PATH] [--config FILE]",
@@ -148,7 +152,9 @@ func placeholder(cmd string, f *flag.Flag, typ string) string {
 		return "FILE"
 	case "db":
 		return "PATH"
-	case "agency", "task", "id":
+	case "task":
+		return "PLAN/ID"
+	case "agency", "id", "plan":
 		return "ID"
 	case "year":
 		return "Y"

@@ -219,7 +219,7 @@ func BenchmarkCheckImpact100(b *testing.B) {
 
 func TestPlan100Loads(t *testing.T) {
 	cfg := editedConfig(t, t.TempDir(), func(string) string { return plan100YAML(t) })
-	if code, out, errs := runCLI(t, "check", "--config", cfg); code != 0 || !strings.Contains(out, "100 task(s)") {
+	if code, out, errs := runCLI(t, "check", "--config", cfg); code != 0 || !strings.Contains(out, "100 nhiệm vụ") {
 		t.Fatalf("100-task plan: exit %d\n%s%s", code, lastLines(out), errs)
 	}
 }

@@ -31,7 +31,7 @@ var agencyColumns = []string{"id", "name", "short_name", "email", "head_title", 
 func cmdImportAgencies(e env, args []string) error {
 	fs := flag.NewFlagSet("import-agencies", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
-	dry := fs.Bool("dry-run", false, "check and print what would change, write nothing")
+	dry := fs.Bool("dry-run", false, "chỉ kiểm tra và in những gì sẽ thay đổi, không ghi gì")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

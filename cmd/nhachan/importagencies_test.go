@@ -87,8 +87,8 @@ func TestImportAgenciesRefusesBadRows(t *testing.T) {
 			[]string{"bad.csv:2: thiếu mã cơ quan", "bad.csv:3: valid_from \"31/02/2025\""}},
 		{"unknown column", "id,ten\nxa-a,Xã A\n", []string{"bad.csv:1: cột \"ten\""}},
 		{"directory rules", "id,name,email,groups,successors\nxa-a,Xã A,khong-phai-thu,ubnd-cap-xa,\nxa-b,Xã B,b@x.example,nhom-khong-co,\nxa-c,Xã C,c@x.example,,xa-khong-co\n",
-			[]string{"bad.csv:2: cơ quan xa-a:", "not a valid e-mail", "bad.csv:3: cơ quan xa-b:", "nhom-khong-co", "bad.csv:4: cơ quan xa-c:", "xa-khong-co"}},
-		{"new agency without email", "id,name\nxa-a,Xã A\n", []string{"bad.csv:2: new agency \"xa-a\" needs at least name and email"}},
+			[]string{"bad.csv:2: cơ quan xa-a:", "không phải địa chỉ thư điện tử hợp lệ", "bad.csv:3: cơ quan xa-b:", "nhom-khong-co", "bad.csv:4: cơ quan xa-c:", "xa-khong-co"}},
+		{"new agency without email", "id,name\nxa-a,Xã A\n", []string{"bad.csv:2: cơ quan mới \"xa-a\" cần ít nhất name và email"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := filepath.Join(t.TempDir(), "bad.csv")

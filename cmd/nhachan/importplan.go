@@ -24,8 +24,8 @@ var planIDRE = regexp.MustCompile(`^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`)
 func cmdImportPlan(e env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	cfgFile := configFlag(fs)
-	plan := fs.String("plan", "", "the new schedule's id, e.g. KH-CCHC-2026")
-	out := fs.String("out", "", "write the draft to this file instead of stdout")
+	plan := fs.String("plan", "", "mã của kế hoạch mới (ví dụ KH-CCHC-2026)")
+	out := fs.String("out", "", "ghi bản nháp vào tệp này thay vì in ra màn hình")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -123,8 +123,6 @@ func TestTwoPlansShareIDs(t *testing.T) {
 	cfg := twoPlanConfig(t, db)
 	if code, out, errs := runCLI(t, "check", "--config", cfg); code != 0 {
 		t.Fatalf("two plans do not load: %s%s", out, errs)
-	} else if !strings.Contains(out, "681-QD-UBND-2021/I.6, ") || !strings.Contains(out, "KH-CCHC-2026-2030/I.6, ") {
-		t.Errorf("check's list of unresolved tasks does not name them by plan:\n%s", lastLines(out))
 	}
 	code, _, errs := runCLI(t, "plan", "--config", cfg, "--from", "2026-01-01", "--to", "2026-12-31", "--task", "I.3")
 	if code != 2 || !strings.Contains(errs, "681-QD-UBND-2021/I.3, KH-CCHC-2026-2030/I.3") {

@@ -54,10 +54,10 @@ type agencyItem struct {
 func MergeAgencies(src []byte, rows []AgencyRow, source string) (*MergeResult, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, fmt.Errorf("directory file: %w", err)
+		return nil, fmt.Errorf("tệp danh bạ: %w", err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("directory file: not a mapping")
+		return nil, errors.New("tệp danh bạ: không phải một bảng khóa–giá trị YAML")
 	}
 	lines := strings.SplitAfter(string(src), "\n")
 	if lines[len(lines)-1] == "" {
@@ -75,7 +75,7 @@ func MergeAgencies(src []byte, rows []AgencyRow, source string) (*MergeResult, e
 		}
 	}
 	if seq == nil || seq.Kind != yaml.SequenceNode {
-		return nil, errors.New("directory file: no agencies list")
+		return nil, errors.New("tệp danh bạ: không có danh sách agencies")
 	}
 	trimBack := func(end, floor int) int { // drop trailing blank and comment lines
 		for end > floor {
@@ -125,7 +125,7 @@ func MergeAgencies(src []byte, rows []AgencyRow, source string) (*MergeResult, e
 	seen := map[string]int{}
 	for _, r := range rows {
 		if prev, dup := seen[r.ID]; dup {
-			return nil, fmt.Errorf("%s:%d: agency %q is also on line %d", source, r.Line, r.ID, prev)
+			return nil, fmt.Errorf("%s:%d: cơ quan %q đã có ở dòng %d", source, r.Line, r.ID, prev)
 		}
 		seen[r.ID] = r.Line
 		res.rowOfID[r.ID] = r.Line
@@ -133,7 +133,7 @@ func MergeAgencies(src []byte, rows []AgencyRow, source string) (*MergeResult, e
 		ai, ok := items[r.ID]
 		if !ok {
 			if r.Name == "" || len(r.Email) == 0 {
-				return nil, fmt.Errorf("%s:%d: new agency %q needs at least name and email", source, r.Line, r.ID)
+				return nil, fmt.Errorf("%s:%d: cơ quan mới %q cần ít nhất name và email", source, r.Line, r.ID)
 			}
 			block := []string{"\n", itemIndent + "- id: " + r.ID + "\n"}
 			for _, f := range fields {
