@@ -12,7 +12,16 @@ import (
 type SubmissionRecord struct {
 	Submission
 	RecordedAt time.Time
+	// Declared: the date is self-declared (Submission.SelfDeclared, as
+	// stored); ConfirmedBy and ConfirmedAt say which admin confirmed it,
+	// "" and zero while it waits.
+	Declared    bool
+	ConfirmedBy string
+	ConfirmedAt time.Time
 }
+
+// Unconfirmed reports whether the date still waits for an admin.
+func (s SubmissionRecord) Unconfirmed() bool { return s.Declared && s.ConfirmedBy == "" }
 
 // WaiverRecord is a stored waiver.
 type WaiverRecord struct {

@@ -33,6 +33,7 @@ var adminActions = []adminAction{
 	{"mien", "Đã miễn thực hiện nghĩa vụ.", (*adminArea).waive},
 	{"gia-han", "Đã gia hạn nghĩa vụ.", (*adminArea).extend},
 	{"mo-lai", "Đã mở lại nghĩa vụ.", (*adminArea).reopen},
+	{"xac-nhan-ngay", "Đã xác nhận ngày nộp do cơ quan tự khai.", (*adminArea).confirmDate},
 }
 
 // doneMessage is the confirmation for an action's slug; "" for anything
@@ -85,6 +86,8 @@ func (a *adminArea) occurrenceAction(act adminAction) func(http.ResponseWriter, 
 			a.conflict(w, r, "Nghĩa vụ này chưa có thông tin nộp để sửa (có thể vừa được mở lại). Xin tải lại trang.")
 		case errors.Is(err, duty.ErrNotOpen):
 			a.conflict(w, r, "Chỉ miễn hoặc gia hạn được nghĩa vụ đang phải thực hiện; nghĩa vụ này đã nộp, đã miễn hoặc thuộc giai đoạn trước khi theo dõi.")
+		case errors.Is(err, duty.ErrNotSelfDeclared):
+			a.conflict(w, r, "Ngày nộp của nghĩa vụ này không phải ngày tự khai nên không cần xác nhận.")
 		case errors.Is(err, duty.ErrNotClosed):
 			a.conflict(w, r, "Chỉ mở lại được nghĩa vụ đã nộp hoặc đã miễn.")
 		default:
@@ -194,6 +197,14 @@ func (a *adminArea) extend(r *http.Request, id int64, actor string) error {
 		return adminBadInput("Hạn mới (%s) quá xa: không được quá %d năm sau hạn hiện tại.", due.VN(), maxExtensionYears)
 	}
 	return a.s.Store.Extend(r.Context(), id, due, reason, actor)
+}
+
+// confirmDate accepts a link submission's self-declared date as it
+// stands: the one click an honest late confirmation costs. To change the
+// date instead, the admin corrects the submission ("sua"), which confirms
+// the date saved.
+func (a *adminArea) confirmDate(r *http.Request, id int64, actor string) error {
+	return a.s.Store.ConfirmSubmission(r.Context(), id, actor)
 }
 
 func (a *adminArea) reopen(r *http.Request, id int64, actor string) error {

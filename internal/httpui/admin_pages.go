@@ -44,8 +44,21 @@ type adminHomeView struct {
 	adminPage
 	Year      int
 	Attention []chip
-	Recent    []auditLine
+	// Declared lists the submissions whose self-declared date waits for
+	// an admin, each with its one-click confirmation.
+	Declared []declaredLine
+	Recent   []auditLine
 }
+
+// declaredLine is one submission awaiting confirmation of its date.
+type declaredLine struct {
+	chip
+	RecordedOn, Deadline string
+	OnTimeIfConfirmed    bool
+}
+
+// declaredLimit bounds the overview's list of dates awaiting confirmation.
+const declaredLimit = 200
 
 // home is the overview: what needs attention this year, the latest audit
 // rows, and the way to any occurrence.
@@ -69,6 +82,16 @@ func (a *adminArea) home(w http.ResponseWriter, r *http.Request, sess adminSessi
 		case Overdue, DueSoon, Unassigned:
 			v.Attention = append(v.Attention, c)
 		}
+	}
+	declared, err := a.s.Store.UnconfirmedSubmissions(r.Context(), declaredLimit)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	for _, rec := range declared {
+		b := duty.BoardRow{Occurrence: rec.Occurrence, SubmittedOn: rec.SubmittedOn, Unconfirmed: true, RecordedOn: rec.RecordedOn}
+		v.Declared = append(v.Declared, declaredLine{chip: chipOf(st, b, today), RecordedOn: rec.RecordedOn.VN(),
+			Deadline: rec.Deadline.VN(), OnTimeIfConfirmed: rec.SubmittedOn <= rec.Deadline})
 	}
 	v.Recent = auditLines(st, log)
 	a.render(w, r, http.StatusOK, "home", v)
@@ -116,6 +139,10 @@ type adminOccurrenceView struct {
 	DeadlineVN     string
 	PublicPath     string
 	SubmissionText string
+	// Declared: the submission's date is self-declared and waits for an
+	// admin; DeclaredOn and RecordedOn are the two dates it is between.
+	Declared               bool
+	DeclaredOn, RecordedOn string
 }
 
 // occurrence shows one occurrence to an admin: facts with addresses, the
@@ -138,10 +165,7 @@ func (a *adminArea) occurrence(w http.ResponseWriter, r *http.Request, sess admi
 	st := a.s.setup()
 	today := a.s.today(st)
 	o := tl.Occurrence
-	row := duty.BoardRow{Occurrence: o}
-	if tl.Submission != nil {
-		row.SubmittedOn = tl.Submission.SubmittedOn
-	}
+	row := timelineRow(tl)
 	c := chipOf(st, row, today)
 	v := adminOccurrenceView{adminPage: a.pageFor(sess, fmt.Sprintf("Nghĩa vụ số %d", id)), ID: id, Chip: c,
 		Done: doneMessage(r.URL.Query().Get("xong")), TodayISO: today.String(), DeadlineVN: o.Deadline.VN(),
@@ -155,6 +179,9 @@ func (a *adminArea) occurrence(w http.ResponseWriter, r *http.Request, sess admi
 	case tl.Submission != nil:
 		s := tl.Submission
 		v.SubmitMode, v.Ref, v.On, v.Note = "sua", adminText(s.Ref), s.SubmittedOn.String(), adminText(s.Note)
+		if s.Unconfirmed() {
+			v.Declared, v.DeclaredOn, v.RecordedOn = true, s.SubmittedOn.VN(), s.RecordedOn.VN()
+		}
 	case o.State != duty.StateSubmitted:
 		v.SubmitMode, v.On = "ghi", today.String()
 	}
@@ -253,7 +280,8 @@ var detailLabels = map[string]string{
 	"before": "Trước khi sửa", "after": "Sau khi sửa", "submission": "Thông tin nộp đã xóa", "waiver": "Quyết định miễn đã xóa",
 	"until": "Xin gia hạn đến", "old_due": "Hạn cũ", "old_effective_due": "Hạn làm việc cũ",
 	"new_effective_due": "Hạn làm việc mới", "recorded_by": "Người ghi nhận", "recorded_at": "Thời điểm ghi nhận",
-	"actor": "Người quyết định", "at": "Thời điểm",
+	"actor": "Người quyết định", "at": "Thời điểm", "recorded_on": "Ngày ghi nhận", "self_declared": "Ngày nộp tự khai",
+	"confirmed": "Xác nhận ngày tự khai",
 }
 
 // detailLines reads an audit detail object as "label: value" lines in key

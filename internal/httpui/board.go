@@ -162,6 +162,9 @@ func chipOf(st notify.Setup, r duty.BoardRow, today schedule.Date) chip {
 	c.open = r.State == duty.StateOpen
 	if r.Submitted() {
 		c.SubmittedOn = r.SubmittedOn.VN()
+		if r.Unconfirmed {
+			c.SubmittedOn += " (tự khai; ghi nhận ngày " + r.RecordedOn.VN() + ")"
+		}
 	}
 	return c
 }

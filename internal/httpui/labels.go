@@ -108,9 +108,11 @@ var auditLabels = map[string]string{
 	"occurrence.extended":    "Gia hạn",
 	"occurrence.due_changed": "Hạn thay đổi theo kế hoạch",
 
-	"occurrence.extension_requested":  "Cơ quan xin gia hạn",
-	"occurrence.submission_corrected": "Sửa thông tin đã nộp",
-	"occurrence.reopened":             "Mở lại nghĩa vụ",
+	"occurrence.extension_requested":   "Cơ quan xin gia hạn",
+	"occurrence.submission_corrected":  "Sửa thông tin đã nộp",
+	"occurrence.reopened":              "Mở lại nghĩa vụ",
+	"occurrence.submission_confirmed":  "Xác nhận ngày nộp do cơ quan tự khai",
+	"occurrence.link_confirmed_waived": "Cơ quan xác nhận đã nộp qua liên kết (nghĩa vụ đã được miễn, giữ nguyên)",
 }
 
 func auditLabel(a string) string { return label(auditLabels, a) }

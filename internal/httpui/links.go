@@ -212,14 +212,13 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 				". Không có gì được ghi nhận.")
 		return t, false
 	}
-	row := duty.BoardRow{Occurrence: t.occ}
-	if t.tl.Submission != nil {
-		row.SubmittedOn = t.tl.Submission.SubmittedOn
-	}
-	t.chip = chipOf(st, row, t.today)
+	t.chip = chipOf(st, timelineRow(t.tl), t.today)
 	t.deadline = dateWithWeekday(t.occ.Deadline)
 	return t, true
 }
+
+// actor names who acts through t's link in the store: "link:<agency>".
+func (t linkTarget) actor() string { return "link:" + t.claims.Agency }
 
 // belongs reports whether agency answers for o or is named for it.
 func belongs(o duty.Occurrence, agency string) bool {
@@ -331,6 +330,9 @@ func (t linkTarget) view(title, heading string) linkView {
 	}
 	if sb := t.tl.Submission; sb != nil {
 		v.Facts = append(v.Facts, fact{"Ngày nộp đã ghi nhận", dateWithWeekday(sb.SubmittedOn)})
+		if sb.Unconfirmed() {
+			v.Facts = append(v.Facts, fact{"Xác nhận ngày nộp", "Tự khai, chờ xác nhận (ghi nhận ngày " + sb.RecordedOn.VN() + ")"})
+		}
 		if sb.Ref != "" {
 			v.Facts = append(v.Facts, fact{"Số, ký hiệu văn bản đã ghi nhận", mask(sb.Ref)})
 		}
@@ -420,8 +422,9 @@ func (s *Server) submitPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "link_submit", v)
 		return
 	}
-	err := s.Store.RecordSubmission(r.Context(), duty.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on,
-		RecordedBy: "link:" + t.claims.Agency, Via: duty.ViaLink, Quota: findTask(t.st, t.occ.ScheduleID, t.occ.TaskID).Quota()})
+	sub := duty.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on,
+		RecordedBy: t.actor(), Via: duty.ViaLink, RecordedOn: t.today, Quota: findTask(t.st, t.occ.ScheduleID, t.occ.TaskID).Quota()}
+	err := s.Store.RecordSubmission(r.Context(), sub)
 	if errors.Is(err, duty.ErrAlreadyRecorded) {
 		// Another click got there first; show what it recorded.
 		if tl, err := s.Store.Timeline(r.Context(), t.occ.ID); err == nil {
@@ -430,17 +433,31 @@ func (s *Server) submitPost(w http.ResponseWriter, r *http.Request) {
 		s.alreadyRecorded(w, r, t)
 		return
 	}
+	if errors.Is(err, duty.ErrKeptWaived) {
+		s.Log.Info().Int64("occurrence", t.occ.ID).Str("agency", t.claims.Agency).Str("key", t.claims.KeyID).
+			Str("submitted_on", on.String()).Msg("link confirmation of a waived duty logged for the admins")
+		v := t.view("Đã ghi lại xác nhận", "Nghĩa vụ này đã được miễn thực hiện")
+		v.Lead = []string{"Nghĩa vụ này đã được miễn thực hiện nên vẫn giữ trạng thái được miễn. Xác nhận của cơ quan (số, ký hiệu " +
+			mask(ref) + ", ngày gửi " + on.VN() + ") đã được ghi lại để " + t.contact + " xem xét."}
+		v.Notes = []string{"Nếu cần điều chỉnh, xin liên hệ " + t.contact + "."}
+		s.render(w, r, http.StatusOK, "link_done", v)
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.Log.Info().Int64("occurrence", t.occ.ID).Str("agency", t.claims.Agency).Str("key", t.claims.KeyID).
-		Str("submitted_on", on.String()).Msg("submission recorded via signed link")
+		Str("submitted_on", on.String()).Bool("self_declared", sub.SelfDeclared()).Msg("submission recorded via signed link")
 	t.occ.State = duty.StateSubmitted
-	t.tl.Submission = &duty.SubmissionRecord{Submission: duty.Submission{OccurrenceID: t.occ.ID, Ref: ref, SubmittedOn: on, Via: duty.ViaLink}}
-	t.chip = chipOf(t.st, duty.BoardRow{Occurrence: t.occ, SubmittedOn: on}, t.today)
+	t.tl.Submission = &duty.SubmissionRecord{Submission: sub, Declared: sub.SelfDeclared()}
+	t.chip = chipOf(t.st, timelineRow(t.tl), t.today)
 	v := t.view("Đã ghi nhận", "Đã ghi nhận")
 	v.Lead = []string{"Hệ thống đã ghi nhận cơ quan đã nộp báo cáo cho nhiệm vụ này. Các thư nhắc và đôn đốc tiếp theo sẽ không được gửi nữa."}
+	if sub.SelfDeclared() {
+		v.Lead = append(v.Lead, "Ngày gửi "+on.VN()+" sớm hơn ngày ghi nhận ("+t.today.VN()+") nên được ghi là «tự khai, chờ xác nhận»: "+
+			"cho đến khi "+t.contact+" xác nhận, việc nộp được tính theo ngày ghi nhận.")
+	}
 	v.Notes = []string{"Nếu thông tin ghi nhận sai, xin liên hệ " + t.contact + " để điều chỉnh."}
 	s.render(w, r, http.StatusOK, "link_done", v)
 }

@@ -65,7 +65,15 @@ func linkSigner(t *testing.T, current signlink.Key, previous ...signlink.Key) *s
 
 func newLinkFixture(t *testing.T) *linkFixture {
 	t.Helper()
-	lf := &linkFixture{fixture: newFixture(t)}
+	return linksOn(newFixture(t))
+}
+
+// linksOn adds signed links to f's server (its handler reads Links and
+// RequestExtension on every request).
+func linksOn(f *fixture) *linkFixture {
+	t := f.t
+	t.Helper()
+	lf := &linkFixture{fixture: f}
 	k1, k0 := linkKey(t, "k1", "current"), linkKey(t, "k0", "previous")
 	lf.signer = linkSigner(t, k1, k0)
 	lf.old = linkSigner(t, k0)
@@ -402,7 +410,9 @@ func TestSubmitRecordsOnceAndRepeatIsCalm(t *testing.T) {
 	target := submitURL(lf.token("soon", "stp", signlink.ActionSubmit))
 	before := lf.snapshot()
 	code, body := lf.post(target, submitForm("  45/BC-STP ", "2026-06-12"))
-	if code != http.StatusOK || !strings.Contains(body, "<h1>Đã ghi nhận</h1>") || !strings.Contains(body, "Đã nộp đúng hạn") {
+	// 12/06 is before the recording day (15/06): the official's word
+	// alone until an admin confirms it.
+	if code != http.StatusOK || !strings.Contains(body, "<h1>Đã ghi nhận</h1>") || !strings.Contains(body, "Tự khai, chờ xác nhận") {
 		t.Fatalf("POST = %d\n%s", code, body)
 	}
 	for _, want := range []string{"Thứ Sáu, 12/06/2026", "45/BC-STP", "liên kết xác nhận trong thư"} {
@@ -485,13 +495,32 @@ func TestSubmitConcurrentPostsRecordOnce(t *testing.T) {
 	}
 }
 
-// A waived duty may still be submitted (the store allows it); a history
-// row too.
+// A link does not override a waiver: the duty stays waived, and the
+// agency's confirmation is kept in the audit log for the admins.
 func TestSubmitWaivedDuty(t *testing.T) {
 	lf := newLinkFixture(t)
 	code, body := lf.post(submitURL(lf.token("waived", "evil", signlink.ActionSubmit)), submitForm("1/BC", "2000-01-01"))
-	if code != http.StatusOK || !strings.Contains(body, "<h1>Đã ghi nhận</h1>") {
+	if code != http.StatusOK || !strings.Contains(body, "Nghĩa vụ này đã được miễn thực hiện") || !strings.Contains(body, "1/BC") {
 		t.Errorf("POST = %d\n%s", code, body)
+	}
+	tl, err := lf.store.Timeline(context.Background(), lf.ids["waived"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Occurrence.State != duty.StateWaived || tl.Submission != nil || tl.Waiver == nil {
+		t.Fatalf("state %s, submission %+v, waiver %+v: the link overrode the waiver", tl.Occurrence.State, tl.Submission, tl.Waiver)
+	}
+	var logged bool
+	for _, a := range tl.Audit {
+		if a.Action == "occurrence.link_confirmed_waived" && a.Actor == "link:evil" && strings.Contains(a.Detail, `"ref":"1/BC"`) {
+			logged = true
+		}
+	}
+	if !logged {
+		t.Errorf("the confirmation is not in the audit log: %+v", tl.Audit)
+	}
+	if _, body := lf.get(fmt.Sprintf("/nghia-vu/%d", lf.ids["waived"])); strings.Contains(body, "1/BC") {
+		t.Error("the public page shows the confirmation meant for the admins")
 	}
 }
 
@@ -580,7 +609,7 @@ func TestSubmitFormEdgesAccepted(t *testing.T) {
 		t.Errorf("stored ref not NFC: %+v", tl.Submission)
 	}
 	code, body = lf.post(submitURL(lf.token("lastyear", "stp", signlink.ActionSubmit)), submitForm("1/BC", "2000-01-01"))
-	if code != http.StatusOK || !strings.Contains(body, "Đã nộp đúng hạn") {
+	if code != http.StatusOK || !strings.Contains(body, "Tự khai, chờ xác nhận") {
 		t.Errorf("2000-01-01 = %d\n%s", code, body)
 	}
 }

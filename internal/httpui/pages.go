@@ -184,10 +184,7 @@ func (s *Server) occurrence(w http.ResponseWriter, r *http.Request) {
 	st := s.setup()
 	today := s.today(st)
 	o := tl.Occurrence
-	row := duty.BoardRow{Occurrence: o}
-	if tl.Submission != nil {
-		row.SubmittedOn = tl.Submission.SubmittedOn
-	}
+	row := timelineRow(tl)
 	c := chipOf(st, row, today)
 	one := []chip{c}
 	if err := s.withProgress(r, one); err != nil {
@@ -249,10 +246,12 @@ func timelineEvents(st notify.Setup, tl duty.Timeline, v timelineView) []event {
 			if m.Attempts > 1 {
 				ev.Details = append(ev.Details, "Số lần gửi: "+strconv.Itoa(m.Attempts))
 			}
-			if m.SMTPResponse != "" {
+			// The server's reply and the last error name internal hosts,
+			// addresses and, with the file outbox, server paths: admins only.
+			if v.admin && m.SMTPResponse != "" {
 				ev.Details = append(ev.Details, "Máy chủ thư trả lời: "+v.text(m.SMTPResponse))
 			}
-			if m.LastError != "" {
+			if v.admin && m.LastError != "" {
 				ev.Details = append(ev.Details, "Lỗi gần nhất: "+v.text(m.LastError))
 			}
 			if m.State == "failed" {
@@ -262,27 +261,33 @@ func timelineEvents(st notify.Setup, tl duty.Timeline, v timelineView) []event {
 			sb := e.Submission
 			ev.What = "Ghi nhận đã nộp"
 			ev.Details = append(ev.Details, "Ngày nộp: "+sb.SubmittedOn.VN(), "Ghi nhận qua: "+viaLabel(string(sb.Via)))
+			switch {
+			case sb.Unconfirmed():
+				ev.Details = append(ev.Details, "Ngày gửi do cơ quan tự khai, sớm hơn ngày ghi nhận "+sb.RecordedOn.VN()+
+					": chờ xác nhận; đến khi được xác nhận, việc nộp được tính theo ngày ghi nhận")
+			case sb.Declared:
+				ev.Details = append(ev.Details, "Ngày gửi do cơ quan tự khai, đã được xác nhận lúc "+clockText(sb.ConfirmedAt, st.Location))
+			}
 			if v.admin {
 				ev.Details = append(ev.Details, "Người ghi nhận: "+v.text(sb.RecordedBy))
 			}
 			if sb.Ref != "" {
 				ev.Details = append(ev.Details, "Số, ký hiệu văn bản: "+v.text(sb.Ref))
 			}
-			if sb.Note != "" {
+			if v.admin && sb.Note != "" {
 				ev.Details = append(ev.Details, "Ghi chú: "+v.text(sb.Note))
 			}
 		case duty.EntryWaiver:
 			ev.What = "Miễn thực hiện"
-			ev.Details = append(ev.Details, "Lý do: "+v.text(e.Waiver.Reason))
 			if v.admin {
-				ev.Details = append(ev.Details, "Người quyết định: "+v.text(e.Waiver.Actor))
+				ev.Details = append(ev.Details, "Lý do: "+v.text(e.Waiver.Reason), "Người quyết định: "+v.text(e.Waiver.Actor))
 			}
 		case duty.EntryExtension:
 			x := e.Extension
 			ev.What = "Gia hạn"
-			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN(), "Lý do: "+v.text(x.Reason))
+			ev.Details = append(ev.Details, "Từ hạn "+x.PreviousDue.VN()+" đến hạn "+x.NewDue.VN())
 			if v.admin {
-				ev.Details = append(ev.Details, "Người quyết định: "+v.text(x.Actor))
+				ev.Details = append(ev.Details, "Lý do: "+v.text(x.Reason), "Người quyết định: "+v.text(x.Actor))
 			}
 		case duty.EntryAudit:
 			a := e.Audit
@@ -295,7 +300,7 @@ func timelineEvents(st notify.Setup, tl duty.Timeline, v timelineView) []event {
 				break
 			}
 			switch a.Action {
-			case "occurrence.submitted", "occurrence.waived", "occurrence.extended":
+			case "occurrence.submitted", "occurrence.waived", "occurrence.extended", "occurrence.link_confirmed_waived":
 				continue
 			}
 			ev.What = auditLabel(a.Action)

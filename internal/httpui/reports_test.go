@@ -41,9 +41,9 @@ func newReportFixture(t *testing.T) *fixture {
 
 // The fixture's 2026 rows as of 15/6/2026, after the name: Headers[1:].
 var wantReportRows = map[string]string{
-	"Sở Nội vụ":  "1|0|1|5|0|0|0.0%|2",
-	"Sở Tư pháp": "1|1|0|0|0|0|100.0%|1",
-	"evil":       "2|0|0|17|1|1|0.0%|1",
+	"Sở Nội vụ":  "1|0|1|5|0|0|0.0%|2|0",
+	"Sở Tư pháp": "1|1|0|0|0|0|100.0%|1|0",
+	"evil":       "2|0|0|17|1|1|0.0%|1|0",
 }
 
 func TestReportPage(t *testing.T) {

@@ -49,6 +49,8 @@ type Store interface {
 	Waive(ctx context.Context, occurrenceID int64, reason, actor string) error
 	Extend(ctx context.Context, occurrenceID int64, newDue schedule.Date, reason, actor string) error
 	Reopen(ctx context.Context, occurrenceID int64, reason, actor string) error
+	ConfirmSubmission(ctx context.Context, occurrenceID int64, actor string) error
+	UnconfirmedSubmissions(ctx context.Context, limit int) ([]duty.Record, error)
 	AuditLog(ctx context.Context, limit int) ([]duty.AuditEntry, error)
 
 	RevokeSession(ctx context.Context, id string, expires time.Time) error

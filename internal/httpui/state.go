@@ -20,6 +20,10 @@ const (
 	Excused      Status = "mien-gia-han"   // waived, or extended and not yet overdue
 	Unassigned   Status = "chua-giao"      // nobody answers for it
 	BeforeTracks Status = "truoc-theo-doi" // due before tracking started, never reminded
+	// Declared: submitted through a link with a sending date earlier than
+	// the day it was recorded, not yet confirmed by an admin. It is not
+	// counted on time until then.
+	Declared Status = "tu-khai"
 )
 
 // dueSoonDays is how near a deadline must be for "sắp đến hạn", the same
@@ -27,7 +31,7 @@ const (
 const dueSoonDays = 7
 
 // statuses lists every status in legend order.
-var statuses = []Status{OnTime, Late, InTime, DueSoon, Overdue, Excused, Unassigned, BeforeTracks}
+var statuses = []Status{OnTime, Late, Declared, InTime, DueSoon, Overdue, Excused, Unassigned, BeforeTracks}
 
 var statusLabels = map[Status]string{
 	OnTime:       "Đã nộp đúng hạn",
@@ -38,6 +42,7 @@ var statusLabels = map[Status]string{
 	Excused:      "Miễn/gia hạn",
 	Unassigned:   "Chưa có cơ quan nhận",
 	BeforeTracks: "Trước khi theo dõi",
+	Declared:     "Tự khai, chờ xác nhận",
 }
 
 // Label is the status in Vietnamese.
@@ -53,8 +58,13 @@ func parseStatus(v string) (Status, bool) {
 // statusOf classifies an occurrence on day today. A submission decides
 // first, whatever the stored state (history rows completed by an import
 // count as on time or late like any other); an extension shows as
-// "miễn/gia hạn" only until the extended deadline passes.
+// "miễn/gia hạn" only until the extended deadline passes. A self-declared
+// sending date that an admin has not confirmed is "tự khai, chờ xác nhận",
+// never "đúng hạn".
 func statusOf(r duty.BoardRow, today schedule.Date) Status {
+	if r.Submitted() && r.Unconfirmed {
+		return Declared
+	}
 	if r.Submitted() || r.State == duty.StateSubmitted {
 		if r.Submitted() && r.SubmittedOn > r.Deadline {
 			return Late
@@ -100,7 +110,17 @@ var statusShort = map[Status]string{
 	Excused:      "– miễn/gia hạn",
 	Unassigned:   "? chưa giao",
 	BeforeTracks: "· trước theo dõi",
+	Declared:     "! tự khai",
 }
 
 // Short is the status as a board cell writes it.
 func (s Status) Short() string { return statusShort[s] }
+
+// timelineRow is the board row of a timeline's occurrence and submission.
+func timelineRow(tl duty.Timeline) duty.BoardRow {
+	row := duty.BoardRow{Occurrence: tl.Occurrence}
+	if sb := tl.Submission; sb != nil {
+		row.SubmittedOn, row.RecordedOn, row.Unconfirmed = sb.SubmittedOn, sb.RecordedOn, sb.Unconfirmed()
+	}
+	return row
+}

@@ -40,11 +40,13 @@ const (
 
 // Classify says what became of r as of today. The deadline is the one in
 // force, extensions included: an agency granted gia hạn is judged by it.
-// A submission wins over a waiver (an agency may submit a waived duty).
+// A submission wins over a waiver (an agency may submit a waived duty). A
+// self-declared date an admin has not confirmed does not count: until then
+// the submission is judged by the day it was recorded (Record.JudgedOn).
 func Classify(r duty.Record, today schedule.Date) Outcome {
 	switch {
 	case r.State == duty.StateSubmitted:
-		if r.SubmittedOn <= r.Deadline {
+		if r.JudgedOn() <= r.Deadline {
 			return OnTime
 		}
 		return Late
@@ -63,7 +65,7 @@ func Classify(r duty.Record, today schedule.Date) Outcome {
 func DaysLate(r duty.Record, today schedule.Date) int {
 	switch Classify(r, today) {
 	case Late:
-		return int(r.SubmittedOn - r.Deadline)
+		return int(r.JudgedOn() - r.Deadline)
 	case Overdue:
 		return int(today - r.Deadline)
 	}
@@ -97,6 +99,10 @@ type Row struct {
 	// than submitting late.
 	DaysLate  int
 	NotYetDue int
+	// Unconfirmed counts the submissions (within OnTime and Late) whose
+	// self-declared date waits for an admin's confirmation: they are
+	// counted by the day they were recorded until then.
+	Unconfirmed int
 }
 
 // Rate returns the share of duties done on time among those that were
@@ -149,6 +155,9 @@ func Compliance(records []duty.Record, dir *model.Directory, today schedule.Date
 		case Pending:
 			row.NotYetDue++
 			continue
+		}
+		if rec.Unconfirmed && (out == OnTime || out == Late) {
+			row.Unconfirmed++
 		}
 		row.Due++
 		row.DaysLate += DaysLate(rec, today)

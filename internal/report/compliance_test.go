@@ -53,6 +53,14 @@ func TestClassify(t *testing.T) {
 	extended.EffectiveDue, extended.ExtendedDue = date("2026-04-15"), date("2026-04-30")
 	waivedThenSubmitted := rec(1, "t", "so-nv", "2026-04-15", duty.StateSubmitted, "2026-04-17")
 	waivedThenSubmitted.Waived = true
+	// A link confirmed on 10/04 that declares 25/03 for a 31/03 deadline:
+	// until an admin confirms, it counts from 10/04.
+	declared := rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-25")
+	declared.Unconfirmed, declared.RecordedOn = true, date("2026-04-10")
+	confirmed := declared
+	confirmed.Unconfirmed = false
+	declaredInTime := rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-20")
+	declaredInTime.Unconfirmed, declaredInTime.RecordedOn = true, date("2026-03-30")
 	tests := []struct {
 		name         string
 		r            duty.Record
@@ -66,6 +74,9 @@ func TestClassify(t *testing.T) {
 		{"submitted late across a year end", rec(1, "t", "so-nv", "2025-12-31", duty.StateSubmitted, "2026-01-02"), Late, 2},
 		{"submitted within an extension", extended, OnTime, 0},
 		{"submitted after a waiver, late", waivedThenSubmitted, Late, 2},
+		{"self-declared on time, recorded late, unconfirmed", declared, Late, 10},
+		{"self-declared on time, recorded late, confirmed", confirmed, OnTime, 0},
+		{"self-declared, recorded before the deadline", declaredInTime, OnTime, 0},
 		{"open, deadline passed", rec(1, "t", "so-nv", "2026-06-20", duty.StateOpen, ""), Overdue, 11},
 		{"open, deadline yesterday", rec(1, "t", "so-nv", "2026-06-30", duty.StateOpen, ""), Overdue, 1},
 		{"open, deadline today", rec(1, "t", "so-nv", "2026-07-01", duty.StateOpen, ""), Pending, 0},

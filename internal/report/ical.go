@@ -224,10 +224,15 @@ func description(r duty.Record, task *model.Task, out Outcome, today schedule.Da
 // stateText says in Vietnamese where the duty stands as of today.
 func stateText(r duty.Record, out Outcome, today schedule.Date) string {
 	switch out {
-	case OnTime:
-		return "Đã nộp ngày " + r.SubmittedOn.VN() + ", đúng hạn"
-	case Late:
-		return "Đã nộp ngày " + r.SubmittedOn.VN() + ", muộn " + strconv.Itoa(DaysLate(r, today)) + " ngày"
+	case OnTime, Late:
+		s := "Đã nộp ngày " + r.SubmittedOn.VN()
+		if r.Unconfirmed {
+			s = "Tự khai đã gửi ngày " + r.SubmittedOn.VN() + ", ghi nhận ngày " + r.RecordedOn.VN() + ", chờ xác nhận"
+		}
+		if out == OnTime {
+			return s + ", đúng hạn"
+		}
+		return s + ", muộn " + strconv.Itoa(DaysLate(r, today)) + " ngày"
 	case Waived:
 		return "Được miễn"
 	case Overdue:

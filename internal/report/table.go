@@ -10,7 +10,9 @@ import (
 
 // Headers are the compliance table's column titles, in every format. The
 // first eight are the ones Sở Nội vụ's scoring sheet uses; "Chưa đến hạn"
-// comes last so that it does not shift them.
+// and "Tự khai, chờ xác nhận" (submissions counted by the day they were
+// recorded until an admin confirms their self-declared date) come last so
+// that they do not shift them.
 var Headers = [...]string{
 	"Cơ quan",
 	"Số nhiệm vụ đến hạn",
@@ -21,6 +23,7 @@ var Headers = [...]string{
 	"Được miễn",
 	"Tỷ lệ đúng hạn",
 	"Chưa đến hạn",
+	"Tự khai, chờ xác nhận",
 }
 
 // The columns of Headers that are not counts.
@@ -32,7 +35,7 @@ const (
 // counts returns a row's counts indexed like Headers; the name and rate
 // columns hold 0.
 func (r Row) counts() [len(Headers)]int {
-	return [len(Headers)]int{0, r.Due, r.OnTime, r.Late, r.DaysLate, r.Overdue, r.Waived, 0, r.NotYetDue}
+	return [len(Headers)]int{0, r.Due, r.OnTime, r.Late, r.DaysLate, r.Overdue, r.Waived, 0, r.NotYetDue, r.Unconfirmed}
 }
 
 // utf8BOM starts the CSV. Excel on Windows reads a CSV without a byte order

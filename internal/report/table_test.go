@@ -98,15 +98,15 @@ func TestWriteCSV(t *testing.T) {
 		})
 	}
 	t.Run("counts and rate", func(t *testing.T) {
-		want := "4|2|1|1|1|0|50.0%|1"
+		want := "4|2|1|1|1|0|50.0%|1|0"
 		if got := strings.Join(recs[2][1:], "|"); got != want {
 			t.Errorf("row 2 = %s, want %s", got, want)
 		}
-		want = "3|2|1|2|0|0|66.7%|1"
+		want = "3|2|1|2|0|0|66.7%|1|0"
 		if got := strings.Join(recs[3][1:], "|"); got != want {
 			t.Errorf("row 3 = %s, want %s", got, want)
 		}
-		want = "0|0|0|0|0|0||2"
+		want = "0|0|0|0|0|0||2|0"
 		if got := strings.Join(recs[len(recs)-1][1:], "|"); got != want {
 			t.Errorf("unassigned row = %s, want %s", got, want)
 		}

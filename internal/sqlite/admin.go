@@ -25,7 +25,15 @@ type submissionDetail struct {
 	RecordedBy  string `json:"recorded_by,omitempty"`
 	Via         string `json:"via,omitempty"`
 	RecordedAt  string `json:"recorded_at,omitempty"`
+	RecordedOn  string `json:"recorded_on,omitempty"`
+	// SelfDeclared and ConfirmedBy: a link's date earlier than its
+	// recording day, and the admin who confirmed it ("" while pending).
+	SelfDeclared bool   `json:"self_declared,omitempty"`
+	ConfirmedBy  string `json:"confirmed_by,omitempty"`
 }
+
+// pending reports whether the submission's date still waits for an admin.
+func (s submissionDetail) pending() bool { return s.SelfDeclared && s.ConfirmedBy == "" }
 
 // waiverDetail is a waiver row as the audit log keeps it.
 type waiverDetail struct {
@@ -37,7 +45,9 @@ type waiverDetail struct {
 // CorrectSubmission changes the số ký hiệu, date and note of the
 // occurrence's recorded submission. Who recorded it first and how stay as
 // they were; the audit row names actor and keeps the values before and
-// after. A correction that changes nothing writes nothing.
+// after. A self-declared date the admin saves this way counts as confirmed
+// by them: the admin chose it. A correction that changes nothing and
+// confirms nothing writes nothing.
 func (db *DB) CorrectSubmission(ctx context.Context, occurrenceID int64, ref string, on schedule.Date, note, actor string) error {
 	now := db.stamp()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -52,22 +62,79 @@ func (db *DB) CorrectSubmission(ctx context.Context, occurrenceID int64, ref str
 			return duty.ErrNoSubmission
 		}
 		after := submissionDetail{Ref: ref, SubmittedOn: on.String(), Note: note}
-		if before.Ref == after.Ref && before.SubmittedOn == after.SubmittedOn && before.Note == after.Note {
+		same := before.Ref == after.Ref && before.SubmittedOn == after.SubmittedOn && before.Note == after.Note
+		if same && !before.pending() {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET ref = ?, submitted_on = ?, note = ? WHERE occurrence_id = ?`,
-			ref, on.String(), note, occurrenceID); err != nil {
+		confirm := before.pending()
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET ref = ?, submitted_on = ?, note = ?,
+			confirmed_by = CASE WHEN ? THEN ? ELSE confirmed_by END,
+			confirmed_at = CASE WHEN ? THEN ? ELSE confirmed_at END WHERE occurrence_id = ?`,
+			ref, on.String(), note, confirm, actor, confirm, now, occurrenceID); err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
-		return audit(ctx, tx, now, actor, "occurrence.submission_corrected", duty.OccurrenceObject(occurrenceID), map[string]any{
+		detail := map[string]any{
 			"before": submissionDetail{Ref: before.Ref, SubmittedOn: before.SubmittedOn, Note: before.Note},
 			"after":  after,
-		})
+		}
+		if confirm {
+			detail["confirmed"] = true
+			detail["recorded_on"] = before.RecordedOn
+		}
+		return audit(ctx, tx, now, actor, "occurrence.submission_corrected", duty.OccurrenceObject(occurrenceID), detail)
 	})
 	if err != nil {
 		return fmt.Errorf("correct submission of occurrence %d: %w", occurrenceID, err)
 	}
 	return nil
+}
+
+// ConfirmSubmission accepts the self-declared date of the occurrence's
+// link submission as it stands: from then on reports judge the submission
+// by that date. It is the one click an honest late confirmation costs an
+// admin, and it is audited. Confirming twice writes nothing the second
+// time; a submission whose date needs no confirmation is duty.ErrNotSelfDeclared.
+func (db *DB) ConfirmSubmission(ctx context.Context, occurrenceID int64, actor string) error {
+	now := db.stamp()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := occurrenceState(ctx, tx, occurrenceID); err != nil {
+			return err
+		}
+		sub, ok, err := submissionOf(ctx, tx, occurrenceID)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return duty.ErrNoSubmission
+		case !sub.SelfDeclared:
+			return duty.ErrNotSelfDeclared
+		case sub.ConfirmedBy != "":
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET confirmed_by = ?, confirmed_at = ? WHERE occurrence_id = ?`,
+			actor, now, occurrenceID); err != nil {
+			return fmt.Errorf("update: %w", err)
+		}
+		return audit(ctx, tx, now, actor, "occurrence.submission_confirmed", duty.OccurrenceObject(occurrenceID), map[string]string{
+			"submitted_on": sub.SubmittedOn, "recorded_on": sub.RecordedOn, "recorded_by": sub.RecordedBy, "ref": sub.Ref,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("confirm submission of occurrence %d: %w", occurrenceID, err)
+	}
+	return nil
+}
+
+// UnconfirmedSubmissions lists the link submissions whose self-declared
+// date waits for an admin, oldest recording first, at most limit.
+func (db *DB) UnconfirmedSubmissions(ctx context.Context, limit int) ([]duty.Record, error) {
+	out, err := db.queryRecords(ctx, recordQuery+`
+		WHERE s.self_declared = 1 AND s.confirmed_by = ''
+		ORDER BY s.recorded_at, o.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unconfirmed submissions: %w", err)
+	}
+	return out, nil
 }
 
 // Reopen undoes the decision that closed an occurrence, so that it is owed
@@ -189,8 +256,9 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]duty.AuditEntry, error
 
 func submissionOf(ctx context.Context, tx *sql.Tx, id int64) (submissionDetail, bool, error) {
 	var s submissionDetail
-	err := tx.QueryRowContext(ctx, `SELECT ref, submitted_on, note, recorded_by, via, recorded_at
-		FROM submissions WHERE occurrence_id = ?`, id).Scan(&s.Ref, &s.SubmittedOn, &s.Note, &s.RecordedBy, &s.Via, &s.RecordedAt)
+	err := tx.QueryRowContext(ctx, `SELECT ref, submitted_on, note, recorded_by, via, recorded_at, recorded_on,
+		self_declared, confirmed_by FROM submissions WHERE occurrence_id = ?`, id).Scan(&s.Ref, &s.SubmittedOn, &s.Note,
+		&s.RecordedBy, &s.Via, &s.RecordedAt, &s.RecordedOn, &s.SelfDeclared, &s.ConfirmedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, false, nil
 	}

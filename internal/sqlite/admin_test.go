@@ -88,7 +88,7 @@ func TestReopenSubmitted(t *testing.T) {
 	ctx := context.Background()
 	id := mustUpsert(t, db, occ("T1", "a", "2026-03-20"))[0].ID
 	if err := db.RecordSubmission(ctx, duty.Submission{OccurrenceID: id, Ref: "12/BC", SubmittedOn: date("2026-03-18"),
-		Note: "n", RecordedBy: "link:a", Via: duty.ViaLink}); err != nil {
+		Note: "n", RecordedBy: "link:a", Via: duty.ViaLink, RecordedOn: date("2026-03-20")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Reopen(ctx, id, "Gửi nhầm báo cáo", "web:an"); err != nil {

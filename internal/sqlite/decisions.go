@@ -18,6 +18,14 @@ import (
 // completes history rows, and an agency may submit a waived duty anyway.
 func (db *DB) RecordSubmission(ctx context.Context, s duty.Submission) error {
 	now := db.stamp()
+	if s.Via == duty.ViaLink && s.RecordedOn == 0 {
+		return fmt.Errorf("record submission for occurrence %d: a link submission needs its recording day", s.OccurrenceID)
+	}
+	recordedOn := ""
+	if s.RecordedOn != 0 {
+		recordedOn = s.RecordedOn.String()
+	}
+	keptWaived := false
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := occurrenceState(ctx, tx, s.OccurrenceID)
 		if err != nil {
@@ -25,6 +33,21 @@ func (db *DB) RecordSubmission(ctx context.Context, s duty.Submission) error {
 		}
 		if st == duty.StateSubmitted {
 			return duty.ErrAlreadyRecorded
+		}
+		detail := map[string]any{
+			"ref": s.Ref, "submitted_on": s.SubmittedOn.String(), "via": string(s.Via), "note": s.Note, "previous_state": string(st),
+		}
+		if recordedOn != "" {
+			detail["recorded_on"] = recordedOn
+		}
+		if s.SelfDeclared() {
+			detail["self_declared"] = true
+		}
+		if st == duty.StateWaived && s.Via == duty.ViaLink {
+			// An admin excused the duty; a link must not undo that. The
+			// confirmation is kept for the admins to see and decide.
+			keptWaived = true
+			return audit(ctx, tx, now, s.RecordedBy, "occurrence.link_confirmed_waived", duty.OccurrenceObject(s.OccurrenceID), detail)
 		}
 		if s.Quota > 1 {
 			n, err := addQuotaEntry(ctx, tx, s, now)
@@ -39,17 +62,20 @@ func (db *DB) RecordSubmission(ctx context.Context, s duty.Submission) error {
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO submissions
-			(occurrence_id, ref, submitted_on, note, recorded_by, via, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			s.OccurrenceID, s.Ref, s.SubmittedOn.String(), s.Note, s.RecordedBy, string(s.Via), now); err != nil {
+			(occurrence_id, ref, submitted_on, note, recorded_by, via, recorded_at, recorded_on, self_declared)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.OccurrenceID, s.Ref, s.SubmittedOn.String(), s.Note, s.RecordedBy, string(s.Via), now, recordedOn,
+			s.SelfDeclared()); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
 		if err := setState(ctx, tx, s.OccurrenceID, duty.StateSubmitted, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, s.RecordedBy, "occurrence.submitted", duty.OccurrenceObject(s.OccurrenceID), map[string]string{
-			"ref": s.Ref, "submitted_on": s.SubmittedOn.String(), "via": string(s.Via), "note": s.Note, "previous_state": string(st),
-		})
+		return audit(ctx, tx, now, s.RecordedBy, "occurrence.submitted", duty.OccurrenceObject(s.OccurrenceID), detail)
 	})
+	if err == nil && keptWaived {
+		err = duty.ErrKeptWaived
+	}
 	if err != nil {
 		return fmt.Errorf("record submission for occurrence %d: %w", s.OccurrenceID, err)
 	}
@@ -113,6 +139,9 @@ func (db *DB) Extend(ctx context.Context, occurrenceID int64, newDue schedule.Da
 		if err := cancelPending(ctx, tx, occurrenceID, "extended", now); err != nil {
 			return err
 		}
+		if err := settleRequests(ctx, tx, occurrenceID, now); err != nil {
+			return err
+		}
 		return audit(ctx, tx, now, actor, "occurrence.extended", duty.OccurrenceObject(occurrenceID), map[string]string{
 			"previous_due": deadline, "new_due": newDue.String(), "reason": reason,
 		})
@@ -142,7 +171,20 @@ func setState(ctx context.Context, tx *sql.Tx, id int64, st duty.State, now stri
 	if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET state = ?, updated_at = ? WHERE id = ?`, string(st), now, id); err != nil {
 		return fmt.Errorf("set state %s: %w", st, err)
 	}
+	if err := settleRequests(ctx, tx, id, now); err != nil {
+		return err
+	}
 	return cancelPending(ctx, tx, id, string(st), now)
+}
+
+// settleRequests closes the occurrence's pending extension requests: an
+// admin's decision or a submission answered them.
+func settleRequests(ctx context.Context, tx *sql.Tx, id int64, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE extension_requests SET settled_at = ?
+		WHERE occurrence_id = ? AND settled_at = ''`, now, id); err != nil {
+		return fmt.Errorf("settle extension requests: %w", err)
+	}
+	return nil
 }
 
 func cancelPending(ctx context.Context, tx *sql.Tx, occurrenceID int64, why, now string) error {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -142,7 +143,7 @@ func TestStoredOccurrencesUsesKeyIndex(t *testing.T) {
 func TestDecisions(t *testing.T) {
 	ctx := context.Background()
 	sub := func(id int64) duty.Submission {
-		return duty.Submission{OccurrenceID: id, Ref: "45/BC-STC", SubmittedOn: date("2026-03-20"), RecordedBy: "link:so-tc", Via: duty.ViaLink}
+		return duty.Submission{OccurrenceID: id, Ref: "45/BC-STC", SubmittedOn: date("2026-03-20"), RecordedBy: "link:so-tc", Via: duty.ViaLink, RecordedOn: date("2026-03-20")}
 	}
 	tests := []struct {
 		name      string
@@ -168,8 +169,24 @@ func TestDecisions(t *testing.T) {
 			if err := db.Waive(ctx, id, "x", "cli:admin"); err != nil {
 				return err
 			}
-			return db.RecordSubmission(ctx, sub(id))
+			s := sub(id)
+			s.Via, s.RecordedBy = duty.ViaCLI, "cli:admin"
+			return db.RecordSubmission(ctx, s)
 		}, nil, duty.StateSubmitted},
+		// A link cannot undo an admin's waiver: the confirmation goes to
+		// the audit log and the duty stays waived.
+		{"link-submit a waived one", func(db *DB, id int64) error {
+			if err := db.Waive(ctx, id, "x", "cli:admin"); err != nil {
+				return err
+			}
+			if err := db.RecordSubmission(ctx, sub(id)); !errors.Is(err, duty.ErrKeptWaived) {
+				return fmt.Errorf("err = %v, want duty.ErrKeptWaived", err)
+			}
+			if n := count(t, db, `SELECT count(*) FROM audit WHERE action = 'occurrence.link_confirmed_waived'`); n != 1 {
+				return fmt.Errorf("%d audit rows of the confirmation, want 1", n)
+			}
+			return nil
+		}, nil, duty.StateWaived},
 		{"extend", func(db *DB, id int64) error { return db.Extend(ctx, id, date("2026-04-30"), "CV 9", "cli:admin") }, nil, duty.StateOpen},
 		{"extend earlier", func(db *DB, id int64) error { return db.Extend(ctx, id, date("2026-03-01"), "CV 9", "cli:admin") }, duty.ErrNotLater, duty.StateOpen},
 		{"unknown occurrence", func(db *DB, id int64) error { return db.RecordSubmission(ctx, sub(id+100)) }, duty.ErrNotFound, duty.StateOpen},

@@ -14,7 +14,8 @@ import (
 // so that scanOccurrence reads them.
 const recordQuery = `SELECT o.id, o.schedule_id, o.task_id, o.period, o.agency_id, o.named_agency_id, o.role,
 	o.due, o.effective_due, coalesce(o.extended_due, ''), o.deadline, o.state,
-	coalesce(s.submitted_on, ''), coalesce(s.ref, ''), w.id IS NOT NULL
+	coalesce(s.submitted_on, ''), coalesce(s.ref, ''), w.id IS NOT NULL,
+	coalesce(s.self_declared = 1 AND s.confirmed_by = '', 0), coalesce(s.recorded_on, '')
 	FROM occurrences o
 	LEFT JOIN submissions s ON s.occurrence_id = o.id
 	LEFT JOIN waivers w ON w.occurrence_id = o.id`
@@ -58,14 +59,19 @@ func (db *DB) queryRecords(ctx context.Context, q string, args ...any) ([]duty.R
 	var out []duty.Record
 	for rows.Next() {
 		var r duty.Record
-		var submittedOn string
-		o, err := scanOccurrence(extraScanner{rows, []any{&submittedOn, &r.Ref, &r.Waived}})
+		var submittedOn, recordedOn string
+		o, err := scanOccurrence(extraScanner{rows, []any{&submittedOn, &r.Ref, &r.Waived, &r.Unconfirmed, &recordedOn}})
 		if err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
 		r.Occurrence = o
 		if submittedOn != "" {
 			if r.SubmittedOn, err = schedule.ParseDate(submittedOn); err != nil {
+				return nil, fmt.Errorf("submission of occurrence %d: %w", o.ID, err)
+			}
+		}
+		if recordedOn != "" {
+			if r.RecordedOn, err = schedule.ParseDate(recordedOn); err != nil {
 				return nil, fmt.Errorf("submission of occurrence %d: %w", o.ID, err)
 			}
 		}

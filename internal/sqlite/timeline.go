@@ -75,9 +75,10 @@ func readMails(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) err
 
 func readSubmission(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline) error {
 	var s duty.SubmissionRecord
-	var on, at, via string
-	err := tx.QueryRowContext(ctx, `SELECT ref, submitted_on, note, recorded_by, via, recorded_at
-		FROM submissions WHERE occurrence_id = ?`, id).Scan(&s.Ref, &on, &s.Note, &s.RecordedBy, &via, &at)
+	var on, at, via, recOn, confAt string
+	err := tx.QueryRowContext(ctx, `SELECT ref, submitted_on, note, recorded_by, via, recorded_at, recorded_on,
+		self_declared, confirmed_by, confirmed_at FROM submissions WHERE occurrence_id = ?`, id).
+		Scan(&s.Ref, &on, &s.Note, &s.RecordedBy, &via, &at, &recOn, &s.Declared, &s.ConfirmedBy, &confAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -90,6 +91,16 @@ func readSubmission(ctx context.Context, tx *sql.Tx, id int64, tl *duty.Timeline
 	}
 	if s.RecordedAt, err = parseInstant(at); err != nil {
 		return err
+	}
+	if recOn != "" {
+		if s.RecordedOn, err = schedule.ParseDate(recOn); err != nil {
+			return fmt.Errorf("submission: %w", err)
+		}
+	}
+	if confAt != "" {
+		if s.ConfirmedAt, err = parseInstant(confAt); err != nil {
+			return err
+		}
 	}
 	tl.Submission = &s
 	return nil
@@ -192,7 +203,8 @@ func mergeEntries(tl *duty.Timeline) []duty.TimelineEntry {
 // deadline's, as `nhachan status` counts it.
 func (db *DB) BoardRows(ctx context.Context, year int) ([]duty.BoardRow, error) {
 	from, to := schedule.NewDate(year, time.January, 1), schedule.NewDate(year, time.December, 31)
-	rows, err := db.r.QueryContext(ctx, `SELECT `+boardColumns+`, coalesce(s.submitted_on, '')
+	rows, err := db.r.QueryContext(ctx, `SELECT `+boardColumns+`, coalesce(s.submitted_on, ''),
+		coalesce(s.self_declared = 1 AND s.confirmed_by = '', 0), coalesce(s.recorded_on, '')
 		FROM occurrences o LEFT JOIN submissions s ON s.occurrence_id = o.id
 		WHERE o.deadline BETWEEN ? AND ? ORDER BY o.deadline, o.task_id, o.id`, from.String(), to.String())
 	if err != nil {
@@ -202,14 +214,19 @@ func (db *DB) BoardRows(ctx context.Context, year int) ([]duty.BoardRow, error) 
 	var out []duty.BoardRow
 	for rows.Next() {
 		var r duty.BoardRow
-		var on string
-		o, err := scanOccurrence(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &on)...) }))
+		var on, recOn string
+		o, err := scanOccurrence(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &on, &r.Unconfirmed, &recOn)...) }))
 		if err != nil {
 			return nil, fmt.Errorf("board %d: %w", year, err)
 		}
 		r.Occurrence = o
 		if on != "" {
 			if r.SubmittedOn, err = schedule.ParseDate(on); err != nil {
+				return nil, fmt.Errorf("board %d: occurrence %d: %w", year, o.ID, err)
+			}
+		}
+		if recOn != "" {
+			if r.RecordedOn, err = schedule.ParseDate(recOn); err != nil {
 				return nil, fmt.Errorf("board %d: occurrence %d: %w", year, o.ID, err)
 			}
 		}
