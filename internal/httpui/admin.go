@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -43,12 +44,23 @@ const (
 	adminLogin = "/quan-tri/dang-nhap"
 )
 
-// Login attempts a client may make: a burst of loginBurst, then
-// loginPerMinute a minute.
+// Login attempts. Only a form with a valid login token counts (a forged
+// POST is refused before, at no cost to anyone's allowance). Failed
+// attempts are limited per client (a burst of loginBurst, then
+// loginPerMinute a minute) and per user name (loginUserBurst, then
+// loginUserPerMinute); every password check, failed or not, counts
+// against a global cap that bounds the bcrypt work (loginGlobalBurst, then
+// loginGlobalPerMinute).
 const (
-	loginBurst     = 5
-	loginPerMinute = 5
-	loginClients   = 4096
+	loginBurst           = 5
+	loginPerMinute       = 5
+	loginClients         = 4096
+	loginUserBurst       = 10
+	loginUserPerMinute   = 5
+	loginGlobalBurst     = 30
+	loginGlobalPerMinute = 60
+	// maxLoginUserKey bounds a user name as a limiter key.
+	maxLoginUserKey = 64
 )
 
 // maxAdminForm bounds a POSTed admin form.
@@ -56,9 +68,11 @@ const maxAdminForm = 16 << 10
 
 // adminArea is the admin routes' state, made once by adminRoutes.
 type adminArea struct {
-	s     *Server
-	limit *rateLimiter
-	cop   *http.CrossOriginProtection
+	s      *Server
+	limit  *rateLimiter // failed logins per client
+	users  *rateLimiter // failed logins per user name
+	global *rateLimiter // every password check
+	cop    *http.CrossOriginProtection
 	// fallback signs sessions while no session key is configured: drawn
 	// once, so such sessions end when the daemon restarts.
 	fallback sessionKeys
@@ -69,8 +83,11 @@ type adminArea struct {
 
 // adminRoutes registers the admin area on mux.
 func (s *Server) adminRoutes(mux *http.ServeMux) {
-	a := &adminArea{s: s, limit: newRateLimiter(loginPerMinute, loginBurst, loginClients),
-		cop: http.NewCrossOriginProtection()}
+	a := &adminArea{s: s,
+		limit:  newRateLimiter(loginPerMinute, loginBurst, loginClients),
+		users:  newRateLimiter(loginUserPerMinute, loginUserBurst, loginClients),
+		global: newRateLimiter(loginGlobalPerMinute, loginGlobalBurst, 1),
+		cop:    http.NewCrossOriginProtection()}
 	key := make([]byte, 32)
 	rand.Read(key)
 	a.fallback = deriveKeys(key)
@@ -78,7 +95,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		s.Log.Info().Msg("admin sessions are signed with a random key: they end when the daemon restarts")
 	}
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.Log.Warn().Str("path", r.URL.Path).Str("origin", r.Header.Get("Origin")).
+		s.rejectLog().Str("path", r.URL.Path).Str("origin", r.Header.Get("Origin")).
 			Str("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")).Msg("admin: cross-origin POST refused")
 		a.error(w, r, http.StatusForbidden, "Yêu cầu bị từ chối",
 			"Biểu mẫu này chỉ được gửi từ chính trang quản trị. Xin mở trang quản trị và thao tác lại.")
@@ -119,7 +136,7 @@ func (a *adminArea) current(r *http.Request) (adminSession, bool) {
 		}
 	}
 	if err != nil {
-		a.s.Log.Info().Err(err).Str("path", r.URL.Path).Str("client", a.s.clientKey(r)).Msg("admin: session refused")
+		a.s.rejectLog().Err(err).Str("path", r.URL.Path).Str("client", a.s.clientKey(r)).Msg("admin: session refused")
 		return adminSession{}, false
 	}
 	return sess, true
@@ -233,6 +250,7 @@ func (a *adminArea) action(h func(http.ResponseWriter, *http.Request, adminSessi
 			return
 		}
 		h(w, r, sess)
+		a.s.pages.invalidate() // the public pages show the change at once
 	}))
 }
 
@@ -334,18 +352,13 @@ func (a *adminArea) showLogin(w http.ResponseWriter, r *http.Request, code int, 
 		Today: a.s.today(rt.Setup).VN()}, Token: a.keyring(rt)[0].loginToken(nonce), Next: next, Error: msg, NoAdmin: len(rt.Admins) == 0})
 }
 
-// login checks a user name and password. Rate limiting comes first, so
-// that a flood costs no bcrypt work; an unknown user is compared against a
-// dummy hash, so that it takes as long as a wrong password.
+// login checks a user name and password. The form's token comes first, so
+// that a forged or token-less POST is refused without counting; then the
+// limits, so that a flood costs no bcrypt work; an unknown user is
+// compared against a dummy hash, so that it takes as long as a wrong
+// password.
 func (a *adminArea) login(w http.ResponseWriter, r *http.Request) {
 	client := a.s.clientKey(r)
-	if ok, wait := a.limit.allow(client, a.s.Now()); !ok {
-		a.s.Log.Warn().Str("client", client).Msg("admin: login rate limit")
-		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
-		a.error(w, r, http.StatusTooManyRequests, "Đăng nhập quá nhiều lần",
-			"Có quá nhiều lần đăng nhập từ máy này trong thời gian ngắn. Xin đợi vài phút rồi thử lại.")
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
 	if err := r.ParseForm(); err != nil {
 		a.error(w, r, http.StatusBadRequest, "Yêu cầu không hợp lệ", "Biểu mẫu đăng nhập không đọc được. Xin tải lại trang và thử lại.")
@@ -358,15 +371,38 @@ func (a *adminArea) login(w http.ResponseWriter, r *http.Request) {
 	rt := a.s.Runtime()
 	c, err := r.Cookie(loginCookieName(r))
 	if err != nil || !a.checkLogin(rt, c.Value, r.PostForm.Get("csrf")) {
-		a.s.Log.Warn().Str("client", client).Msg("admin: login form token missing or wrong")
+		a.s.rejectLog().Str("client", client).Msg("admin: login form token missing or wrong")
 		a.error(w, r, http.StatusForbidden, "Biểu mẫu đã cũ",
 			"Biểu mẫu đăng nhập không hợp lệ hoặc đã hết hạn. Xin mở lại trang đăng nhập rồi thử lại.")
 		return
 	}
 	user, pass := r.PostForm.Get("ten-dang-nhap"), r.PostForm.Get("mat-khau")
+	userKey := user
+	if len(userKey) > maxLoginUserKey {
+		userKey = userKey[:maxLoginUserKey]
+	}
+	now := a.s.Now()
+	okClient, waitClient := a.limit.check(client, now)
+	okUser, waitUser := a.users.check(userKey, now)
+	okGlobal := false
+	var waitGlobal time.Duration
+	if okClient && okUser {
+		okGlobal, waitGlobal = a.global.allow("", now)
+	}
+	if !okClient || !okUser || !okGlobal {
+		wait := max(waitClient, waitUser, waitGlobal)
+		a.s.rejectLog().Str("client", client).Str("user", userKey).Bool("client_limit", !okClient).
+			Bool("user_limit", !okUser).Bool("global_limit", okClient && okUser && !okGlobal).Msg("admin: login rate limit")
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
+		a.error(w, r, http.StatusTooManyRequests, "Đăng nhập quá nhiều lần",
+			"Có quá nhiều lần đăng nhập không thành công trong thời gian ngắn. Xin đợi vài phút rồi thử lại.")
+		return
+	}
 	ad := a.admin(rt, user)
 	if !a.passwordOK(rt, ad, pass) {
-		a.s.Log.Warn().Str("user", user).Str("client", client).Msg("admin: login failed")
+		a.limit.allow(client, now)
+		a.users.allow(userKey, now)
+		a.s.rejectLog().Str("user", userKey).Str("client", client).Msg("admin: login failed")
 		a.showLogin(w, r, http.StatusUnauthorized, next, "Tên đăng nhập hoặc mật khẩu không đúng.")
 		return
 	}

@@ -53,7 +53,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		err = errors.New("token for action " + string(c.Action) + ", not calendar")
 	}
 	if err != nil {
-		s.Log.Info().Err(err).Str("path", "/lich/…").Msg("calendar feed refused")
+		s.rejectLog().Err(err).Str("path", "/lich/…").Msg("calendar feed refused")
 		feedForbidden(w, "Liên kết lịch không hợp lệ hoặc đã hết hạn. Xin liên hệ Sở Nội vụ để nhận liên kết mới.")
 		return
 	}

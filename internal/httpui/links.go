@@ -52,11 +52,12 @@ type ExtensionRequester func(ctx context.Context, occurrenceID int64, agency str
 
 // Limits of the signed-link forms.
 const (
-	// linkPostsPerMinute and linkPostBurst bound the POSTs one client
-	// address may make: a burst of 5, then one every 6 seconds.
+	// linkPostsPerMinute and linkPostBurst bound the POSTs one verified
+	// link may make: a burst of 20 (an official correcting a form several
+	// times), then one every 6 seconds.
 	linkPostsPerMinute = 10
-	linkPostBurst      = 5
-	// linkMaxClients bounds the rate limiter's table.
+	linkPostBurst      = 20
+	// linkMaxClients bounds the rate limiter's table (links tracked).
 	linkMaxClients = 4096
 	// maxLinkFormBytes bounds a POST body; the forms hold two short fields.
 	maxLinkFormBytes = 8 << 10
@@ -87,44 +88,60 @@ func init() {
 }
 
 // linkRoutes registers the signed-link pages on mux. The POST guards (the
-// cross-site check and the rate limiter) live in the closures, one set per
-// Handler.
+// cross-site check and the body bound) wrap the handlers; the rate limit
+// is per verified link (linkBudget), so a flood of forged tokens spends
+// nobody's allowance.
 func (s *Server) linkRoutes(mux *http.ServeMux) {
-	lim := newRateLimiter(linkPostsPerMinute, linkPostBurst, linkMaxClients)
+	s.linkPosts = newRateLimiter(linkPostsPerMinute, linkPostBurst, linkMaxClients)
 	cop := http.NewCrossOriginProtection()
-	guard := func(h http.HandlerFunc) http.HandlerFunc { return s.guardLinkPOST(cop, lim, h) }
+	guard := func(h http.HandlerFunc) http.HandlerFunc { return s.guardLinkPOST(cop, h) }
+	limited := s.pages.limited
 	// GET patterns match HEAD too; net/http drops HEAD bodies.
-	mux.HandleFunc("GET /xac-nhan/{token}", s.submitForm)
-	mux.HandleFunc("POST /xac-nhan/{token}", guard(s.submitPost))
-	mux.HandleFunc("GET /gia-han/{token}", s.extendForm)
-	mux.HandleFunc("POST /gia-han/{token}", guard(s.extendPost))
+	mux.HandleFunc("GET /xac-nhan/{token}", limited(s.submitForm))
+	mux.HandleFunc("POST /xac-nhan/{token}", guard(limited(s.submitPost)))
+	mux.HandleFunc("GET /gia-han/{token}", limited(s.extendForm))
+	mux.HandleFunc("POST /gia-han/{token}", guard(limited(s.extendPost)))
 }
 
-// guardLinkPOST refuses cross-site POSTs (403) and clients over the rate
-// (429 with Retry-After), in that order, so that a hostile page cannot use
-// up a victim's allowance; then bounds the body and runs next.
-func (s *Server) guardLinkPOST(cop *http.CrossOriginProtection, lim *rateLimiter, next http.HandlerFunc) http.HandlerFunc {
+// guardLinkPOST refuses cross-site POSTs (403), then bounds the body and
+// runs next. After it, cached pages are dropped: the POST may have
+// recorded something.
+func (s *Server) guardLinkPOST(cop *http.CrossOriginProtection, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := cop.Check(r); err != nil && !s.fromPublicOrigin(r) {
-			s.Log.Warn().Err(err).Str("client", s.clientKey(r)).Str("route", linkRoute(r)).
+			s.rejectLog().Err(err).Str("client", s.clientKey(r)).Str("route", linkRoute(r)).
 				Str("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")).Msg("cross-site POST refused")
 			s.errorPage(w, r, http.StatusForbidden, "Yêu cầu bị từ chối",
 				"Biểu mẫu xác nhận chỉ được gửi từ chính trang xác nhận của Hệ thống nhắc hạn, không từ một trang web khác. "+
 					"Xin mở lại liên kết trong thư nhắc và gửi biểu mẫu trên trang đó. Không có gì được ghi nhận.")
 			return
 		}
-		if ok, wait := lim.allow(s.clientKey(r), s.Now()); !ok {
-			secs := retrySeconds(wait)
-			s.Log.Warn().Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Msg("signed-link POST rate-limited")
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			s.errorPage(w, r, http.StatusTooManyRequests, "Quá nhiều yêu cầu",
-				fmt.Sprintf("Máy của bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Xin đợi khoảng %d giây rồi thử lại. "+
-					"Yêu cầu này chưa được ghi nhận; những gì đã ghi nhận trước đó vẫn giữ nguyên.", secs))
-			return
-		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxLinkFormBytes)
 		next(w, r)
+		s.pages.invalidate()
 	}
+}
+
+// linkBudget spends one POST of t's link (the duty, the agency, the
+// action and to whom it was issued: the link's holder, whoever and
+// wherever they are) and answers 429 with Retry-After when none is left.
+// It runs only after the token is verified, so forged tokens cost nothing
+// but a MAC check, and a proxy's shared address is no one's budget.
+func (s *Server) linkBudget(w http.ResponseWriter, r *http.Request, t linkTarget) bool {
+	c := t.claims
+	key := fmt.Sprintf("%d|%s|%s|%d", c.Occurrence, c.Agency, c.Action, c.IssuedTo)
+	ok, wait := s.linkPosts.allow(key, s.Now())
+	if ok {
+		return true
+	}
+	secs := retrySeconds(wait)
+	s.rejectLog().Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Int64("occurrence", c.Occurrence).
+		Str("agency", c.Agency).Msg("signed-link POST rate-limited")
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.errorPage(w, r, http.StatusTooManyRequests, "Quá nhiều yêu cầu",
+		fmt.Sprintf("Liên kết này đã được dùng để gửi quá nhiều lần trong thời gian ngắn. Xin đợi khoảng %d giây rồi thử lại. "+
+			"Yêu cầu này chưa được ghi nhận; những gì đã ghi nhận trước đó vẫn giữ nguyên.", secs))
+	return false
 }
 
 // fromPublicOrigin accepts a POST that an old browser (no Sec-Fetch-Site)
@@ -185,7 +202,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 		return t, false
 	}
 	if c.Action != want {
-		s.Log.Warn().Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Str("action", string(c.Action)).
+		s.rejectLog().Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Str("action", string(c.Action)).
 			Msg("signed link used for another action")
 		s.errorPage(w, r, http.StatusForbidden, "Liên kết không dùng cho trang này",
 			"Liên kết này là liên kết «"+actionLabel(c.Action)+"», không phải «"+actionLabel(want)+"». "+
@@ -205,7 +222,7 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 	}
 	t.occ = t.tl.Occurrence
 	if !belongs(t.occ, c.Agency) {
-		s.Log.Warn().Str("client", s.clientKey(r)).Int64("occurrence", c.Occurrence).Str("agency", c.Agency).
+		s.rejectLog().Str("client", s.clientKey(r)).Int64("occurrence", c.Occurrence).Str("agency", c.Agency).
 			Msg("signed link names an agency the occurrence does not belong to")
 		s.errorPage(w, r, http.StatusForbidden, "Liên kết không khớp cơ quan",
 			"Liên kết này được gửi cho một cơ quan khác với cơ quan thực hiện nghĩa vụ. Xin liên hệ "+t.contact+
@@ -228,7 +245,7 @@ func belongs(o duty.Occurrence, agency string) bool {
 // linkRejected answers a token Verify refused: 410 for an expired one,
 // saying which link and until when, 403 for everything else.
 func (s *Server) linkRejected(w http.ResponseWriter, r *http.Request, t linkTarget, err error) {
-	s.Log.Warn().Err(err).Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Msg("signed link rejected")
+	s.rejectLog().Err(err).Str("client", s.clientKey(r)).Str("route", linkRoute(r)).Msg("signed link rejected")
 	var exp *signlink.ExpiredError
 	switch {
 	case errors.As(err, &exp):
@@ -399,7 +416,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 // submitPost records the submission: once; a repeat answers calmly.
 func (s *Server) submitPost(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.openLink(w, r, signlink.ActionSubmit)
-	if !ok {
+	if !ok || !s.linkBudget(w, r, t) {
 		return
 	}
 	if t.submitted() {
@@ -489,7 +506,7 @@ func (s *Server) extendForm(w http.ResponseWriter, r *http.Request) {
 // the deadline changes only when an admin extends it.
 func (s *Server) extendPost(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.openLink(w, r, signlink.ActionExtend)
-	if !ok {
+	if !ok || !s.linkBudget(w, r, t) {
 		return
 	}
 	if t.occ.State != duty.StateOpen || t.submitted() {

@@ -1,6 +1,7 @@
 package httpui
 
 import (
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -76,6 +77,21 @@ func (l *rateLimiter) allow(client string, now time.Time) (ok bool, retryAfter t
 	return true, 0
 }
 
+// check reports whether client could spend a request at now, without
+// spending it, and if not how long until it could.
+func (l *rateLimiter) check(client string, now time.Time) (ok bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	tat, tracked := l.tats[client]
+	if !tracked && len(l.tats) >= l.max {
+		tat = l.overflow
+	}
+	if ahead := tat.Sub(now); ahead > l.slack {
+		return false, ahead - l.slack
+	}
+	return true, 0
+}
+
 // sweep drops the clients whose buckets are full again. It runs at most
 // once per interval, so that a full table of busy clients costs one scan
 // every few seconds, not one per request.
@@ -100,28 +116,27 @@ func (l *rateLimiter) size() int {
 
 // clientKey names the client of r for rate limiting: the host of
 // RemoteAddr, an IPv6 address reduced to its /64 (one subscriber usually
-// holds a whole /64). With TrustLocalProxy, a request from a loopback peer
-// (the reverse proxy on this machine) is the last address of
-// X-Forwarded-For, the one the proxy appended: the ones before it are the
-// client's own words. Otherwise forwarding headers are ignored, since
-// anyone can send them, and behind a proxy every client shares the proxy's
-// address, which makes the limit global rather than per client —
-// stricter, never looser.
+// holds a whole /64). When the peer is a trusted proxy (TrustedProxies, or
+// loopback with TrustLocalProxy), X-Forwarded-For is read from the right:
+// each trusted proxy appended the address it got the request from, so the
+// first address from the right that is not itself a trusted proxy is the
+// client; what stands left of it is the client's own words. Otherwise
+// forwarding headers are ignored, since anyone can send them, and behind
+// an untrusted proxy every client shares the proxy's address, which makes
+// the limit global rather than per client — stricter, never looser.
 func (s *Server) clientKey(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
-	}
-	if s.TrustLocalProxy && peerIsLoopback(r) {
-		if f := forwardedFor(r); f != "" {
-			host = f
-		}
 	}
 	a, err := netip.ParseAddr(host)
 	if err != nil {
 		return host
 	}
 	a = a.Unmap().WithZone("")
+	if s.trustedProxy(a) {
+		a = s.forwardedClient(r, a)
+	}
 	if a.Is6() {
 		if p, err := a.Prefix(64); err == nil {
 			return p.String()
@@ -130,22 +145,66 @@ func (s *Server) clientKey(r *http.Request) string {
 	return a.String()
 }
 
-// forwardedFor is the last address of r's X-Forwarded-For headers, "" when
-// there is none or it is not an IP address.
-func forwardedFor(r *http.Request) string {
+// trustedProxy reports whether a is a reverse proxy whose
+// X-Forwarded-For is believed.
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	if s.TrustLocalProxy && a.IsLoopback() {
+		return true
+	}
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardedClient walks r's X-Forwarded-For from the right past trusted
+// proxies and returns the first other address; peer when the header is
+// missing, holds a malformed entry before one is found, or names only
+// trusted proxies.
+func (s *Server) forwardedClient(r *http.Request, peer netip.Addr) netip.Addr {
 	vs := r.Header.Values("X-Forwarded-For")
-	if len(vs) == 0 {
-		return ""
+	for i := len(vs) - 1; i >= 0; i-- {
+		parts := strings.Split(vs[i], ",")
+		for j := len(parts) - 1; j >= 0; j-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(parts[j]))
+			if err != nil {
+				return peer
+			}
+			a = a.Unmap().WithZone("")
+			if !s.trustedProxy(a) {
+				return a
+			}
+		}
 	}
-	last := vs[len(vs)-1]
-	if i := strings.LastIndexByte(last, ','); i >= 0 {
-		last = last[i+1:]
+	return peer
+}
+
+// ParseTrustedProxies reads a comma-separated list of networks (CIDR) or
+// single addresses, as --trusted-proxies and trusted_proxies give them.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: not an address or network (CIDR)", f)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: not an address or network (CIDR)", f)
+		}
+		out = append(out, p.Masked())
 	}
-	last = strings.TrimSpace(last)
-	if _, err := netip.ParseAddr(last); err != nil {
-		return ""
-	}
-	return last
+	return out, nil
 }
 
 // retrySeconds is a Retry-After value: whole seconds, at least one.

@@ -35,6 +35,9 @@ type Runtime struct {
 // Store is what the pages read and the admin and link actions write.
 type Store interface {
 	Ping(ctx context.Context) error
+	// HealthCheck reads the outbox's depth on a connection of its own,
+	// for /healthz.
+	HealthCheck(ctx context.Context) (duty.Depth, error)
 	Occurrence(ctx context.Context, id int64) (duty.Occurrence, error)
 	BoardRows(ctx context.Context, year int) ([]duty.BoardRow, error)
 	Timeline(ctx context.Context, occurrenceID int64) (duty.Timeline, error)

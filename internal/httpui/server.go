@@ -18,6 +18,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"sync"
@@ -48,14 +49,25 @@ type Server struct {
 	// RequestExtension records a "Xin gia hạn" request (links.go); it
 	// must grant nothing. Nil: the page asks to contact Sở Nội vụ.
 	RequestExtension ExtensionRequester
-	// TrustLocalProxy: requests from a loopback peer come through a reverse
-	// proxy on this machine that appends the client's address to
-	// X-Forwarded-For, so rate limits key on that address (clientKey).
-	// False: forwarding headers are ignored for rate limits.
+	// TrustedProxies are the reverse proxies (networks) that append the
+	// client's address to X-Forwarded-For: from them, rate limits key on
+	// that address (clientKey). TrustLocalProxy adds loopback to them
+	// (--behind-local-proxy). Neither: forwarding headers are ignored.
+	TrustedProxies  []netip.Prefix
 	TrustLocalProxy bool
+	// PageCache is how long a rendering of a public page is served to
+	// others (pagegate.go): 2 s when zero, none when negative.
+	PageCache time.Duration
+	// PageConcurrency bounds the pages rendering at once, each holding a
+	// read connection; 2 when zero. Keep it below the store's ReadConns so
+	// that the engine always finds a connection.
+	PageConcurrency int
 
-	once    sync.Once
-	handler http.Handler
+	once      sync.Once
+	handler   http.Handler
+	pages     *pageGate
+	rejects   *logSampler
+	linkPosts *rateLimiter
 }
 
 //go:embed templates/*.html
@@ -71,20 +83,23 @@ func (s *Server) Handler() http.Handler {
 		if s.Metrics == nil {
 			s.Metrics = NewMetrics(s.Store, s.Log)
 		}
+		s.pages = newPageGate(s)
+		s.rejects = newLogSampler()
+		cached := s.pages.cached
 		mux := http.NewServeMux()
 		// GET patterns match HEAD too; net/http drops HEAD bodies.
-		mux.HandleFunc("GET /{$}", s.board)
-		mux.HandleFunc("GET /cong-viec/{task}", s.task)
-		mux.HandleFunc("GET /co-quan/{agency}", s.agency)
-		mux.HandleFunc("GET /nghia-vu/{id}", s.occurrence)
+		mux.HandleFunc("GET /{$}", cached(s.board))
+		mux.HandleFunc("GET /cong-viec/{task}", cached(s.task))
+		mux.HandleFunc("GET /co-quan/{agency}", cached(s.agency))
+		mux.HandleFunc("GET /nghia-vu/{id}", cached(s.occurrence))
 		mux.HandleFunc("GET /healthz", s.healthz)
 		mux.Handle("GET /metrics", s.Metrics.Handler())
 		mux.HandleFunc("GET /static/{file}", s.static)
 		s.linkRoutes(mux)
-		mux.HandleFunc("GET /bao-cao", s.reportPage)
-		mux.HandleFunc("GET /bao-cao.csv", s.reportCSV)
-		mux.HandleFunc("GET /bao-cao.xlsx", s.reportXLSX)
-		mux.HandleFunc("GET /lich/{file}", s.calendarFeed)
+		mux.HandleFunc("GET /bao-cao", cached(s.reportPage))
+		mux.HandleFunc("GET /bao-cao.csv", cached(s.reportCSV))
+		mux.HandleFunc("GET /bao-cao.xlsx", cached(s.reportXLSX))
+		mux.HandleFunc("GET /lich/{file}", s.pages.limited(s.calendarFeed))
 		s.adminRoutes(mux)
 		s.handler = secure(s.recoverer(s.fallback(mux)))
 	})

@@ -45,6 +45,18 @@ func actionFromCode(b byte) (Action, bool) {
 	return "", false
 }
 
+// IssuedTo says who a link was mailed to: the agency itself, or the
+// follow-up agency (Sở Nội vụ) in its copy of the agency's letter. Both may
+// act on the duty; the store records who did.
+type IssuedTo byte
+
+// The recipients of a link. The zero value is the agency, which is what
+// every version-1 token means.
+const (
+	IssuedToAgency   IssuedTo = 0
+	IssuedToFollowUp IssuedTo = 1
+)
+
 // MaxAgencyLen bounds an agency id in a token.
 const MaxAgencyLen = 64
 
@@ -65,6 +77,10 @@ type Claims struct {
 	// KeyID is set by Verify to the id of the key that verified the token.
 	// Sign ignores it and always names its current key.
 	KeyID string
+	// IssuedTo is who the link was mailed to. A link for the agency itself
+	// is a version-1 token, byte for byte as before this field existed; a
+	// link in the follow-up agency's copy is a version-2 token.
+	IssuedTo IssuedTo
 }
 
 // ErrInvalidClaims is wrapped by Sign's errors.
@@ -87,26 +103,40 @@ func (c Claims) check() error {
 	if c.Expires.Unix() <= 0 {
 		return fmt.Errorf("expiry %s is not after 1970", c.Expires.UTC().Format(time.RFC3339))
 	}
+	if c.IssuedTo != IssuedToAgency && c.IssuedTo != IssuedToFollowUp {
+		return fmt.Errorf("unknown recipient %d", c.IssuedTo)
+	}
 	return nil
 }
 
 const (
 	payloadVersion = 1
-	// maxPayloadLen is the longest version-1 payload: the layout in the
-	// package doc with the longest key id and agency.
-	maxPayloadLen = 1 + 1 + MaxKeyIDLen + 1 + 8 + 8 + 1 + MaxAgencyLen
+	// payloadVersion2 adds one byte after the agency id: who the link was
+	// issued to (IssuedTo, never 0: that is a version-1 token).
+	payloadVersion2 = 2
+	// maxPayloadLen is the longest payload: the layout in the package doc
+	// with the longest key id and agency, and version 2's extra byte.
+	maxPayloadLen = 1 + 1 + MaxKeyIDLen + 1 + 8 + 8 + 1 + MaxAgencyLen + 1
 )
 
 // appendPayload encodes checked claims under key id kid.
 func appendPayload(dst []byte, c Claims, kid string) []byte {
 	code, _ := actionCode(c.Action)
-	dst = append(dst, payloadVersion, byte(len(kid)))
+	version := byte(payloadVersion)
+	if c.IssuedTo != IssuedToAgency {
+		version = payloadVersion2
+	}
+	dst = append(dst, version, byte(len(kid)))
 	dst = append(dst, kid...)
 	dst = append(dst, code)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(c.Occurrence))
 	dst = binary.BigEndian.AppendUint64(dst, uint64(c.Expires.Unix()))
 	dst = append(dst, byte(len(c.Agency)))
-	return append(dst, c.Agency...)
+	dst = append(dst, c.Agency...)
+	if version == payloadVersion2 {
+		dst = append(dst, byte(c.IssuedTo))
+	}
+	return dst
 }
 
 // payloadKeyID reads the version and key id, all Verify may look at before
@@ -115,8 +145,8 @@ func payloadKeyID(p []byte) ([]byte, error) {
 	if len(p) < 2 {
 		return nil, errors.New("payload too short")
 	}
-	if p[0] != payloadVersion {
-		return nil, fmt.Errorf("payload version %d, want %d", p[0], payloadVersion)
+	if p[0] != payloadVersion && p[0] != payloadVersion2 {
+		return nil, fmt.Errorf("payload version %d, want %d or %d", p[0], payloadVersion, payloadVersion2)
 	}
 	n := int(p[1])
 	if n == 0 || n > MaxKeyIDLen || len(p) < 2+n {
@@ -147,6 +177,16 @@ func decodePayload(p []byte) (Claims, error) {
 		KeyID:      string(kid),
 	}
 	m, agency := int(rest[17]), rest[18:]
+	if p[0] == payloadVersion2 {
+		if len(agency) == 0 {
+			return Claims{}, errors.New("payload too short")
+		}
+		c.IssuedTo = IssuedTo(agency[len(agency)-1])
+		agency = agency[:len(agency)-1]
+		if c.IssuedTo == IssuedToAgency {
+			return Claims{}, errors.New("version 2 payload issued to the agency (that is version 1)")
+		}
+	}
 	if len(agency) != m {
 		return Claims{}, fmt.Errorf("agency length %d, %d bytes follow", m, len(agency))
 	}

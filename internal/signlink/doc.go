@@ -26,7 +26,12 @@
 //	19+n    1     m = length of the agency id, 1..64
 //	20+n    m     agency id, [A-Za-z0-9_-]
 //
-// Nothing may follow the agency id. The version byte is inside the MAC, so it
+// Nothing may follow the agency id. Version 2 is version 1 with the version
+// byte 0x02 and one more byte after the agency id: who the link was issued
+// to (1: the follow-up agency, in its copy of the agency's letter). Sign
+// makes a version-1 token for a link issued to the agency itself, so tokens
+// mailed before version 2 existed and those made since for agencies are
+// the same bytes. The version byte is inside the MAC, so it
 // cannot be changed without the key; the key id is read before the MAC is
 // checked (it picks the key), everything else only after.
 //

@@ -1,6 +1,7 @@
 package signlink
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -197,4 +198,47 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// A link in the follow-up agency's copy says so (a version-2 token); a
+// link for the agency itself is the version-1 token it always was, so
+// links already mailed keep verifying with the same meaning.
+func TestIssuedTo(t *testing.T) {
+	k, err := NewKey("k1", bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSigner(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	base := Claims{Occurrence: 42, Agency: "so-tu-phap", Action: ActionSubmit, Expires: now.Add(time.Hour)}
+	for _, to := range []IssuedTo{IssuedToAgency, IssuedToFollowUp} {
+		c := base
+		c.IssuedTo = to
+		tok, err := s.Sign(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := b64.DecodeString(tok[:strings.IndexByte(tok, '.')])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[IssuedTo]byte{IssuedToAgency: 1, IssuedToFollowUp: 2}[to]; p[0] != want {
+			t.Errorf("issued to %d: payload version %d, want %d", to, p[0], want)
+		}
+		got, err := s.Verify(tok, now)
+		if err != nil {
+			t.Fatalf("issued to %d: %v", to, err)
+		}
+		if got.IssuedTo != to || got.Agency != c.Agency || got.Occurrence != c.Occurrence {
+			t.Errorf("issued to %d: verified %+v", to, got)
+		}
+	}
+	bad := base
+	bad.IssuedTo = 9
+	if _, err := s.Sign(bad); !errors.Is(err, ErrInvalidClaims) {
+		t.Errorf("Sign(issued to 9) = %v, want ErrInvalidClaims", err)
+	}
 }

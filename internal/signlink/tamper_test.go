@@ -122,7 +122,9 @@ func TestVerifyRejects(t *testing.T) {
 			return p
 		}), claims.Expires.Add(time.Hour), ErrBadSignature},
 		{"byte appended to payload", keepSig(func(p []byte) []byte { return append(p, 0) }), time.Time{}, ErrBadSignature},
-		{"payload version changed", keepSig(func(p []byte) []byte { p[0] = 2; return p }), time.Time{}, ErrMalformed},
+		{"payload version unknown", keepSig(func(p []byte) []byte { p[0] = 3; return p }), time.Time{}, ErrMalformed},
+		// Version 2 exists, but the MAC covers the version byte.
+		{"payload version changed to 2", keepSig(func(p []byte) []byte { p[0] = 2; return p }), time.Time{}, ErrBadSignature},
 
 		// Expiry.
 		{"expired by one second", tok, claims.Expires.Add(time.Second), ErrExpired},

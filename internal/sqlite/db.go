@@ -57,9 +57,13 @@ type Options struct {
 // query_only and may have several connections: in WAL mode readers see a
 // consistent snapshot and neither block the writer nor wait for it, so a slow
 // status page cannot delay the sender's MarkSent.
+//
+// A third pool of one read connection belongs to the health check alone
+// (HealthCheck): however busy the read pool is with status pages, the
+// daemon can still say whether its database answers.
 type DB struct {
-	w, r *sql.DB
-	now  func() time.Time
+	w, r, h *sql.DB
+	now     func() time.Time
 }
 
 // pragmas are carried by the DSN so that every connection the pools open,
@@ -107,7 +111,15 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
-	db := &DB{w: w, r: r, now: opts.Now}
+	h, err := sql.Open(driverName, dsn(path, false))
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	h.SetMaxOpenConns(1)
+	h.SetMaxIdleConns(1)
+	db := &DB{w: w, r: r, h: h, now: opts.Now}
 
 	ctx := context.Background()
 	if err := db.check(ctx, "quick_check"); err != nil {
@@ -123,7 +135,7 @@ func Open(path string, opts Options) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.h.Close(), db.r.Close(), db.w.Close())
 }
 
 // integrityCheck runs PRAGMA integrity_check, the thorough (and slow) check

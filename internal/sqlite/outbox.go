@@ -183,7 +183,19 @@ func mustExist(ctx context.Context, tx *sql.Tx, id int64, res sql.Result, err er
 // It reads through the (state, lease_until) index, touching only unfinished
 // rows, so its cost does not grow with years of sent mail.
 func (db *DB) OutboxDepth(ctx context.Context) (duty.Depth, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT state, count(*) FROM outbox
+	return outboxDepth(ctx, db.r)
+}
+
+// HealthCheck is /healthz's query: the outbox's depth, read on the health
+// check's own connection, so that a flood of page requests holding every
+// connection of the read pool cannot make the daemon look dead. An error
+// means the database does not answer.
+func (db *DB) HealthCheck(ctx context.Context) (duty.Depth, error) {
+	return outboxDepth(ctx, db.h)
+}
+
+func outboxDepth(ctx context.Context, q *sql.DB) (duty.Depth, error) {
+	rows, err := q.QueryContext(ctx, `SELECT state, count(*) FROM outbox
 		WHERE state IN ('pending', 'claimed', 'failed') GROUP BY state`)
 	if err != nil {
 		return duty.Depth{}, fmt.Errorf("outbox depth: %w", err)
