@@ -38,11 +38,17 @@ func cmdServe(e env, args []string) error {
 	publicURL := fs.String("public-url", "", "địa chỉ gốc của các liên kết trong thư (thay cho cấu hình)")
 	allowRoot := fs.Bool("allow-root", false, "cho phép chạy bằng root (mặc định từ chối)")
 	localProxy := fs.Bool("behind-local-proxy", false, "trang web được truy cập qua reverse proxy trên chính máy này, proxy ghi địa chỉ người dùng vào X-Forwarded-For: giới hạn tần suất áp dụng cho từng người dùng thay vì cho cả proxy")
+	trustedProxies := fs.String("trusted-proxies", "", "các địa chỉ hoặc dải mạng (CIDR), cách nhau bằng dấu phẩy, của reverse proxy ghi địa chỉ người dùng vào X-Forwarded-For, ví dụ 172.17.0.1 cho nginx trên máy chạy Docker (thay cho trusted_proxies của cấu hình)")
+	metricsListen := fs.String("metrics-listen", "", "địa chỉ lắng nghe riêng cho /metrics (thay cho metrics_listen của cấu hình; mặc định: /metrics trên --listen, chỉ cho chính máy này)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := refuseRoot(*allowRoot); err != nil {
 		return err
+	}
+	proxies, err := httpui.ParseTrustedProxies(*trustedProxies)
+	if err != nil {
+		return exitError{code: exitConfig, msg: "nhachan serve: --trusted-proxies: " + err.Error()}
 	}
 	log := newLogger(e)
 	cfg, err := loadConfig(e, *cfgFile, true)
@@ -94,7 +100,7 @@ func cmdServe(e env, args []string) error {
 		log.Warn().Int("rows", n).Msg("released the claims of a daemon that stopped without finishing; their messages may be sent again")
 	}
 	today := schedule.DateOf(e.now().In(cfg.Location))
-	opts := runtimeOptions{smtpURL: *smtpURL, publicURL: *publicURL}
+	opts := runtimeOptions{smtpURL: *smtpURL, publicURL: *publicURL, trustedProxies: proxies}
 	first, err := buildSnapshot(startCtx, cfg, store, today, opts)
 	if err != nil {
 		return err
@@ -105,6 +111,13 @@ func cmdServe(e env, args []string) error {
 	eng := notify.New(store, func() *notify.Setup { return &current.Load().engine }, e.now,
 		log.With().Str("component", "engine").Logger())
 	metrics := httpui.NewMetrics(store, log.With().Str("component", "metrics").Logger())
+	// /metrics reads the database at most once per tick (the first
+	// configuration's; a reload may change it, which only means more or
+	// fewer readings).
+	metrics.ReadStoreEvery(tickInterval(first.tick, e.now()), e.now)
+	if *metricsListen == "" {
+		*metricsListen = cfg.Daemon.MetricsListen
+	}
 	health := &healthState{started: e.now(), every: tickInterval(first.tick, e.now())}
 	log.Info().Str("config", cfg.File).Str("db", *dbPath).Str("mail", first.via).Str("tick", first.tick).
 		Str("tracking_start", first.engine.TrackingStart.String()).Msg("nhachan serve started")
@@ -186,8 +199,9 @@ func cmdServe(e env, args []string) error {
 			RequestExtension: func(ctx context.Context, id int64, agency string, until schedule.Date, why string) error {
 				return store.RequestExtension(ctx, id, "link:"+agency, until, why)
 			},
-			TrustLocalProxy: *localProxy,
-			Log:             log.With().Str("component", "http").Logger()}
+			TrustLocalProxy:  *localProxy,
+			MetricsElsewhere: *metricsListen != "",
+			Log:              log.With().Str("component", "http").Logger()}
 		srv := httpui.NewHTTPServer(*listen, ui.Handler())
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -200,6 +214,24 @@ func cmdServe(e env, args []string) error {
 			_ = srv.Shutdown(sctx)
 		}()
 		log.Info().Str("listen", "http://"+ln.Addr().String()).Msg("web pages, /healthz and /metrics")
+	}
+	if *metricsListen != "" {
+		msrv := httpui.NewHTTPServer(*metricsListen, metrics.Handler())
+		mln, err := net.Listen("tcp", *metricsListen)
+		if err != nil {
+			return fmt.Errorf("metrics-listen %s: %w", *metricsListen, err)
+		}
+		go func() {
+			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error().Err(err).Msg("metrics server stopped")
+			}
+		}()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = msrv.Shutdown(sctx)
+		}()
+		log.Info().Str("listen", "http://"+mln.Addr().String()).Msg("/metrics")
 	}
 
 	var checkedOn schedule.Date // quick_check ran at open; the next one tomorrow

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strings"
 
@@ -36,6 +37,9 @@ type runtimeOptions struct {
 	smtpURL   string // --smtp
 	publicURL string // --public-url
 	outbox    string // the .eml folder when there is no SMTP server ("": the configuration's)
+	// trustedProxies (--trusted-proxies) replace the configuration's
+	// trusted_proxies when given.
+	trustedProxies []netip.Prefix
 }
 
 // buildSnapshot builds the runtime snapshot of cfg. firstDay is the tracking start
@@ -65,7 +69,10 @@ func buildSnapshot(ctx context.Context, cfg *config.Config, store *sqlite.DB, fi
 		return nil, err
 	}
 	rt := &snapshot{engine: setup, via: via, tick: d.Tick,
-		web: httpui.Runtime{Setup: setup, Links: signer, SessionKeys: sessionKeys}}
+		web: httpui.Runtime{Setup: setup, Links: signer, SessionKeys: sessionKeys, TrustedProxies: d.TrustedProxies}}
+	if o.trustedProxies != nil {
+		rt.web.TrustedProxies = o.trustedProxies
+	}
 	for _, a := range d.Admins {
 		rt.web.Admins = append(rt.web.Admins, httpui.Admin{User: a.User, Name: a.Name, PasswordHash: a.PasswordHash})
 	}

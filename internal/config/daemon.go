@@ -1,6 +1,9 @@
 package config
 
 import (
+	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
 	"path"
 	"regexp"
@@ -53,6 +56,13 @@ type Daemon struct {
 	LinkValidDays                    int
 	// Admins may log in to the web admin area.
 	Admins []Admin
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client for the web server's rate limits; none: the header is
+	// ignored.
+	TrustedProxies []netip.Prefix
+	// MetricsListen is the address of a listener for /metrics alone; ""
+	// serves /metrics on the web pages' listener, to loopback peers only.
+	MetricsListen string
 }
 
 // Admin is a web admin: a user name and a bcrypt hash of the password.
@@ -107,6 +117,20 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 			r.errorf(mf.At.Key("public_url"), "public_url %q: cần một địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://", mf.PublicURL)
 		}
 		d.PublicURL = strings.TrimSuffix(mf.PublicURL, "/")
+	}
+	for i, v := range mf.TrustedProxies {
+		p, err := parseProxy(v)
+		if err != nil {
+			r.errorf(mf.At.Key("trusted_proxies"), "trusted_proxies[%d]: %v", i, err)
+			continue
+		}
+		d.TrustedProxies = append(d.TrustedProxies, p)
+	}
+	if mf.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(mf.MetricsListen); err != nil {
+			r.errorf(mf.At.Key("metrics_listen"), "metrics_listen %q: cần dạng máy:cổng, ví dụ 127.0.0.1:9100", mf.MetricsListen)
+		}
+		d.MetricsListen = mf.MetricsListen
 	}
 	if m := mf.Mail; m != nil {
 		if m.From != nil {
@@ -286,4 +310,22 @@ func overlaps(f1, u1, f2, u2 schedule.Date) bool {
 		u2 = schedule.MaxDate
 	}
 	return f1 <= u2 && f2 <= u1
+}
+
+// parseProxy reads one trusted proxy: an address or a CIDR network.
+func parseProxy(v string) (netip.Prefix, error) {
+	v = strings.TrimSpace(v)
+	if !strings.Contains(v, "/") {
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("%q không phải là địa chỉ IP hoặc dải mạng (CIDR, ví dụ 172.17.0.0/16)", v)
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q không phải là địa chỉ IP hoặc dải mạng (CIDR, ví dụ 172.17.0.0/16)", v)
+	}
+	return p.Masked(), nil
 }

@@ -21,6 +21,11 @@ type mainFile struct {
 	Recipients    *recipientsRaw `yaml:"recipients"`
 	Links         *linksRaw      `yaml:"links"`
 	Admins        []adminRaw     `yaml:"admins"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR networks)
+	// whose X-Forwarded-For the web server believes.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// MetricsListen serves /metrics on its own address.
+	MetricsListen string `yaml:"metrics_listen"`
 }
 
 // linksRaw configures the signed links in mail and the calendar feeds.

@@ -252,17 +252,36 @@ type auditLogView struct {
 	adminPage
 	Lines []auditLine
 	Limit int
+	// Older is the ?truoc= of the next page, 0 on the last one; First
+	// says this is the newest page.
+	Older int64
+	First bool
 }
 
-// auditLog shows the latest audit rows, newest first.
+// auditLog shows one page of audit rows, newest first; ?truoc=ID pages
+// back from the row ID.
 func (a *adminArea) auditLog(w http.ResponseWriter, r *http.Request, sess adminSession) {
-	log, err := a.s.Store.AuditLog(r.Context(), auditLogLimit)
+	var before int64
+	if v := r.URL.Query().Get("truoc"); v != "" {
+		id, ok := parseOccurrenceID(v)
+		if !ok {
+			a.error(w, r, http.StatusBadRequest, "Thông tin chưa hợp lệ", "Số trang nhật ký phải là một số nguyên dương.")
+			return
+		}
+		before = id
+	}
+	log, err := a.s.Store.AuditLogBefore(r.Context(), before, auditLogLimit+1)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, http.StatusOK, "log", auditLogView{adminPage: a.pageFor(sess, "Nhật ký thao tác"),
-		Lines: auditLines(a.s.setup(), log), Limit: auditLogLimit})
+	v := auditLogView{adminPage: a.pageFor(sess, "Nhật ký thao tác"), Limit: auditLogLimit, First: before == 0}
+	if len(log) > auditLogLimit {
+		log = log[:auditLogLimit]
+		v.Older = log[len(log)-1].ID
+	}
+	v.Lines = auditLines(a.s.setup(), log)
+	a.render(w, r, http.StatusOK, "log", v)
 }
 
 // adminActionLabel names an audit action: its label, or the action as

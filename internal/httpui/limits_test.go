@@ -1,16 +1,20 @@
 package httpui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/ninhthuan/nhachan/internal/model"
 )
 
 // 50 token-less login POSTs from one client are refused without counting:
@@ -70,7 +74,7 @@ func TestTrustedProxyNetworks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv.TrustedProxies = nets
+	f.rt.TrustedProxies = nets
 	client := func(peer, xff string) *adminClient {
 		c := newAdminClient(f)
 		c.remote = peer
@@ -163,4 +167,112 @@ func (b *adminClient) request() *http.Request {
 		r.Header[k] = v
 	}
 	return r
+}
+
+// Error pages name the follow-up agency as it is today: after its end,
+// its successor.
+func TestContactNameFollowsSuccession(t *testing.T) {
+	st := testSetup(t)
+	old := agency("snv-nt", "Sở Nội vụ tỉnh Ninh Thuận")
+	old.ValidUntil = d("2025-06-30")
+	old.Successors = []string{"snv-kh"}
+	kh := agency("snv-kh", "Sở Nội vụ tỉnh Khánh Hòa")
+	kh.ValidFrom = d("2025-07-01")
+	st.Planner.Directory = model.NewDirectory([]*model.Agency{old, kh}, nil)
+	st.FollowUp = "snv-nt"
+	for _, tc := range []struct{ on, want string }{
+		{"2025-06-30", "Sở Nội vụ tỉnh Ninh Thuận"},
+		{"2025-07-01", "Sở Nội vụ tỉnh Khánh Hòa"},
+		{"2026-12-06", "Sở Nội vụ tỉnh Khánh Hòa"},
+	} {
+		if got := contactName(st, d(tc.on)); got != tc.want {
+			t.Errorf("on %s: %q, want %q", tc.on, got, tc.want)
+		}
+	}
+}
+
+// Repeated extension requests update one pending request and write one
+// audit row; the audit log pages, so an admin's action stays reachable
+// whatever came after it.
+func TestExtensionRequestsAndAuditPaging(t *testing.T) {
+	f := newAdminFixture(t)
+	ctx := context.Background()
+	id := f.ids["intime"]
+	if err := f.store.Waive(ctx, f.ids["soon"], "Lý do đầu tiên", "web:an"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		if err := f.store.RequestExtension(ctx, id, "link:snv", d("2026-10-30").AddDays(i), fmt.Sprint("lần ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tl, err := f.store.Timeline(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range tl.Audit {
+		if a.Action == "occurrence.extension_requested" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("30 requests wrote %d audit rows, want 1", n)
+	}
+	req, ok, err := f.store.PendingExtensionRequest(ctx, id)
+	if err != nil || !ok || req.Times != 30 || req.Reason != "lần 29" || req.Until != d("2026-10-30").AddDays(29) {
+		t.Fatalf("pending request %+v %v %v", req, ok, err)
+	}
+	// An admin's extension settles it.
+	if err := f.store.Extend(ctx, id, d("2026-11-30"), "Đồng ý", "web:an"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := f.store.PendingExtensionRequest(ctx, id); ok {
+		t.Error("the request is still pending after the extension")
+	}
+
+	// 450 more audit rows (extensions), then the log in pages of 200.
+	due := d("2026-11-30")
+	for range 450 {
+		due = due.AddDays(1)
+		if err := f.store.Extend(ctx, f.ids["overdue"], due, "x", "web:an"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newAdminClient(f)
+	b.login("an")
+	target := "/quan-tri/nhat-ky"
+	rows, pages := 0, 0
+	sawFirst := false
+	for target != "" {
+		res, body := b.get(target)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d", target, res.StatusCode)
+		}
+		pages++
+		rows += strings.Count(body, "<tr><td>")
+		sawFirst = sawFirst || strings.Contains(body, "Lý do đầu tiên")
+		target = ""
+		if m := regexp.MustCompile(`href="(/quan-tri/nhat-ky\?truoc=\d+)"`).FindStringSubmatch(body); m != nil {
+			target = m[1]
+		}
+		if pages > 10 {
+			t.Fatal("the pages do not end")
+		}
+	}
+	total := 0
+	if err := f.store.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.store.AuditLogBefore(ctx, 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total = len(all)
+	if pages != (total+auditLogLimit-1)/auditLogLimit || rows != total || !sawFirst {
+		t.Errorf("%d pages, %d rows of %d, first action reachable: %t", pages, rows, total, sawFirst)
+	}
+	if res, _ := b.get("/quan-tri/nhat-ky?truoc=abc"); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("?truoc=abc = %d, want 400", res.StatusCode)
+	}
 }

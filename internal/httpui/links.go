@@ -188,9 +188,10 @@ type linkTarget struct {
 func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.Action) (linkTarget, bool) {
 	rt := s.Runtime() // one snapshot for the whole request
 	st, links := rt.Setup, rt.Links
-	t := linkTarget{st: st, loc: linkLocation(st), contact: contactName(st)}
+	t := linkTarget{st: st, loc: linkLocation(st)}
 	now := s.Now()
 	t.today = schedule.DateOf(now.In(t.loc))
+	t.contact = contactName(st, t.today)
 	if links == nil {
 		s.errorPage(w, r, http.StatusNotFound, "Liên kết chưa được bật",
 			"Máy chủ này chưa được cấu hình để nhận xác nhận qua liên kết trong thư. Xin liên hệ "+t.contact+".")
@@ -293,12 +294,22 @@ func actionLabel(a signlink.Action) string {
 // linkLocation is the configuration's zone.
 func linkLocation(st notify.Setup) *time.Location { return location(st) }
 
-// contactName is who officials turn to: the follow-up agency.
-func contactName(st notify.Setup) string {
-	if st.FollowUp != "" {
-		return agencyLabel(st, st.FollowUp)
+// contactName is who officials turn to: the follow-up agency as it is on
+// today, after the directory's successions (Sở Nội vụ tỉnh Ninh Thuận
+// became Sở Nội vụ tỉnh Khánh Hòa on 01/7/2025), not as the configuration
+// first named it.
+func contactName(st notify.Setup, today schedule.Date) string {
+	if st.FollowUp == "" {
+		return "Sở Nội vụ"
 	}
-	return "Sở Nội vụ"
+	if dir := directory(st); dir != nil {
+		for _, as := range dir.Resolve([]string{st.FollowUp}, today) {
+			if as.Agency != nil && as.Agency.Name != "" {
+				return mask(as.Agency.Name)
+			}
+		}
+	}
+	return agencyLabel(st, st.FollowUp)
 }
 
 // dateWithWeekday reads a date the way a Vietnamese letter does:

@@ -3,6 +3,7 @@ package httpui
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 // gauges are read from the store at scrape time, so they cannot drift from
 // the database. A nil *Metrics ignores every observation.
 type Metrics struct {
+	store    *storeCollector
 	reg      *prometheus.Registry
 	sent     *prometheus.CounterVec
 	failed   *prometheus.CounterVec
@@ -62,9 +64,23 @@ func NewMetrics(store GaugeStore, log zerolog.Logger) *Metrics {
 	m.reg.MustRegister(m.sent, m.failed, m.reloads, m.lastTick,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if store != nil {
-		m.reg.MustRegister(&storeCollector{store: store, log: log})
+		m.store = &storeCollector{store: store, log: log}
+		m.reg.MustRegister(m.store)
 	}
 	return m
+}
+
+// ReadStoreEvery makes the store's gauges read the database at most once
+// per every (the daemon's tick) on the clock now: scrapes in between, from
+// however many scrapers, are answered from the last reading. Zero (the
+// default): every scrape reads.
+func (m *Metrics) ReadStoreEvery(every time.Duration, now func() time.Time) {
+	if m == nil || m.store == nil {
+		return
+	}
+	m.store.mu.Lock()
+	m.store.every, m.store.now = every, now
+	m.store.mu.Unlock()
 }
 
 // ObserveSent counts one message of kind accepted by the mail server.
@@ -117,10 +133,20 @@ type GaugeStore interface {
 	OccurrenceCounts(ctx context.Context) (map[duty.State]int, error)
 }
 
-// storeCollector reads the gauges from the database at each scrape.
+// storeCollector reads the gauges from the database at a scrape, or
+// repeats its last reading when it is younger than every.
 type storeCollector struct {
 	store GaugeStore
 	log   zerolog.Logger
+
+	mu     sync.Mutex
+	every  time.Duration
+	now    func() time.Time
+	at     time.Time
+	depth  duty.Depth
+	counts map[duty.State]int
+	err    [2]error
+	reads  int // database readings, for tests
 }
 
 var (
@@ -141,23 +167,47 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
-	defer cancel()
-	if d, err := c.store.OutboxDepth(ctx); err != nil {
-		c.log.Error().Err(err).Msg("metrics: outbox depth")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fresh := false
+	if c.every > 0 && c.now != nil && !c.at.IsZero() {
+		age := c.now().Sub(c.at)
+		fresh = age >= 0 && age < c.every
+	}
+	if !fresh {
+		c.read()
+	}
+	if err := c.err[0]; err != nil {
 		ch <- prometheus.NewInvalidMetric(outboxDepthDesc, err)
 	} else {
+		d := c.depth
 		for st, n := range map[string]int{"pending": d.Pending, "claimed": d.Claimed, "failed": d.Failed} {
 			ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, float64(n), st)
 		}
 	}
-	counts, err := c.store.OccurrenceCounts(ctx)
-	if err != nil {
-		c.log.Error().Err(err).Msg("metrics: occurrence counts")
+	if err := c.err[1]; err != nil {
 		ch <- prometheus.NewInvalidMetric(occurrencesDesc, err)
 		return
 	}
 	for _, st := range occurrenceStates {
-		ch <- prometheus.MustNewConstMetric(occurrencesDesc, prometheus.GaugeValue, float64(counts[st]), string(st))
+		ch <- prometheus.MustNewConstMetric(occurrencesDesc, prometheus.GaugeValue, float64(c.counts[st]), string(st))
+	}
+}
+
+// read queries the store; the caller holds mu.
+func (c *storeCollector) read() {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	c.reads++
+	if c.now != nil {
+		c.at = c.now()
+	}
+	c.depth, c.err[0] = c.store.OutboxDepth(ctx)
+	if c.err[0] != nil {
+		c.log.Error().Err(c.err[0]).Msg("metrics: outbox depth")
+	}
+	c.counts, c.err[1] = c.store.OccurrenceCounts(ctx)
+	if c.err[1] != nil {
+		c.log.Error().Err(c.err[1]).Msg("metrics: occurrence counts")
 	}
 }

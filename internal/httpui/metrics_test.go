@@ -2,6 +2,7 @@ package httpui
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // scrape fetches /metrics and parses the text exposition.
 func scrape(t *testing.T, f *fixture) map[string]*dto.MetricFamily {
 	t.Helper()
-	res := f.do(http.MethodGet, "/metrics")
+	res := f.doFrom(http.MethodGet, "/metrics", "127.0.0.1:5000", nil)
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /metrics = %d", res.StatusCode)
@@ -106,7 +107,7 @@ func TestMetricsStoreDown(t *testing.T) {
 	f := newFixture(t)
 	f.srv.Metrics.ObserveSent("digest")
 	f.store.Close()
-	res := f.do(http.MethodGet, "/metrics")
+	res := f.doFrom(http.MethodGet, "/metrics", "[::1]:5000", nil)
 	defer res.Body.Close()
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(res.Body)
@@ -127,4 +128,66 @@ func TestNilMetricsIgnoresObservations(t *testing.T) {
 	m.ObserveFailed("reminder", "temporary")
 	m.ObserveReload(true)
 	m.ObserveTick(today)
+}
+
+// doFrom runs one request from the peer remote with the given headers.
+func (f *fixture) doFrom(method, target, remote string, header map[string]string) *http.Response {
+	f.t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	req.RemoteAddr = remote
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// On the pages' listener /metrics is for this machine only: another peer,
+// or a local proxy forwarding someone's request, finds no such page.
+func TestMetricsLoopbackOnly(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		remote string
+		header map[string]string
+		want   int
+	}{
+		{"127.0.0.1:5000", nil, http.StatusOK},
+		{"[::1]:5000", nil, http.StatusOK},
+		{"192.0.2.1:1234", nil, http.StatusNotFound},
+		{"127.0.0.1:5000", map[string]string{"X-Forwarded-For": "203.0.113.9"}, http.StatusNotFound},
+		{"127.0.0.1:5000", map[string]string{"Forwarded": "for=203.0.113.9"}, http.StatusNotFound},
+	} {
+		res := f.doFrom(http.MethodGet, "/metrics", tc.remote, tc.header)
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("GET /metrics from %s %v = %d, want %d", tc.remote, tc.header, res.StatusCode, tc.want)
+		}
+	}
+	f2 := newFixture(t)
+	f2.srv = &Server{Store: f2.store, Runtime: f2.srv.Runtime, Now: f2.srv.Now, Health: f2.srv.Health, Log: f2.srv.Log, MetricsElsewhere: true}
+	f2.h = f2.srv.Handler()
+	if res := f2.doFrom(http.MethodGet, "/metrics", "127.0.0.1:5000", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("with its own listener, /metrics on the pages' = %d, want 404", res.StatusCode)
+	}
+}
+
+// With ReadStoreEvery, scrapes between two ticks read the database once.
+func TestMetricsReadStoreOncePerTick(t *testing.T) {
+	f := newFixture(t)
+	f.srv.Metrics.ReadStoreEvery(time.Minute, func() time.Time { return f.now })
+	for range 50 {
+		scrape(t, f)
+	}
+	if n := f.srv.Metrics.store.reads; n != 1 {
+		t.Errorf("50 scrapes within a tick read the store %d times, want 1", n)
+	}
+	f.now = f.now.Add(time.Minute)
+	fams := scrape(t, f)
+	if n := f.srv.Metrics.store.reads; n != 2 {
+		t.Errorf("a scrape a tick later: %d readings, want 2", n)
+	}
+	if got := value(t, fams, "nhachan_occurrences", map[string]string{"state": "open"}); got != 6 {
+		t.Errorf("open = %v from the cached reading, want 6", got)
+	}
 }

@@ -116,7 +116,8 @@ func (l *rateLimiter) size() int {
 
 // clientKey names the client of r for rate limiting: the host of
 // RemoteAddr, an IPv6 address reduced to its /64 (one subscriber usually
-// holds a whole /64). When the peer is a trusted proxy (TrustedProxies, or
+// holds a whole /64). When the peer is a trusted proxy (Runtime's
+// TrustedProxies, reloaded with the configuration, or
 // loopback with TrustLocalProxy), X-Forwarded-For is read from the right:
 // each trusted proxy appended the address it got the request from, so the
 // first address from the right that is not itself a trusted proxy is the
@@ -134,8 +135,12 @@ func (s *Server) clientKey(r *http.Request) string {
 		return host
 	}
 	a = a.Unmap().WithZone("")
-	if s.trustedProxy(a) {
-		a = s.forwardedClient(r, a)
+	var trusted []netip.Prefix
+	if s.Runtime != nil {
+		trusted = s.Runtime().TrustedProxies
+	}
+	if s.trustedProxy(trusted, a) {
+		a = s.forwardedClient(r, trusted, a)
 	}
 	if a.Is6() {
 		if p, err := a.Prefix(64); err == nil {
@@ -147,11 +152,11 @@ func (s *Server) clientKey(r *http.Request) string {
 
 // trustedProxy reports whether a is a reverse proxy whose
 // X-Forwarded-For is believed.
-func (s *Server) trustedProxy(a netip.Addr) bool {
+func (s *Server) trustedProxy(trusted []netip.Prefix, a netip.Addr) bool {
 	if s.TrustLocalProxy && a.IsLoopback() {
 		return true
 	}
-	for _, p := range s.TrustedProxies {
+	for _, p := range trusted {
 		if p.Contains(a) {
 			return true
 		}
@@ -163,7 +168,7 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 // proxies and returns the first other address; peer when the header is
 // missing, holds a malformed entry before one is found, or names only
 // trusted proxies.
-func (s *Server) forwardedClient(r *http.Request, peer netip.Addr) netip.Addr {
+func (s *Server) forwardedClient(r *http.Request, trusted []netip.Prefix, peer netip.Addr) netip.Addr {
 	vs := r.Header.Values("X-Forwarded-For")
 	for i := len(vs) - 1; i >= 0; i-- {
 		parts := strings.Split(vs[i], ",")
@@ -173,7 +178,7 @@ func (s *Server) forwardedClient(r *http.Request, peer netip.Addr) netip.Addr {
 				return peer
 			}
 			a = a.Unmap().WithZone("")
-			if !s.trustedProxy(a) {
+			if !s.trustedProxy(trusted, a) {
 				return a
 			}
 		}
@@ -193,14 +198,14 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 		if !strings.Contains(f, "/") {
 			a, err := netip.ParseAddr(f)
 			if err != nil {
-				return nil, fmt.Errorf("trusted proxy %q: not an address or network (CIDR)", f)
+				return nil, fmt.Errorf("%q không phải là địa chỉ IP hoặc dải mạng (CIDR, ví dụ 172.17.0.0/16)", f)
 			}
 			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 			continue
 		}
 		p, err := netip.ParsePrefix(f)
 		if err != nil {
-			return nil, fmt.Errorf("trusted proxy %q: not an address or network (CIDR)", f)
+			return nil, fmt.Errorf("%q không phải là địa chỉ IP hoặc dải mạng (CIDR, ví dụ 172.17.0.0/16)", f)
 		}
 		out = append(out, p.Masked())
 	}

@@ -2,6 +2,7 @@ package httpui
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
@@ -30,6 +31,11 @@ type Runtime struct {
 	// configured and end when it is removed. Empty: a random key drawn
 	// once at start, so every admin session ends when the daemon restarts.
 	SessionKeys [][]byte
+	// TrustedProxies are the reverse proxies (networks) that append the
+	// client's address to X-Forwarded-For: from them, rate limits key on
+	// that address (clientKey). Server.TrustLocalProxy adds loopback.
+	// None: forwarding headers are ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Store is what the pages read and the admin and link actions write.
@@ -55,6 +61,7 @@ type Store interface {
 	ConfirmSubmission(ctx context.Context, occurrenceID int64, actor string) error
 	UnconfirmedSubmissions(ctx context.Context, limit int) ([]duty.Record, error)
 	AuditLog(ctx context.Context, limit int) ([]duty.AuditEntry, error)
+	AuditLogBefore(ctx context.Context, before int64, limit int) ([]duty.AuditEntry, error)
 
 	RevokeSession(ctx context.Context, id string, expires time.Time) error
 	SessionRevoked(ctx context.Context, id string) (bool, error)

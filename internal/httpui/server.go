@@ -17,6 +17,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -43,17 +44,18 @@ type Server struct {
 	// Health reports the daemon's liveness facts for /healthz.
 	Health func() Health
 	// Metrics backs /metrics; when nil, Handler makes one over Store that
-	// serves the store's gauges only.
-	Metrics *Metrics
-	Log     zerolog.Logger
+	// serves the store's gauges only. On this handler /metrics answers
+	// loopback peers only (and not through a proxy); MetricsElsewhere
+	// leaves it out altogether, when serve gives it a listener of its own
+	// (--metrics-listen).
+	Metrics          *Metrics
+	MetricsElsewhere bool
+	Log              zerolog.Logger
 	// RequestExtension records a "Xin gia hạn" request (links.go); it
 	// must grant nothing. Nil: the page asks to contact Sở Nội vụ.
 	RequestExtension ExtensionRequester
-	// TrustedProxies are the reverse proxies (networks) that append the
-	// client's address to X-Forwarded-For: from them, rate limits key on
-	// that address (clientKey). TrustLocalProxy adds loopback to them
-	// (--behind-local-proxy). Neither: forwarding headers are ignored.
-	TrustedProxies  []netip.Prefix
+	// TrustLocalProxy adds loopback to the trusted proxies of the runtime
+	// (--behind-local-proxy): see clientKey.
 	TrustLocalProxy bool
 	// PageCache is how long a rendering of a public page is served to
 	// others (pagegate.go): 2 s when zero, none when negative.
@@ -93,7 +95,9 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET /co-quan/{agency}", cached(s.agency))
 		mux.HandleFunc("GET /nghia-vu/{id}", cached(s.occurrence))
 		mux.HandleFunc("GET /healthz", s.healthz)
-		mux.Handle("GET /metrics", s.Metrics.Handler())
+		if !s.MetricsElsewhere {
+			mux.Handle("GET /metrics", s.loopbackOnly(s.Metrics.Handler()))
+		}
 		mux.HandleFunc("GET /static/{file}", s.static)
 		s.linkRoutes(mux)
 		mux.HandleFunc("GET /bao-cao", cached(s.reportPage))
@@ -104,6 +108,22 @@ func (s *Server) Handler() http.Handler {
 		s.handler = secure(s.recoverer(s.fallback(mux)))
 	})
 	return s.handler
+}
+
+// loopbackOnly serves h to a peer on this machine that is not a proxy
+// forwarding someone else's request; anyone else gets the 404 page, as if
+// the address did not exist.
+func (s *Server) loopbackOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		a, perr := netip.ParseAddr(host)
+		forwarded := r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != ""
+		if err != nil || perr != nil || !a.Unmap().IsLoopback() || forwarded {
+			s.notFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // NewHTTPServer returns a server for h with every timeout set, so that a

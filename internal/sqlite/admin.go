@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -227,11 +228,22 @@ func (db *DB) Reopen(ctx context.Context, occurrenceID int64, reason, actor stri
 
 // AuditLog returns the latest limit rows of the audit log, newest first.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]duty.AuditEntry, error) {
+	return db.AuditLogBefore(ctx, 0, limit)
+}
+
+// AuditLogBefore returns up to limit rows of the audit log older than the
+// row with id before (0: the latest), newest first: one page of the log.
+// Rows are appended in commit order, so the id orders them; a page is read
+// through the primary key, however long the log.
+func (db *DB) AuditLogBefore(ctx context.Context, before int64, limit int) ([]duty.AuditEntry, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("audit log: limit %d must be positive", limit)
 	}
+	if before <= 0 {
+		before = math.MaxInt64
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT id, at, actor, action, object, detail FROM audit
-		ORDER BY at DESC, id DESC LIMIT ?`, limit)
+		WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
