@@ -9,6 +9,7 @@
 #   BenchmarkServeStartup_Province     cmd/nhachan      start-up, idle memory   idle RSS < 30 MB
 #   BenchmarkServeStartup_National     cmd/nhachan      the same, national      (reported)
 #   BenchmarkDeliveryMailpit           internal/email   delivery to Mailpit     (next to smtp-source)
+#   BenchmarkBoardFlood                cmd/nhachan      1,000 clients × 20 s    health 200, p99 < 1 s
 #
 # The raw `go test` output is printed as it comes and kept in a file whose
 # path is printed. The script exits non-zero when a benchmark fails or a
@@ -58,6 +59,13 @@ run_bench ./cmd/nhachan '^BenchmarkServeStartup_National$' 3x
 
 # 4. nhachan's delivery to Mailpit, batches of 500 over one connection.
 run_bench ./internal/email '^BenchmarkDeliveryMailpit$' 5x
+
+# 5. A busy morning: the real daemon on the shipped province, 1,000 clients
+# requesting the board for 20 s while /healthz is polled every 200 ms
+# (loopback only; the benchmark is skipped without NHACHAN_BENCH_FLOOD=1).
+export NHACHAN_BENCH_FLOOD=1
+run_bench ./cmd/nhachan '^BenchmarkBoardFlood$' 1x
+unset NHACHAN_BENCH_FLOOD
 
 # The benchmark lines as "name unit value", the -GOMAXPROCS suffix removed.
 awk '/^Benchmark[^ \t]+[ \t]+[0-9]+[ \t]/ {
@@ -140,6 +148,14 @@ nat_peak=$(metric BenchmarkServeStartup_National MB-peak-RSS)
 nat_agencies=$(metric BenchmarkServeStartup_National agencies)
 nat_occ=$(metric BenchmarkServeStartup_National occurrences)
 deliv=$(metric BenchmarkDeliveryMailpit msgs/s)
+flood_p50=$(metric BenchmarkBoardFlood ms-p50)
+flood_p99=$(metric BenchmarkBoardFlood ms-p99)
+flood_max=$(metric BenchmarkBoardFlood ms-max)
+flood_rps=$(metric BenchmarkBoardFlood req/s)
+flood_failed=$(metric BenchmarkBoardFlood board-failed)
+flood_health=$(metric BenchmarkBoardFlood health-polls)
+flood_health_bad=$(metric BenchmarkBoardFlood health-not-200)
+flood_health_max=$(metric BenchmarkBoardFlood ms-health-max)
 deliv_size=$(metric BenchmarkDeliveryMailpit B/msg)
 
 # calc EXPR: awk arithmetic; "?" when an operand is missing.
@@ -193,13 +209,20 @@ row() { printf '%-50s %-30s %-11s %-13s %s\n' "$@"; }
   row "delivery to Mailpit, nhachan (one connection)" "msgs/s ($(num "$deliv_size" 0) B/msg)" "" "$(num "$deliv" 0)" ""
   row "delivery to Mailpit, smtp-source 2 KB filler" "msgs/s" "" "$(num "$smtp_filler" 0)" ""
   row "delivery to Mailpit, smtp-source nhachan msg" "msgs/s ($(num "$msg_size" 0) B, $msg_kind)" "" "$(num "$smtp_msg" 0)" ""
+  row "board flood, 1,000 clients × 20 s, province" "board p50 / p99" "p99 < 1 s" "$(num "$flood_p50" 0) / $(num "$flood_p99" 0) ms" "$(ok "$flood_p99 < 1000")"
+  row "  (before: p99 5.3 s, max 13 s, ~800 req/s)" "board max, requests a second" "" "$(num "$flood_max" 0) ms, $(num "$flood_rps" 0) req/s" ""
+  row "" "board requests failed" "" "$(num "$flood_failed" 0)" ""
+  row "  (before: /healthz 503 db_unreachable)" "/healthz not 200 (of polls)" "0" "$(num "$flood_health_bad" 0) of $(num "$flood_health" 0)" "$(ok "$flood_health_bad == 0 && $flood_health > 0")"
+  row "" "slowest /healthz" "" "$(num "$flood_health_max" 0) ms" ""
   printf '%s\n' "----------------------------------------------------------------------------------------------------------------------"
   echo "Rules: times are go test's ns/op (plan: -benchtime 5x, tick: $BENCHTIME_TICK). \"The tick does not grow\": the 1M tick"
   echo "takes at most 3 x the 10k one. Start-up: mean of 5 restarts of the deployed binary (make build-static) on the"
   echo "shipped configuration with history since 1/1/2022 (national: 3 restarts on the generated directory, its window"
   echo "stored by a first start). Idle RSS: the largest of those, from /proc/PID/status 2 s"
   echo "after the first tick (file: clean pages of the executable, which recent kernels map in 2 MB folios; anon: the"
-  echo "daemon's own memory). smtp-source: 500 messages over one SMTP session to a fresh Mailpit."
+  echo "daemon's own memory). smtp-source: 500 messages over one SMTP session to a fresh Mailpit. Board flood: the"
+  echo "daemon on the shipped configuration with history since 2022; each client requests / again as soon as it has an"
+  echo "answer (keep-alive connections); /healthz every 200 ms on its own connection; all on 127.0.0.1."
   echo "raw output: $raw   ($(($(date +%s) - t0)) s)"
 } | tee -a "$raw"
 

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ninhthuan/nhachan/internal/model"
+	"github.com/ninhthuan/nhachan/internal/signlink"
 )
 
 // 50 token-less login POSTs from one client are refused without counting:
@@ -274,5 +275,38 @@ func TestExtensionRequestsAndAuditPaging(t *testing.T) {
 	}
 	if res, _ := b.get("/quan-tri/nhat-ky?truoc=abc"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("?truoc=abc = %d, want 400", res.StatusCode)
+	}
+}
+
+// A link from Sở Nội vụ's copy of the letter records Sở Nội vụ acting for
+// the agency, for a submission and for an extension request; the
+// agency's own link (a version-1 token, as mailed before) records the
+// agency.
+func TestFollowUpCopyLinkRecordsWhoActed(t *testing.T) {
+	lf := newLinkFixture(t)
+	c := signlink.Claims{Occurrence: lf.ids["soon"], Agency: "stp", Action: signlink.ActionSubmit, Expires: linkExpiry,
+		IssuedTo: signlink.IssuedToFollowUp}
+	if code, body := lf.post(submitURL(linkSign(t, lf.signer, c)), submitForm("9/BC", "2026-06-15")); code != http.StatusOK {
+		t.Fatalf("POST = %d\n%s", code, body)
+	}
+	tl, err := lf.store.Timeline(context.Background(), lf.ids["soon"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Submission == nil || tl.Submission.RecordedBy != "link:snv thay mặt stp" {
+		t.Errorf("recorded by %+v, want link:snv thay mặt stp", tl.Submission)
+	}
+	c.Occurrence, c.Agency, c.Action = lf.ids["intime"], "snv", signlink.ActionExtend
+	if code, body := lf.post(extendURL(linkSign(t, lf.signer, c)), extendForm("2026-12-31", "Chờ số liệu")); code != http.StatusOK {
+		t.Fatalf("extension POST = %d\n%s", code, body)
+	}
+	c.IssuedTo = signlink.IssuedToAgency
+	if code, _ := lf.post(extendURL(linkSign(t, lf.signer, c)), extendForm("2026-12-30", "Chờ số liệu")); code != http.StatusOK {
+		t.Fatalf("agency extension POST = %d", code)
+	}
+	lf.mu.Lock()
+	defer lf.mu.Unlock()
+	if len(lf.requests) != 2 || lf.requests[0].agency != "snv thay mặt snv" || lf.requests[1].agency != "snv" {
+		t.Errorf("requests %+v", lf.requests)
 	}
 }

@@ -46,7 +46,8 @@ import (
 
 // ExtensionRequester records an agency's request (from a "Xin gia hạn"
 // link) to move an occurrence's deadline to until, for reason; agency is
-// the token's agency id. It must grant nothing: admins decide. The lead
+// who asks: the token's agency id, or "<follow-up> thay mặt <agency>" for
+// a link in the follow-up agency's copy. It must grant nothing: admins decide. The lead
 // wires it to the audit log (sqlite.DB.RequestExtension has this shape).
 type ExtensionRequester func(ctx context.Context, occurrenceID int64, agency string, until schedule.Date, reason string) error
 
@@ -235,8 +236,22 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request, want signlink.
 	return t, true
 }
 
-// actor names who acts through t's link in the store: "link:<agency>".
-func (t linkTarget) actor() string { return "link:" + t.claims.Agency }
+// actor names who acts through t's link in the store: "link:<agency>",
+// or, for a link in the follow-up agency's copy of the letter,
+// "link:<follow-up> thay mặt <agency>" (Sở Nội vụ acting for the agency).
+func (t linkTarget) actor() string { return "link:" + t.who() }
+
+// who is the actor without its channel: what RequestExtension is given.
+func (t linkTarget) who() string {
+	if t.claims.IssuedTo == signlink.IssuedToFollowUp {
+		fu := t.st.FollowUp
+		if fu == "" {
+			fu = "so-noi-vu"
+		}
+		return fu + " thay mặt " + t.claims.Agency
+	}
+	return t.claims.Agency
+}
 
 // belongs reports whether agency answers for o or is named for it.
 func belongs(o duty.Occurrence, agency string) bool {
@@ -547,7 +562,7 @@ func (s *Server) extendPost(w http.ResponseWriter, r *http.Request) {
 				" để đề nghị gia hạn. Hạn nộp chưa thay đổi.")
 		return
 	}
-	if err := s.RequestExtension(r.Context(), t.occ.ID, t.claims.Agency, until, reason); err != nil {
+	if err := s.RequestExtension(r.Context(), t.occ.ID, t.who(), until, reason); err != nil {
 		s.Log.Error().Err(err).Int64("occurrence", t.occ.ID).Msg("extension request via signed link failed")
 		code := http.StatusInternalServerError
 		if errors.Is(err, duty.ErrNotFound) {
