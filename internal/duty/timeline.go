@@ -36,6 +36,17 @@ type ExtensionRecord struct {
 	At                  time.Time
 }
 
+// ExtensionRequest is an agency's pending request for more time (from a
+// "Xin gia hạn" link), as admins see it: the latest date and reason asked
+// for, who asked, how many times, and when first and last.
+type ExtensionRequest struct {
+	Actor       string
+	Until       schedule.Date
+	Reason      string
+	Times       int
+	FirstAt, At time.Time
+}
+
 // AuditRecord is one row of the audit log; Detail is its JSON object.
 type AuditRecord struct {
 	At                    time.Time

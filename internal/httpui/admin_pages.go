@@ -175,6 +175,15 @@ func (a *adminArea) occurrence(w http.ResponseWriter, r *http.Request, sess admi
 		v.Facts = append(v.Facts, taskFacts(t)...)
 	}
 	v.Events = adminEvents(st, tl)
+	req, ok, err := a.s.Store.PendingExtensionRequest(r.Context(), id)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if ok {
+		v.Facts = append(v.Facts, fact{"Đề nghị gia hạn đang chờ", fmt.Sprintf("đến ngày %s — %s (gửi %d lần, lần đầu %s, lần gần nhất %s, bởi %s)",
+			req.Until.VN(), adminText(req.Reason), req.Times, clockText(req.FirstAt, st.Location), clockText(req.At, st.Location), adminText(req.Actor))})
+	}
 	switch {
 	case tl.Submission != nil:
 		s := tl.Submission

@@ -224,6 +224,13 @@ func TestExtensionRequestsAndAuditPaging(t *testing.T) {
 	if err != nil || !ok || req.Times != 30 || req.Reason != "lần 29" || req.Until != d("2026-10-30").AddDays(29) {
 		t.Fatalf("pending request %+v %v %v", req, ok, err)
 	}
+	// The admin sees the latest request and how often it was sent.
+	admin := newAdminClient(f)
+	admin.login("an")
+	if _, page := admin.get(fmt.Sprintf("/quan-tri/nghia-vu/%d", id)); !strings.Contains(page, "Đề nghị gia hạn đang chờ") ||
+		!strings.Contains(page, "lần 29 (gửi 30 lần") {
+		t.Errorf("the admin page does not show the pending request\n%s", page)
+	}
 	// An admin's extension settles it.
 	if err := f.store.Extend(ctx, id, d("2026-11-30"), "Đồng ý", "web:an"); err != nil {
 		t.Fatal(err)

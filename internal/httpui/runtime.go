@@ -59,6 +59,7 @@ type Store interface {
 	Extend(ctx context.Context, occurrenceID int64, newDue schedule.Date, reason, actor string) error
 	Reopen(ctx context.Context, occurrenceID int64, reason, actor string) error
 	ConfirmSubmission(ctx context.Context, occurrenceID int64, actor string) error
+	PendingExtensionRequest(ctx context.Context, occurrenceID int64) (duty.ExtensionRequest, bool, error)
 	UnconfirmedSubmissions(ctx context.Context, limit int) ([]duty.Record, error)
 	AuditLog(ctx context.Context, limit int) ([]duty.AuditEntry, error)
 	AuditLogBefore(ctx context.Context, before int64, limit int) ([]duty.AuditEntry, error)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
@@ -53,18 +52,9 @@ func (db *DB) RequestExtension(ctx context.Context, occurrenceID int64, actor st
 	return nil
 }
 
-// ExtensionRequest is a pending request for more time, as admins see it.
-type ExtensionRequest struct {
-	Actor       string
-	Until       schedule.Date
-	Reason      string
-	Times       int
-	FirstAt, At time.Time
-}
-
 // PendingExtensionRequest returns the occurrence's pending request, if any.
-func (db *DB) PendingExtensionRequest(ctx context.Context, occurrenceID int64) (ExtensionRequest, bool, error) {
-	var r ExtensionRequest
+func (db *DB) PendingExtensionRequest(ctx context.Context, occurrenceID int64) (duty.ExtensionRequest, bool, error) {
+	var r duty.ExtensionRequest
 	var until, first, at string
 	err := db.r.QueryRowContext(ctx, `SELECT actor, until, reason, times, first_at, at FROM extension_requests
 		WHERE occurrence_id = ? AND settled_at = '' ORDER BY id DESC LIMIT 1`, occurrenceID).
