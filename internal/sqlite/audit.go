@@ -77,12 +77,13 @@ func (db *DB) PendingExtensionRequest(ctx context.Context, occurrenceID int64) (
 	return r, true, nil
 }
 
-// SubmittedBetween returns the occurrences submitted on a day in [from, to],
-// for Sở Nội vụ's weekly summary. It runs once a week, so a scan of the
-// submissions table is acceptable.
+// SubmittedBetween returns the occurrences submitted, or recorded through a
+// link, on a day in [from, to], for Sở Nội vụ's weekly summary: a link
+// confirmed this week with an older, self-declared date is news this week.
+// It runs once a week, so a scan of the submissions table is acceptable.
 func (db *DB) SubmittedBetween(ctx context.Context, from, to schedule.Date) ([]duty.Record, error) {
 	out, err := db.queryRecords(ctx, recordQuery+`
-		WHERE s.submitted_on BETWEEN ? AND ?
+		WHERE s.submitted_on BETWEEN ?1 AND ?2 OR s.recorded_on BETWEEN ?1 AND ?2
 		ORDER BY s.submitted_on, o.task_id, o.id`, from.String(), to.String())
 	if err != nil {
 		return nil, fmt.Errorf("submitted between %s and %s: %w", from, to, err)

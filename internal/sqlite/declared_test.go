@@ -29,6 +29,15 @@ func TestSelfDeclaredSubmissions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The weekly summary of 8–14/4 lists the links recorded that week,
+	// whatever date they declare.
+	week, err := db.SubmittedBetween(ctx, date("2026-04-08"), date("2026-04-14"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(week) != 3 {
+		t.Errorf("the week of 8/4 lists %d submissions, want the 3 links", len(week))
+	}
 	pending, err := db.UnconfirmedSubmissions(ctx, 10)
 	if err != nil {
 		t.Fatal(err)
