@@ -17,7 +17,9 @@ import (
 //     and duty pages, the report and its downloads): within PageCache of
 //     one another, requests for the same address get the same rendering,
 //     and requests that arrive while it renders wait for that one instead
-//     of starting their own ("single flight"). A write made through this
+//     of starting their own ("single flight"), or, when it renders only
+//     because the previous one grew too old, get the previous one at once.
+//     A write made through this
 //     server (a link's POST, an admin's action) drops every cached page at
 //     once, so nobody sees their own change missing;
 //   - a bound on the pages rendering at once (PageConcurrency): each
@@ -60,6 +62,9 @@ type cachedPage struct {
 	code   int // 0: the rendering did not happen (no slot, or a panic)
 	header http.Header
 	body   []byte
+	// prev is the rendering this one replaces after its time ran out,
+	// served while this one renders; nil once done (both under mu).
+	prev *cachedPage
 }
 
 func newPageGate(s *Server) *pageGate {
@@ -142,11 +147,23 @@ func (g *pageGate) cached(h http.HandlerFunc) http.HandlerFunc {
 		now := g.s.Now()
 		g.mu.Lock()
 		e := g.items[key]
+		var prev *cachedPage
 		if e != nil && e.stale(g.gen, now, g.ttl) {
+			// Only outdated by age (nothing was written since): served to
+			// the others while this request renders the page afresh, so
+			// that the crowd does not stall on every refresh.
+			if e.gen == g.gen && e.code != 0 {
+				prev = e
+			}
 			g.forget(key, e)
 			e = nil
 		}
 		if e != nil {
+			if p := e.prev; p != nil {
+				g.mu.Unlock()
+				p.replay(w)
+				return
+			}
 			g.mu.Unlock()
 			select {
 			case <-e.done:
@@ -160,7 +177,7 @@ func (g *pageGate) cached(h http.HandlerFunc) http.HandlerFunc {
 			e.replay(w)
 			return
 		}
-		e = &cachedPage{done: make(chan struct{}), gen: g.gen}
+		e = &cachedPage{done: make(chan struct{}), gen: g.gen, prev: prev}
 		g.items[key] = e
 		g.mu.Unlock()
 		g.fill(key, e, h, r)
@@ -200,11 +217,12 @@ func (g *pageGate) forget(key string, e *cachedPage) {
 func (g *pageGate) fill(key string, e *cachedPage, h http.HandlerFunc, r *http.Request) {
 	defer close(e.done)
 	defer func() {
+		g.mu.Lock()
+		e.prev = nil
 		if e.code == 0 || e.code >= 500 {
-			g.mu.Lock()
 			g.forget(key, e)
-			g.mu.Unlock()
 		}
+		g.mu.Unlock()
 	}()
 	if !g.acquire(r.Context()) {
 		return
