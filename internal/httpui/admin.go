@@ -25,8 +25,10 @@ import (
 //     pages without one redirect to the login, actions are refused (403);
 //   - every action's form carries the session's CSRF token, compared in
 //     constant time; the login form carries one bound to a cookie instead;
-//   - login attempts are rate-limited per client (ratelimit.go), and an
-//     unknown user costs one bcrypt comparison like a known one.
+//   - a login is refused without its form token before anything is
+//     counted; then failed attempts are rate-limited per client and per
+//     user name, and password checks under a global cap (ratelimit.go);
+//     an unknown user costs one bcrypt comparison like a known one.
 //
 // Only GET and HEAD are safe, and they never write. Every write goes
 // through one store method that commits the change with its audit row,

@@ -18,7 +18,8 @@ package httpui
 //     expired one a 410 saying which link expired and when; none of them
 //     changes anything.
 //   - POSTs are refused cross-site (Sec-Fetch-Site, else Origin against
-//     Host or the public URL) and rate-limited per client address.
+//     Host or the public URL) and, once the token is verified,
+//     rate-limited per link (linkBudget): forged tokens spend nothing.
 //
 // The pages show no e-mail address: free text goes through mask like every
 // other public page.
