@@ -104,9 +104,9 @@ func (f *reportFixture) cli(t *testing.T, args ...string) (int, string, string) 
 
 // wantReportRows are the 2026 rows after the name: Headers[1:] joined by |.
 var wantReportRows = map[string]string{
-	"'" + reportHostileName:     "2|1|1|5|0|0|50.0%|0",
-	"Cơ quan thử nghiệm số 2":   "2|0|0|57|1|1|0.0%|0",
-	"Sở Nội vụ tỉnh Thử nghiệm": "0|0|0|0|0|0||1",
+	"'" + reportHostileName:     "2|1|1|5|0|0|50.0%|0|0",
+	"Cơ quan thử nghiệm số 2":   "2|0|0|57|1|1|0.0%|0|0",
+	"Sở Nội vụ tỉnh Thử nghiệm": "0|0|0|0|0|0||1|0",
 }
 
 func TestReportCSV(t *testing.T) {

@@ -53,8 +53,8 @@ type adminHomeView struct {
 // declaredLine is one submission awaiting confirmation of its date.
 type declaredLine struct {
 	chip
-	RecordedOn, Deadline string
-	OnTimeIfConfirmed    bool
+	DeclaredOn, RecordedOn, Deadline string
+	OnTimeIfConfirmed                bool
 }
 
 // declaredLimit bounds the overview's list of dates awaiting confirmation.
@@ -90,7 +90,7 @@ func (a *adminArea) home(w http.ResponseWriter, r *http.Request, sess adminSessi
 	}
 	for _, rec := range declared {
 		b := duty.BoardRow{Occurrence: rec.Occurrence, SubmittedOn: rec.SubmittedOn, Unconfirmed: true, RecordedOn: rec.RecordedOn}
-		v.Declared = append(v.Declared, declaredLine{chip: chipOf(st, b, today), RecordedOn: rec.RecordedOn.VN(),
+		v.Declared = append(v.Declared, declaredLine{chip: chipOf(st, b, today), DeclaredOn: rec.SubmittedOn.VN(), RecordedOn: rec.RecordedOn.VN(),
 			Deadline: rec.Deadline.VN(), OnTimeIfConfirmed: rec.SubmittedOn <= rec.Deadline})
 	}
 	v.Recent = auditLines(st, log)
@@ -339,6 +339,8 @@ func detailLines(detail string) []string {
 			val = x
 		case nil:
 			val = ""
+		case bool:
+			val = map[bool]string{true: "có", false: "không"}[x]
 		default:
 			var b strings.Builder
 			enc := json.NewEncoder(&b)
