@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
 )
@@ -76,5 +78,40 @@ func TestSelfDeclaredSubmissions(t *testing.T) {
 	}
 	if pending, _ := db.UnconfirmedSubmissions(ctx, 10); len(pending) != 0 {
 		t.Errorf("still pending: %+v", pending)
+	}
+}
+
+// The health check has a connection of its own: with every connection of
+// the read pool taken (pages under a flood), it still answers at once,
+// while a query on the read pool waits.
+func TestHealthCheckOwnConnection(t *testing.T) {
+	db, _, _ := openTest(t)
+	ctx := context.Background()
+	var held []*sql.Tx
+	for range 4 { // the default read pool
+		tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM occurrences`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, tx)
+	}
+	defer func() {
+		for _, tx := range held {
+			tx.Rollback()
+		}
+	}()
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := db.Ping(short); err == nil {
+		t.Fatal("the read pool answered with all its connections taken: the test holds nothing")
+	}
+	short2, cancel2 := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel2()
+	if _, err := db.HealthCheck(short2); err != nil {
+		t.Errorf("HealthCheck with the read pool taken: %v", err)
 	}
 }
