@@ -126,14 +126,35 @@ func Open(path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	before := schemaVersion(ctx, w)
 	if err := migrate(ctx, w, migrationFS, db.stamp()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// After creating or upgrading the schema, start with an empty WAL:
+	// what the migrations wrote goes to the database file, and the WAL
+	// grows from nothing, so it holds no space that a full disk would let
+	// later writes use without the disk saying so. An Open that migrates
+	// nothing (a command beside the running daemon) leaves the WAL alone.
+	if schemaVersion(ctx, w) != before {
+		if err := db.Checkpoint(ctx, true); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
 	return db, nil
 }
 
-// Close closes both pools.
+// schemaVersion is the highest migration applied, 0 before the first.
+func schemaVersion(ctx context.Context, w *sql.DB) int {
+	var v int
+	if err := w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0 // no bookkeeping table yet: a new database
+	}
+	return v
+}
+
+// Close closes the three pools.
 func (db *DB) Close() error {
 	return errors.Join(db.h.Close(), db.r.Close(), db.w.Close())
 }
