@@ -29,7 +29,7 @@ var cmdDocs = []cmdDoc{
 		"Liệt kê mọi nghĩa vụ có hạn trong khoảng ngày, mỗi dòng một cơ quan và vai trò."},
 	{"calendar", "--year Y [--json] [--config FILE]",
 		"Các ngày nghỉ lễ, nghỉ bù, nghỉ hoán đổi trong năm; ngày chưa có thông báo chính thức được đánh dấu."},
-	{"serve", "[--config FILE] [--db PATH] [--smtp URL] [--listen ADDR] [--public-url URL] [--behind-local-proxy] [--allow-root]",
+	{"serve", "[--config FILE] [--db PATH] [--smtp URL] [--listen ADDR] [--public-url URL] [--trusted-proxies CIDR,…] [--behind-local-proxy] [--metrics-listen ADDR] [--allow-root]",
 		"Chạy dịch vụ nhắc hạn: gửi thư nhắc, thư quá hạn và mở trang web. Dừng bằng Ctrl+C (SIGINT) hoặc SIGTERM; SIGHUP nạp lại cấu hình."},
 	{"simulate", "--from D --to D [--db PATH] [--smtp URL] [--public-url URL] [--quiet] [--resources] [--config FILE]",
 		"Mô phỏng dịch vụ trên đồng hồ ảo trong khoảng ngày và in thư được gửi mỗi ngày (không đụng tới cơ sở dữ liệu thật)."},
