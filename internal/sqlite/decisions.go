@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ninhthuan/nhachan/internal/duty"
 	"github.com/ninhthuan/nhachan/internal/schedule"
@@ -226,33 +225,6 @@ func addQuotaEntry(ctx context.Context, tx *sql.Tx, s duty.Submission, now strin
 // QuotaCounts returns how many counted entries each of the occurrences
 // has; occurrences with none are absent.
 func (db *DB) QuotaCounts(ctx context.Context, ids ...int64) (map[int64]int, error) {
-	out := map[int64]int{}
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		q := `SELECT occurrence_id, count(*) FROM quota_entries WHERE occurrence_id IN (?` +
-			strings.Repeat(", ?", len(chunk)-1) + `) GROUP BY occurrence_id`
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := db.r.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("quota counts: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("quota counts: %w", err)
-			}
-			out[id] = n
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("quota counts: %w", err)
-		}
-	}
-	return out, nil
+	return db.countByOccurrence(ctx, "quota counts",
+		`SELECT occurrence_id, count(*) FROM quota_entries WHERE occurrence_id IN (%s) GROUP BY occurrence_id`, ids)
 }

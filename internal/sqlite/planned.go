@@ -46,19 +46,14 @@ func (db *DB) OpenIDsDue(ctx context.Context, from, to schedule.Date) ([]int64, 
 // OccurrencesByID returns the occurrences with the ids, by id.
 func (db *DB) OccurrencesByID(ctx context.Context, ids []int64) ([]duty.Occurrence, error) {
 	var out []duty.Occurrence
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
+	err := inChunks(ids, func(args []any, ph string) error {
 		rows, err := db.queryOccurrences(ctx, `SELECT `+occColumns+` FROM occurrences
-			WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`) ORDER BY id`, args...)
-		if err != nil {
-			return nil, err
-		}
+			WHERE id IN (`+ph+`) ORDER BY id`, args...)
 		out = append(out, rows...)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -66,35 +61,32 @@ func (db *DB) OccurrencesByID(ctx context.Context, ids []int64) ([]duty.Occurren
 // DroppedAmong returns which of the occurrences an earlier reload found no
 // longer planned (CancelDropped recorded them in the audit log).
 func (db *DB) DroppedAmong(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	objects := make([]string, len(ids))
+	for i, id := range ids {
+		objects[i] = duty.OccurrenceObject(id)
+	}
 	out := map[int64]bool{}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = duty.OccurrenceObject(id)
-		}
+	err := inChunks(objects, func(args []any, ph string) error {
 		rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT object FROM audit
-			WHERE action = 'occurrence.dropped' AND object IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+			WHERE action = 'occurrence.dropped' AND object IN (`+ph+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("dropped among: %w", err)
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var obj string
 			if err := rows.Scan(&obj); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("dropped among: %w", err)
+				return err
 			}
 			var id int64
 			if _, err := fmt.Sscanf(obj, "occurrence/%d", &id); err == nil {
 				out[id] = true
 			}
 		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("dropped among: %w", err)
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dropped among: %w", err)
 	}
 	return out, nil
 }
@@ -102,36 +94,8 @@ func (db *DB) DroppedAmong(ctx context.Context, ids []int64) (map[int64]bool, er
 // PendingCounts returns, for each of ids, how many of its notifications
 // are still waiting to go out.
 func (db *DB) PendingCounts(ctx context.Context, ids []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(ids))
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := db.r.QueryContext(ctx, `SELECT occurrence_id, count(*) FROM outbox
-			WHERE state = 'pending' AND occurrence_id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)
-			GROUP BY occurrence_id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("pending counts: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("pending counts: %w", err)
-			}
-			out[id] = n
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("pending counts: %w", err)
-		}
-	}
-	return out, nil
+	return db.countByOccurrence(ctx, "pending counts", `SELECT occurrence_id, count(*) FROM outbox
+		WHERE state = 'pending' AND occurrence_id IN (%s) GROUP BY occurrence_id`, ids)
 }
 
 // CancelDropped cancels the pending notifications of occurrences the
@@ -178,4 +142,52 @@ func (db *DB) CancelDropped(ctx context.Context, ids []int64, reason string) (in
 		return 0, fmt.Errorf("cancel dropped: %w", err)
 	}
 	return total, nil
+}
+
+// chunkSize bounds one IN (…) list, well under SQLite's limit on bound
+// parameters.
+const chunkSize = 500
+
+// inChunks calls each with successive runs of at most chunkSize values as
+// query arguments, and the matching placeholder list "?, ?, …".
+func inChunks[T any](values []T, each func(args []any, placeholders string) error) error {
+	for len(values) > 0 {
+		n := min(len(values), chunkSize)
+		args := make([]any, n)
+		for i := range n {
+			args[i] = values[i]
+		}
+		if err := each(args, "?"+strings.Repeat(", ?", n-1)); err != nil {
+			return err
+		}
+		values = values[n:]
+	}
+	return nil
+}
+
+// countByOccurrence runs query, whose rows are (occurrence_id, count) and
+// whose one %s takes the placeholders, over ids chunk by chunk; ids with
+// no rows are absent from the result.
+func (db *DB) countByOccurrence(ctx context.Context, what, query string, ids []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(ids))
+	err := inChunks(ids, func(args []any, ph string) error {
+		rows, err := db.r.QueryContext(ctx, fmt.Sprintf(query, ph), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			out[id] = n
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
