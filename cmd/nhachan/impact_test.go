@@ -140,6 +140,14 @@ func TestCheckImpact(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM audit WHERE action = 'occurrence.dropped' AND object = 'occurrence/"+itoa64(dropped)+"'"); n != 1 {
 		t.Errorf("audit rows for the drop: %d, want 1", n)
 	}
+	// The board, the report and status no longer count it as owed.
+	if n := count(t, db, "SELECT count(*) FROM occurrence_drops WHERE occurrence_id = "+itoa64(dropped)); n != 1 {
+		t.Errorf("II.6 is not marked dropped (%d marks)", n)
+	}
+	if code, out, errs := runCLIAt(t, at("2026-12-01 09:00"), "status", "--config", edited, "--db", db, "--year", "2026"); code != 0 ||
+		!strings.Contains(out, "Không còn trong kế hoạch") {
+		t.Errorf("status after the drop (exit %d) does not show II.6 as no longer planned:\n%s%s", code, out, errs)
+	}
 	if n := count(t, db, "SELECT count(*) FROM occurrences WHERE task_id = 'I.4' AND period = '2026' AND effective_due = '2026-03-10'"); n != 1 {
 		t.Error("I.4's new date was not stored")
 	}

@@ -97,6 +97,11 @@ type Record struct {
 	// then (0 when unknown).
 	Unconfirmed bool
 	RecordedOn  schedule.Date
+	// Dropped: a reload found that the configured plans no longer give
+	// this duty (its task was removed, or it no longer falls to the
+	// agency); its pending mail was cancelled. An open dropped duty is not
+	// owed any more: reports and the board do not count it.
+	Dropped bool
 }
 
 // Submitted reports whether a submission is recorded.
@@ -120,6 +125,8 @@ type BoardRow struct {
 	// confirmed yet; RecordedOn is the day the submission was recorded.
 	Unconfirmed bool
 	RecordedOn  schedule.Date
+	// Dropped: a reload no longer plans this duty (see Record.Dropped).
+	Dropped bool
 }
 
 // Submitted reports whether the row has a submission.

@@ -88,6 +88,9 @@ type Timeline struct {
 	// Entries merges all of the above in time order (a mail counts at its
 	// sending, or its queueing when unsent); ties keep the order above.
 	Entries []TimelineEntry
+	// Dropped says why a reload stopped planning the duty ("" when it did
+	// not): see Record.Dropped.
+	Dropped string
 }
 
 // AuditEntry is one row of the audit log with its id and object, as the

@@ -24,6 +24,9 @@ const (
 	// the day it was recorded, not yet confirmed by an admin. It is not
 	// counted on time until then.
 	Declared Status = "tu-khai"
+	// Dropped: a reload no longer plans the duty (its task left the
+	// schedule, or it no longer falls to the agency): not owed any more.
+	Dropped Status = "ngung-theo-doi"
 )
 
 // dueSoonDays is how near a deadline must be for "sắp đến hạn", the same
@@ -31,7 +34,7 @@ const (
 const dueSoonDays = 7
 
 // statuses lists every status in legend order.
-var statuses = []Status{OnTime, Late, Declared, InTime, DueSoon, Overdue, Excused, Unassigned, BeforeTracks}
+var statuses = []Status{OnTime, Late, Declared, InTime, DueSoon, Overdue, Excused, Unassigned, BeforeTracks, Dropped}
 
 var statusLabels = map[Status]string{
 	OnTime:       "Đã nộp đúng hạn",
@@ -43,6 +46,7 @@ var statusLabels = map[Status]string{
 	Unassigned:   "Chưa có cơ quan nhận",
 	BeforeTracks: "Trước khi theo dõi",
 	Declared:     "Tự khai, chờ xác nhận",
+	Dropped:      "Không còn trong kế hoạch",
 }
 
 // Label is the status in Vietnamese.
@@ -70,6 +74,9 @@ func statusOf(r duty.BoardRow, today schedule.Date) Status {
 			return Late
 		}
 		return OnTime
+	}
+	if r.Dropped && (r.State == duty.StateOpen || r.State == duty.StateUnassigned) {
+		return Dropped
 	}
 	switch r.State {
 	case duty.StateWaived:
@@ -111,6 +118,7 @@ var statusShort = map[Status]string{
 	Unassigned:   "? chưa giao",
 	BeforeTracks: "· trước theo dõi",
 	Declared:     "! tự khai",
+	Dropped:      "⊘ ngừng theo dõi",
 }
 
 // Short is the status as a board cell writes it.
@@ -119,6 +127,7 @@ func (s Status) Short() string { return statusShort[s] }
 // timelineRow is the board row of a timeline's occurrence and submission.
 func timelineRow(tl duty.Timeline) duty.BoardRow {
 	row := duty.BoardRow{Occurrence: tl.Occurrence}
+	row.Dropped = tl.Dropped != ""
 	if sb := tl.Submission; sb != nil {
 		row.SubmittedOn, row.RecordedOn, row.Unconfirmed = sb.SubmittedOn, sb.RecordedOn, sb.Unconfirmed()
 	}

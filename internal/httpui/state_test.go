@@ -36,6 +36,9 @@ func TestStatusOf(t *testing.T) {
 		{"open, a day late", br(duty.StateOpen, "2026-06-14", "", ""), Overdue},
 		{"extended, not yet due", br(duty.StateOpen, "2026-06-16", "2026-06-16", ""), Excused},
 		{"extended and overdue again", br(duty.StateOpen, "2026-06-01", "2026-06-01", ""), Overdue},
+		{"dropped by a reload, past its deadline", dropped(br(duty.StateOpen, "2026-06-01", "", "")), Dropped},
+		{"dropped, nobody answering", dropped(br(duty.StateUnassigned, "2026-06-01", "", "")), Dropped},
+		{"dropped after it was submitted", dropped(br(duty.StateSubmitted, "2026-06-01", "", "2026-05-30")), OnTime},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := statusOf(tc.row, on); got != tc.want {
@@ -82,4 +85,9 @@ func TestStepLabel(t *testing.T) {
 			t.Errorf("stepLabel(%q) = %q, want %q", step, got, want)
 		}
 	}
+}
+
+func dropped(r duty.BoardRow) duty.BoardRow {
+	r.Dropped = true
+	return r
 }

@@ -54,6 +54,10 @@ func Classify(r duty.Record, today schedule.Date) Outcome {
 		return Waived
 	case r.State == duty.StateHistory:
 		return Untracked
+	case r.Dropped && (r.State == duty.StateOpen || r.State == duty.StateUnassigned):
+		// A reload no longer plans it: not owed, so neither pending nor
+		// overdue; it leaves the table like a duty before tracking.
+		return Untracked
 	case r.Deadline < today:
 		return Overdue
 	}

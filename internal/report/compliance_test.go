@@ -61,12 +61,18 @@ func TestClassify(t *testing.T) {
 	confirmed.Unconfirmed = false
 	declaredInTime := rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-20")
 	declaredInTime.Unconfirmed, declaredInTime.RecordedOn = true, date("2026-03-30")
+	droppedOverdue := rec(1, "t", "so-nv", "2026-04-15", duty.StateOpen, "")
+	droppedOverdue.Dropped = true
+	droppedDone := rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-30")
+	droppedDone.Dropped = true
 	tests := []struct {
 		name         string
 		r            duty.Record
 		want         Outcome
 		wantDaysLate int
 	}{
+		{"dropped by a reload: not owed", droppedOverdue, Untracked, 0},
+		{"dropped after it was submitted: still on time", droppedDone, OnTime, 0},
 		{"submitted the day before", rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-30"), OnTime, 0},
 		{"submitted on the deadline day", rec(1, "t", "so-nv", "2026-03-31", duty.StateSubmitted, "2026-03-31"), OnTime, 0},
 		{"submitted early for a future deadline", rec(1, "t", "so-nv", "2026-09-30", duty.StateSubmitted, "2026-06-15"), OnTime, 0},

@@ -130,7 +130,7 @@ func addEvent(cal *ics.Calendar, r duty.Record, task *model.Task, now time.Time,
 	e.SetTimeTransparency(ics.TransparencyTransparent)
 	e.SetSummary(summary(r, task, out))
 	e.SetDescription(description(r, task, out, today))
-	if out == Waived {
+	if out == Waived || dropped(r) {
 		e.SetStatus(ics.ObjectStatusCancelled)
 	} else {
 		e.SetStatus(ics.ObjectStatusConfirmed)
@@ -182,8 +182,17 @@ func summary(r duty.Record, task *model.Task, out Outcome) string {
 		s = "✓ Đã nộp " + s
 	case Waived:
 		s = "Được miễn " + s
+	case Untracked:
+		if dropped(r) {
+			s = "Không còn trong kế hoạch " + s
+		}
 	}
 	return capRunes(strings.TrimSpace(lineText(s)), summaryMax)
+}
+
+// dropped reports an open duty that a reload no longer plans.
+func dropped(r duty.Record) bool {
+	return r.Dropped && (r.State == duty.StateOpen || r.State == duty.StateUnassigned)
 }
 
 func description(r duty.Record, task *model.Task, out Outcome, today schedule.Date) string {
@@ -238,6 +247,9 @@ func stateText(r duty.Record, out Outcome, today schedule.Date) string {
 	case Overdue:
 		return "Chưa nộp, quá hạn " + strconv.Itoa(DaysLate(r, today)) + " ngày"
 	case Untracked:
+		if dropped(r) {
+			return "Không còn trong kế hoạch: không phải thực hiện"
+		}
 		return "Đến hạn trước khi bắt đầu theo dõi"
 	}
 	if r.State == duty.StateUnassigned {

@@ -301,3 +301,32 @@ func TestCalendarEdges(t *testing.T) {
 		})
 	}
 }
+
+// A duty a reload dropped stays in the feed, cancelled, without alarms.
+func TestCalendarDroppedDuty(t *testing.T) {
+	ag, _, tasks := icalFixture()
+	r := rec(20, "1.1", "so-nv", "2026-07-31", duty.StateOpen, "")
+	r.Dropped = true
+	out, err := Calendar(ag, []duty.Record{r}, tasks, icalNow, []int{1, 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := cal.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1", len(evs))
+	}
+	e := evs[0]
+	if p := e.GetProperty(ics.ComponentPropertyStatus); p == nil || p.Value != string(ics.ObjectStatusCancelled) {
+		t.Errorf("status %v, want CANCELLED", p)
+	}
+	if p := e.GetProperty(ics.ComponentPropertySummary); p == nil || !strings.HasPrefix(p.Value, "Không còn trong kế hoạch") {
+		t.Errorf("summary %v", p)
+	}
+	if len(e.Alarms()) != 0 {
+		t.Errorf("%d alarms on a dropped duty", len(e.Alarms()))
+	}
+}

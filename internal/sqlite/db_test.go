@@ -39,7 +39,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 		return out
 	}
 	first := read(db)
-	if len(first) != 5 || first[0].version != 1 || first[4].version != 5 || first[0].at != "2026-03-02T08:00:00Z" {
+	if len(first) != 6 || first[0].version != 1 || first[5].version != 6 || first[0].at != "2026-03-02T08:00:00Z" {
 		t.Fatalf("after first open: %+v", first)
 	}
 	db.Close()

@@ -85,12 +85,30 @@ func (db *DB) UpsertOccurrences(ctx context.Context, rows []duty.Occurrence) (in
 				return err
 			}
 		}
-		return nil
+		return replanned(ctx, tx, rows)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("upsert occurrences: %w", err)
 	}
 	return inserted, nil
+}
+
+// replanned clears the drop marks of rows: a duty that a reload dropped
+// and a later configuration plans again is owed again. The marks are rare,
+// so the common case costs one lookup.
+func replanned(ctx context.Context, tx *sql.Tx, rows []duty.Occurrence) error {
+	var marked bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM occurrence_drops)`).Scan(&marked); err != nil || !marked {
+		return err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return inChunks(ids, func(args []any, ph string) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM occurrence_drops WHERE occurrence_id IN (`+ph+`)`, args...)
+		return err
+	})
 }
 
 // occKey is an occurrence's identity, as the unique index occurrences_key

@@ -122,6 +122,10 @@ func (db *DB) CancelDropped(ctx context.Context, ids []int64, reason string) (in
 				return err
 			}
 			total += int(n)
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO occurrence_drops (occurrence_id, at, reason)
+				VALUES (?, ?, ?)`, id, now, reason); err != nil {
+				return fmt.Errorf("mark occurrence %d dropped: %w", id, err)
+			}
 			var seen bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM audit WHERE object = ? AND action = 'occurrence.dropped')`,
 				duty.OccurrenceObject(id)).Scan(&seen); err != nil {

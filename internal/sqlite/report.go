@@ -15,10 +15,12 @@ import (
 const recordQuery = `SELECT o.id, o.schedule_id, o.task_id, o.period, o.agency_id, o.named_agency_id, o.role,
 	o.due, o.effective_due, coalesce(o.extended_due, ''), o.deadline, o.state,
 	coalesce(s.submitted_on, ''), coalesce(s.ref, ''), w.id IS NOT NULL,
-	coalesce(s.self_declared = 1 AND s.confirmed_by = '', 0), coalesce(s.recorded_on, '')
+	coalesce(s.self_declared = 1 AND s.confirmed_by = '', 0), coalesce(s.recorded_on, ''),
+	x.occurrence_id IS NOT NULL
 	FROM occurrences o
 	LEFT JOIN submissions s ON s.occurrence_id = o.id
-	LEFT JOIN waivers w ON w.occurrence_id = o.id`
+	LEFT JOIN waivers w ON w.occurrence_id = o.id
+	LEFT JOIN occurrence_drops x ON x.occurrence_id = o.id`
 
 // YearRecords returns every occurrence whose deadline (extensions included)
 // falls in year, with its submission and waiver, by deadline, task and id.
@@ -60,7 +62,7 @@ func (db *DB) queryRecords(ctx context.Context, q string, args ...any) ([]duty.R
 	for rows.Next() {
 		var r duty.Record
 		var submittedOn, recordedOn string
-		o, err := scanOccurrence(extraScanner{rows, []any{&submittedOn, &r.Ref, &r.Waived, &r.Unconfirmed, &recordedOn}})
+		o, err := scanOccurrence(extraScanner{rows, []any{&submittedOn, &r.Ref, &r.Waived, &r.Unconfirmed, &recordedOn, &r.Dropped}})
 		if err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}

@@ -37,6 +37,13 @@ func (db *DB) Timeline(ctx context.Context, occurrenceID int64) (duty.Timeline, 
 		func() error { return readWaiver(ctx, tx, occurrenceID, &tl) },
 		func() error { return readExtensions(ctx, tx, occurrenceID, &tl) },
 		func() error { return readAudit(ctx, tx, occurrenceID, &tl) },
+		func() error {
+			err := tx.QueryRowContext(ctx, `SELECT reason FROM occurrence_drops WHERE occurrence_id = ?`, occurrenceID).Scan(&tl.Dropped)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		},
 	} {
 		if err := step(); err != nil {
 			return duty.Timeline{}, fmt.Errorf("timeline %d: %w", occurrenceID, err)
@@ -204,8 +211,10 @@ func mergeEntries(tl *duty.Timeline) []duty.TimelineEntry {
 func (db *DB) BoardRows(ctx context.Context, year int) ([]duty.BoardRow, error) {
 	from, to := schedule.NewDate(year, time.January, 1), schedule.NewDate(year, time.December, 31)
 	rows, err := db.r.QueryContext(ctx, `SELECT `+boardColumns+`, coalesce(s.submitted_on, ''),
-		coalesce(s.self_declared = 1 AND s.confirmed_by = '', 0), coalesce(s.recorded_on, '')
+		coalesce(s.self_declared = 1 AND s.confirmed_by = '', 0), coalesce(s.recorded_on, ''),
+		x.occurrence_id IS NOT NULL
 		FROM occurrences o LEFT JOIN submissions s ON s.occurrence_id = o.id
+		LEFT JOIN occurrence_drops x ON x.occurrence_id = o.id
 		WHERE o.deadline BETWEEN ? AND ? ORDER BY o.deadline, o.task_id, o.id`, from.String(), to.String())
 	if err != nil {
 		return nil, fmt.Errorf("board %d: %w", year, err)
@@ -215,7 +224,7 @@ func (db *DB) BoardRows(ctx context.Context, year int) ([]duty.BoardRow, error) 
 	for rows.Next() {
 		var r duty.BoardRow
 		var on, recOn string
-		o, err := scanOccurrence(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &on, &r.Unconfirmed, &recOn)...) }))
+		o, err := scanOccurrence(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &on, &r.Unconfirmed, &recOn, &r.Dropped)...) }))
 		if err != nil {
 			return nil, fmt.Errorf("board %d: %w", year, err)
 		}
