@@ -2,12 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"io/fs"
-	"path/filepath"
-	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 // A duty a reload dropped is marked: the board, the records and the
@@ -61,29 +56,7 @@ func TestDroppedDutyIsMarkedAndReplanningClearsIt(t *testing.T) {
 // Drops recorded before migration 0006 (in the audit log only) become marks.
 func TestMigration0006MarksEarlierDrops(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	old := fstest.MapFS{}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range names {
-		if strings.HasPrefix(filepath.Base(n), "0006") {
-			continue
-		}
-		b, err := fs.ReadFile(migrationFS, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[n] = &fstest.MapFile{Data: b}
-	}
-	w, err := sql.Open(driverName, dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, w, old, "2026-03-01T00:00:00Z"); err != nil {
-		t.Fatal(err)
-	}
+	path, w := databaseBefore(t, 6)
 	for _, q := range []string{
 		`INSERT INTO occurrences (id, schedule_id, task_id, period, agency_id, named_agency_id, role, due, effective_due, state, created_at, updated_at)
 		 VALUES (7, 's', 't1', '2026', 'stp', 'stp', 'lead', '2026-03-15', '2026-03-16', 'open', 'x', 'x'),

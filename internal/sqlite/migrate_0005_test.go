@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"testing"
@@ -16,22 +17,7 @@ import (
 // for an admin; the admin's needs nothing.
 func TestMigration0005KeepsSubmissions(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	old := fstest.MapFS{}
-	for _, n := range []string{"0001_init.sql", "0002_meta.sql", "0003_admin_logouts.sql", "0004_quota_entries.sql"} {
-		b, err := fs.ReadFile(migrationFS, "migrations/"+n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old["migrations/"+n] = &fstest.MapFile{Data: b}
-	}
-	w, err := sql.Open(driverName, dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, w, old, "2026-03-01T00:00:00Z"); err != nil {
-		t.Fatal(err)
-	}
+	path, w := databaseBefore(t, 5)
 	for _, q := range []string{
 		`INSERT INTO occurrences (id, schedule_id, task_id, period, agency_id, named_agency_id, role, due, effective_due, state, created_at, updated_at)
 		 VALUES (1, 's', 't1', '2026', 'stp', 'stp', 'lead', '2026-03-15', '2026-03-16', 'submitted', 'x', 'x'),
@@ -48,7 +34,7 @@ func TestMigration0005KeepsSubmissions(t *testing.T) {
 
 	db, c, _ := openTest(t)
 	db.Close()
-	db, err = Open(path, Options{Now: c.Now})
+	db, err := Open(path, Options{Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,4 +64,40 @@ func TestMigration0005KeepsSubmissions(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM extension_requests`); n != 0 {
 		t.Errorf("%d extension requests after the migration", n)
 	}
+}
+
+// databaseBefore makes a database file with the embedded migrations
+// numbered below version only, as an earlier release left it, and returns
+// its path and a connection to it for the test's rows; the test closes it
+// before opening the file with Open, which migrates the rest.
+func databaseBefore(t *testing.T, version int) (string, *sql.DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "old.db")
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fstest.MapFS{}
+	for _, n := range names {
+		var v int
+		if _, err := fmt.Sscanf(filepath.Base(n), "%04d_", &v); err != nil {
+			t.Fatalf("migration %s: %v", n, err)
+		}
+		if v >= version {
+			continue
+		}
+		b, err := fs.ReadFile(migrationFS, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[n] = &fstest.MapFile{Data: b}
+	}
+	w, err := sql.Open(driverName, dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(context.Background(), w, old, "2026-03-01T00:00:00Z"); err != nil {
+		t.Fatal(err)
+	}
+	return path, w
 }
