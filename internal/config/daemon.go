@@ -156,15 +156,7 @@ func (l *loader) loadDaemon(mf mainFile, dir string, r reporter, cfg *Config) Da
 				}
 			}
 			dc := duty.DatedContact{Contact: duty.Contact{Desk: c.Desk, Addr: c.Addr, Phone: c.Phone, Address: c.Address}}
-			if c.ValidFrom != nil {
-				dc.ValidFrom = *c.ValidFrom
-			}
-			if c.ValidUntil != nil {
-				dc.ValidUntil = *c.ValidUntil
-			}
-			if dc.ValidFrom != 0 && dc.ValidUntil != 0 && dc.ValidUntil < dc.ValidFrom {
-				r.errorf(c.At.Key("valid_until"), "%s: valid_until %s trước valid_from %s", name, dc.ValidUntil.VN(), dc.ValidFrom.VN())
-			}
+			dc.ValidFrom, dc.ValidUntil = validity(r, c.At, name, c.ValidFrom, c.ValidUntil)
 			for _, prev := range d.Contacts {
 				if overlaps(prev.ValidFrom, prev.ValidUntil, dc.ValidFrom, dc.ValidUntil) {
 					r.errorf(c.At.Pos, "%s: thời gian trùng với một đầu mối liên hệ phía trên; mỗi đầu mối cần valid_from/valid_until riêng, không chồng lên nhau", name)
@@ -287,15 +279,7 @@ func leaders(r reporter, key string, raw []leaderRaw) []duty.Dated {
 		name := key + "[" + itoa(i+1) + "]"
 		checkEmail(r, l.At.Key("addr"), name, l.Addr)
 		a := duty.Dated{Addr: l.Addr}
-		if l.ValidFrom != nil {
-			a.ValidFrom = *l.ValidFrom
-		}
-		if l.ValidUntil != nil {
-			a.ValidUntil = *l.ValidUntil
-		}
-		if a.ValidFrom != 0 && a.ValidUntil != 0 && a.ValidUntil < a.ValidFrom {
-			r.errorf(l.At.Key("valid_until"), "%s: valid_until %s trước valid_from %s", name, a.ValidUntil.VN(), a.ValidFrom.VN())
-		}
+		a.ValidFrom, a.ValidUntil = validity(r, l.At, name, l.ValidFrom, l.ValidUntil)
 		out = append(out, a)
 	}
 	return out
@@ -328,4 +312,20 @@ func parseProxy(v string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("%q không phải là địa chỉ IP hoặc dải mạng (CIDR, ví dụ 172.17.0.0/16)", v)
 	}
 	return p.Masked(), nil
+}
+
+// validity reads an entry's optional valid_from and valid_until (0 when
+// absent: open-ended) and reports an end before the start at valid_until.
+func validity(r reporter, pos at, name string, from, until *schedule.Date) (schedule.Date, schedule.Date) {
+	var f, u schedule.Date
+	if from != nil {
+		f = *from
+	}
+	if until != nil {
+		u = *until
+	}
+	if f != 0 && u != 0 && u < f {
+		r.errorf(pos.Key("valid_until"), "%s: valid_until %s trước valid_from %s", name, u.VN(), f.VN())
+	}
+	return f, u
 }
