@@ -97,10 +97,36 @@ func refersElsewhere(toks []token) bool {
 		if w(k+1, "am") && w(k+2, "lich") {
 			continue
 		}
+		if (w(k+1, "phuong") || w(k+1, "hinh")) && w(k+2, "thuc") {
+			continue // "theo phương thức điện tử", "theo hình thức trực tuyến": how, not when
+		}
+		if w(k+1, "quy") && w(k+2, "dinh") && trailingAfterDate(toks, k+3) {
+			// "… trước ngày 15 tháng 5 năm 2021 (…) để tổng hợp báo cáo Thủ
+			// tướng Chính phủ theo quy định" (Công văn 456/UBDT-DTTS, Ủy ban
+			// Dân tộc, 23/4/2021): the last words say the report is a duty,
+			// after a deadline the text states itself.
+			continue
+		}
 		if w(k+1, "dau") && w(k+2, "buu") && w(k+3, "dien") {
 			continue // "theo dấu bưu điện": how the sending date is proved
 		}
 		return true
+	}
+	return false
+}
+
+// trailingAfterDate reports that nothing but punctuation follows token k
+// and that a day ("ngày 15") comes somewhere before it.
+func trailingAfterDate(toks []token, k int) bool {
+	for j := k; j < len(toks); j++ {
+		if toks[j].kind != tSep {
+			return false
+		}
+	}
+	for j := 0; j+1 < len(toks) && j < k; j++ {
+		if toks[j].kind == tWord && toks[j].text == "ngay" && toks[j+1].kind == tNum {
+			return true
+		}
 	}
 	return false
 }

@@ -118,6 +118,7 @@ type parser struct {
 	skipped  int      // words skipped
 	fatal    bool     // a word of the sentence makes it unreadable wherever it stands
 	gap      bool     // words were skipped since the time clause
+	opening  bool     // the only anchor yet is the cycle that opens the sentence
 }
 
 func (p *parser) tok(k int) token {
@@ -182,8 +183,10 @@ func (p *parser) conflict() bool {
 func (p *parser) run() {
 	// A symbol or a foreign letter is never understood; naming it beats
 	// naming the word before it that could not be completed.
+	// In a sentence a symbol belongs to its other words ("tỷ lệ phần trăm
+	// (%)", an e-mail address in brackets): skipWord places it.
 	for _, t := range p.toks {
-		if t.kind == tOther {
+		if t.kind == tOther && !p.sentence {
 			p.setFail(reasonUnknown(p.expr, t.raw))
 			return
 		}
@@ -221,6 +224,7 @@ func (p *parser) run() {
 		if p.sentence {
 			if p.anchorAt(start) {
 				p.anchored, p.gap = true, false
+				p.opening = p.word(start, "hang") // the cycle that opens the sentence
 			}
 			subject = !p.anchored || p.gap
 		}

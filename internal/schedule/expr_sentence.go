@@ -28,8 +28,8 @@ func (p *parser) anchorAt(k int) bool {
 		p.seq(k, "han", "chot"), p.seq(k, "han", "cuoi"), p.seq(k, "thoi", "han"),
 		p.seq(k, "khong", "muon", "hon"), p.seq(k, "den", "het"),
 		p.seq(k, "thuong", "xuyen"), p.seq(k, "lien", "tuc"), p.seq(k, "hang", "ngay"),
-		p.word(k, "khi"), p.seq(k, "dot", "xuat"), p.seq(k, "theo", "yeu", "cau"),
-		p.seq(k, "it", "nhat"), p.seq(k, "toi", "thieu"),
+		p.word(k, "khi"), p.seq(k, "dot", "xuat") && !p.inspectionKind(k), p.seq(k, "theo", "yeu", "cau"),
+		(p.seq(k, "it", "nhat") || p.seq(k, "toi", "thieu")) && !p.percentAt(k+2),
 		p.word(k, "tet"), p.seq(k, "chu", "nhat"):
 		return true
 	case p.word(k, "vao") || p.word(k, "trong"):
@@ -38,6 +38,15 @@ func (p *parser) anchorAt(k int) bool {
 		n := p.tok(k + 1)
 		return n.kind == tWord && (unitWord(n.text) != uNone || n.text == "ngay" || n.text == "dau" ||
 			n.text == "giua" || n.text == "cuoi" || n.text == "thu")
+	case p.word(k, "den") && p.word(k+1, "nam"):
+		// "Đến năm 2025 ít nhất 80% hồ sơ …": a target year.
+		_, ok := p.yearAt(k + 2)
+		return ok
+	case p.word(k, "hang") && unitWord(p.tok(k+1).text) != uNone:
+		// "Định kỳ hàng năm tham mưu tổ chức sơ, tổng kết …": a cycle that
+		// opens the sentence says when the duty falls, as the same words
+		// do alone in a plan's time column.
+		return k == 0 || (k == 2 && p.seq(0, "dinh", "ky"))
 	case p.word(k, "ngay") || p.word(k, "mung") || p.word(k, "mong"):
 		return p.tok(k+1).kind == tNum
 	case p.word(k, "thu"):
@@ -50,6 +59,11 @@ func (p *parser) anchorAt(k int) bool {
 		return unitWord(p.tok(k+1).text) != uNone || p.word(k+1, "moi") || p.word(k+1, "hang")
 	}
 	return false
+}
+
+// percentAt reports a number followed by "%" at k.
+func (p *parser) percentAt(k int) bool {
+	return p.tok(k).kind == tNum && p.tok(k+1).kind == tOther && p.tok(k+1).raw == "%"
 }
 
 // periodWords name periods: inside a time clause they are never skipped.
@@ -71,7 +85,24 @@ var relativeWords = [][]string{
 // changes what the time clause means.
 func (p *parser) skipWord() bool {
 	t := p.tok(p.i)
-	if t.kind != tWord {
+	switch {
+	case t.kind == tOther:
+		// A symbol of the sentence's other words: "(%)", an e-mail address.
+		p.i++
+		p.skipped++
+		if p.anchored {
+			p.gap = true
+		}
+		return true
+	case p.percentAt(p.i):
+		// "80%": a share, not a date or a count of inspections.
+		p.i += 2
+		p.skipped += 2
+		if p.anchored {
+			p.gap = true
+		}
+		return true
+	case t.kind != tWord:
 		return false // a number or a sign the grammar does not place
 	}
 	switch {
@@ -148,7 +179,7 @@ func (p *parser) skipWord() bool {
 // coveredPeriod: at a window that opens "(kỳ báo cáo tính từ …" before
 // the time clause, the index of its ")"; 0 otherwise.
 func (p *parser) coveredPeriod() int {
-	if p.anchored {
+	if p.anchored && !p.opening {
 		return 0
 	}
 	open := -1

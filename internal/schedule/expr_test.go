@@ -290,6 +290,16 @@ var regimeCases = []exprCase{
 	{"Báo cáo đột xuất khi có yêu cầu của cơ quan cấp trên", 2026, KindOnDemand, nil, nil, 0},
 	// A time of day does not move the day.
 	{"Báo cáo tuần gửi trước 16 giờ thứ Năm hằng tuần", 2026, KindWeekly, ds("2026-01-01"), ds("2026-W01"), 53},
+	// A symbol or an e-mail address among the sentence's other words, and a
+	// trailing "theo quy định" after a stated deadline.
+	{"tỷ lệ phần trăm (%) phân chia các khoản thu trước ngày 10 tháng 12 năm trước", 2024, KindAnnual, ds("2023-12-10"), ds("2024"), 0},
+	{"gửi trước ngày 15 tháng 5 năm 2021 (địa chỉ email: vanthu@snv.gov.vn) để tổng hợp theo quy định.", 2024, KindOneOff, ds("2021-05-15"), ds("2021-05-15"), 0},
+	// A target year, a cycle opening a sentence, an inspection's kind.
+	{"Đến năm 2025 ít nhất 80% hồ sơ được thực hiện theo phương thức điện tử", 2024, KindOneOff, ds("2025-12-31"), ds("2025"), 0},
+	{"Định kỳ hằng năm tham mưu tổ chức sơ kết", 2028, KindAnnual, ds("2028-12-31"), ds("2028"), 0},
+	{"Hằng quý tổng hợp kết quả", 2024, KindQuarterly, ds("2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
+	{"Thanh tra đột xuất ít nhất 02 cuộc/năm tại các đơn vị", 2025, KindQuota, ds("2025-12-31"), ds("2025"), 0},
+	{"Kiểm tra đột xuất các đơn vị", 2025, KindOnDemand, nil, nil, 0},
 }
 
 // unresolvedCases must never produce a date.
@@ -387,6 +397,14 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Báo cáo quý", "không nêu thời hạn cụ thể"},
 	{"Báo cáo định kỳ hằng năm", "không nêu thời hạn cụ thể"},
 	{"Trước Tết Nguyên đán, các cơ quan gửi báo cáo năm 2026", "mâu thuẫn"},
+	// A symbol is read only among a sentence's other words; a "theo quy
+	// định" that does not close the sentence, or closes one without a day,
+	// defers the deadline to another text.
+	{"Quý I hằng năm @", "Không hiểu từ \"@\""},
+	{"trước ngày 15/12 theo quy định của Bộ", "không nêu thời hạn cụ thể"},
+	{"Hằng năm theo quy định", "không nêu thời hạn cụ thể"},
+	// A share is not a count.
+	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
 
 func TestParseSeed(t *testing.T)    { runCases(t, seedCases) }
