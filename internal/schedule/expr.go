@@ -1,5 +1,7 @@
 package schedule
 
+import "fmt"
+
 // Rule is a parsed time expression: the "thời gian thực hiện" cell of a plan
 // ("Quý I hàng năm", "trước ngày 10/12 của năm trước liền kề năm kế
 // hoạch"). Parse never fails: what it cannot read with confidence is
@@ -42,6 +44,7 @@ func Parse(expr string, opt Options) Rule {
 		r.Kind, r.Reason = KindUnresolved, reasonNumberWords(expr, bad)
 		return r
 	}
+	toks, window := sendingWindow(toks)
 	p := parser{toks: toks, expr: expr}
 	p.run()
 	if p.fail != "" {
@@ -60,6 +63,9 @@ func Parse(expr string, opt Options) Rule {
 	}
 	kind, reason, pl := build(&p.f, expr, opt)
 	r.Kind, r.Reason = kind, reason
+	if window != "" && kind.HasDueDates() {
+		r.Reason += " " + window
+	}
 	if p.sentence {
 		r.Reason += " Phần thời hạn đọc được trong câu: \"" + p.quoteRead() + "\"."
 	}
@@ -129,4 +135,43 @@ func trailingAfterDate(toks []token, k int) bool {
 		}
 	}
 	return false
+}
+
+// maxWindowDays bounds a sending window: a report is sent over days or
+// weeks, while a longer range is a period of work whose deadline the text
+// does not state.
+const maxWindowDays = 62
+
+// sendingWindow reads a window of two full dates joined by a dash, as a
+// report's sending time is announced: "Báo cáo 6 tháng năm 2021: 15/6/2021
+// – 05/7/2021" (Công văn 1493/BQL-LĐ, Ban Quản lý các khu chế xuất và công
+// nghiệp Thành phố Hồ Chí Minh, 03/6/2021). The report is due by the
+// window's last day, so the first date and the dash are dropped and the
+// reading says so. A window that runs backwards or longer than
+// maxWindowDays, or dates that do not exist, are left alone: the range is
+// then refused as before.
+func sendingWindow(toks []token) ([]token, string) {
+	full := func(k int) (Date, bool) {
+		if k+4 >= len(toks) || toks[k].kind != tNum || toks[k+1].kind != tSlash || toks[k+2].kind != tNum ||
+			toks[k+3].kind != tSlash || toks[k+4].kind != tNum || toks[k+4].width != 4 {
+			return 0, false
+		}
+		if k > 0 && (toks[k-1].kind == tSlash || toks[k-1].kind == tNum) {
+			return 0, false
+		}
+		return ValidDate(toks[k+4].num, toks[k+2].num, toks[k].num)
+	}
+	for k := range toks {
+		a, ok := full(k)
+		if !ok || k+5 >= len(toks) || toks[k+5].kind != tDash {
+			continue
+		}
+		b, ok := full(k + 6)
+		if !ok || b <= a || int(b-a) > maxWindowDays || (k+11 < len(toks) && toks[k+11].kind == tSlash) {
+			continue
+		}
+		out := append(toks[:k:k], toks[k+6:]...)
+		return out, fmt.Sprintf("Thời gian gửi từ ngày %s đến ngày %s: hạn là ngày cuối của khoảng này.", a.VN(), b.VN())
+	}
+	return toks, ""
 }

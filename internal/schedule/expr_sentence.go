@@ -102,6 +102,13 @@ func (p *parser) skipWord() bool {
 			p.gap = true
 		}
 		return true
+	case !p.anchored && t.kind == tNum && p.word(p.i+1, "thang") && p.tok(p.i+2).kind != tNum && p.tok(p.i+2).kind != tSlash:
+		// "Báo cáo 6 tháng năm 2021: …", "Báo cáo … 6 tháng, 9 tháng và
+		// năm là …": a count of months naming the report, before the time
+		// clause.
+		p.i += 2
+		p.skipped += 2
+		return true
 	case t.kind != tWord:
 		return false // a number or a sign the grammar does not place
 	}
@@ -260,6 +267,9 @@ func (p *parser) reportCycle() bool {
 	next := p.tok(k)
 	if next.kind == tNum || (u == uQuarter && next.kind == tWord && romanValue(next.text) > 0) {
 		return false
+	}
+	if _, ok := p.yearAt(k + 1); ok && u != uYear && p.word(k, "nam") {
+		return false // "Báo cáo 6 tháng năm 2021", "báo cáo quý năm 2024": a named period
 	}
 	p.i = k
 	p.setRecur(u)

@@ -300,6 +300,10 @@ var regimeCases = []exprCase{
 	{"Hằng quý tổng hợp kết quả", 2024, KindQuarterly, ds("2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
 	{"Thanh tra đột xuất ít nhất 02 cuộc/năm tại các đơn vị", 2025, KindQuota, ds("2025-12-31"), ds("2025"), 0},
 	{"Kiểm tra đột xuất các đơn vị", 2025, KindOnDemand, nil, nil, 0},
+	// A sending window of two full dates is due on its last day.
+	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
+	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
+	{"Báo cáo quý I/2028: 20/02/2028 – 01/3/2028", 2028, KindOneOff, ds("2028-03-01"), ds("2028-03-01"), 0},
 }
 
 // unresolvedCases must never produce a date.
@@ -403,6 +407,11 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Quý I hằng năm @", "Không hiểu từ \"@\""},
 	{"trước ngày 15/12 theo quy định của Bộ", "không nêu thời hạn cụ thể"},
 	{"Hằng năm theo quy định", "không nêu thời hạn cụ thể"},
+	// A range of dates that is not a sending window: backwards, longer than
+	// two months, or not two full dates.
+	{"05/7/2021 – 15/6/2021", "khoảng thời gian"},
+	{"01/01/2021 - 31/12/2025", "khoảng thời gian"},
+	{"15/6 – 05/7/2021", "khoảng thời gian"},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
