@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -196,9 +197,10 @@ func (b *builder) dayOfMonth() bool {
 			return b.fail(reasonConflict(b.expr))
 		case f.rel == relNone && !b.has(fRecur):
 			return b.fail(reasonMissingMonth(b.expr))
-		case d > 28:
+		case d > 28 && !(d <= 30 && b.has(fFebLast)):
 			return b.fail(reasonDayNotEveryMonth(b.expr, d))
 		}
+		b.use(fFebLast)
 		next := 0
 		reading := fmt.Sprintf("Hằng tháng, hạn cuối ngày %02d.", d)
 		switch f.rel {
@@ -210,7 +212,17 @@ func (b *builder) dayOfMonth() bool {
 			reading = fmt.Sprintf("Hằng tháng, ngày %02d của tháng trước.", d)
 		}
 		for m := 1; m <= 12; m++ {
-			slots = append(slots, slot{lblMonth, int8(m), int16(m - 1 + next), int8(d)})
+			day := int8(d)
+			if (m+next+11)%12+1 == 2 && b.has(fFebLast) {
+				day = 0 // the last day of February
+			}
+			slots = append(slots, slot{lblMonth, int8(m), int16(m - 1 + next), day})
+		}
+		if b.has(fFebLast) {
+			if d <= 28 {
+				return b.fail(reasonConflict(b.expr)) // the exception changes nothing: a typo somewhere
+			}
+			reading = strings.TrimSuffix(reading, ".") + "; riêng tháng Hai là ngày cuối tháng."
 		}
 		return b.recur(KindMonthly, slots, reading)
 	}

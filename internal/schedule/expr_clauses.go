@@ -472,3 +472,31 @@ func (p *parser) calendar() bool {
 	}
 	return true
 }
+
+// febLast: "riêng tháng Hai là ngày cuối tháng", the exception a monthly
+// day past the 28th needs: "ngày 29 của tháng báo cáo, riêng tháng Hai là
+// ngày cuối tháng" (Nghị định 94/2016/NĐ-CP, Chính phủ, 01/7/2016, Phụ lục).
+// dayOfMonth checks that it is the only month the day misses.
+func (p *parser) febLast() bool {
+	k := p.i
+	if !p.seq(k, "rieng", "thang") {
+		return false
+	}
+	k += 2
+	if !(p.word(k, "hai") || (p.tok(k).kind == tNum && p.tok(k).num == 2)) {
+		return false
+	}
+	k++
+	if p.word(k, "la") {
+		k++
+	}
+	if !p.seq(k, "ngay", "cuoi", "thang") {
+		return false
+	}
+	p.i = k + 3
+	if p.f.has&fFebLast != 0 {
+		return p.conflict()
+	}
+	p.mark(fFebLast)
+	return true
+}

@@ -62,6 +62,7 @@ const (
 	fQuota                       // "ít nhất 03 cuộc/năm"
 	fReport                      // "năm báo cáo", "kỳ báo cáo": the period itself, no shift
 	fTet                         // "Tết Nguyên đán"
+	fFebLast                     // "riêng tháng Hai là ngày cuối tháng"
 )
 
 type dayMonth struct{ d, m int }
@@ -307,7 +308,7 @@ func (p *parser) itemClause() bool {
 }
 
 func (p *parser) otherClause() bool {
-	return p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
+	return p.febLast() || p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
 		p.within() || p.yearRef() || p.relMonth() || p.weekday() || p.tet() || p.calendar()
 }
 

@@ -130,8 +130,8 @@ func (p *parser) quarter() bool {
 	for {
 		sep := p.tok(k)
 		v, raw, ok := p.numeral(k + 1)
-		if !ok {
-			break
+		if !ok || p.word(k+2, "thang") {
+			break // "quý I, 6 tháng, 9 tháng và năm": a list of reports, not of quarters
 		}
 		if sep.kind == tDash {
 			p.i = k + 2

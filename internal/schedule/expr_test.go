@@ -300,6 +300,11 @@ var regimeCases = []exprCase{
 	{"Hằng quý tổng hợp kết quả", 2024, KindQuarterly, ds("2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"), ds("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"), 0},
 	{"Thanh tra đột xuất ít nhất 02 cuộc/năm tại các đơn vị", 2025, KindQuota, ds("2025-12-31"), ds("2025"), 0},
 	{"Kiểm tra đột xuất các đơn vị", 2025, KindOnDemand, nil, nil, 0},
+	// A monthly day past the 28th with February's exception.
+	{"là ngày 29 của tháng báo cáo, riêng tháng Hai là ngày cuối tháng", 2024, KindMonthly, ds("2024-01-29", "2024-02-29", "2024-03-29"), ds("2024-01", "2024-02", "2024-03"), 12},
+	{"là ngày 29 của tháng báo cáo, riêng tháng Hai là ngày cuối tháng", 2025, KindMonthly, ds("2025-01-29", "2025-02-28", "2025-03-29"), ds("2025-01", "2025-02", "2025-03"), 12},
+	{"ngày 30 hằng tháng, riêng tháng 2 là ngày cuối tháng", 2026, KindMonthly, ds("2026-01-30", "2026-02-28", "2026-03-30"), ds("2026-01", "2026-02", "2026-03"), 12},
+	{"Báo cáo tháng, quý I, 6 tháng, 9 tháng và năm là ngày 25 của tháng báo cáo", 2026, KindMonthly, ds("2026-01-25"), ds("2026-01"), 12},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
@@ -412,6 +417,9 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"05/7/2021 – 15/6/2021", "khoảng thời gian"},
 	{"01/01/2021 - 31/12/2025", "khoảng thời gian"},
 	{"15/6 – 05/7/2021", "khoảng thời gian"},
+	// February's exception covers only a day that February alone misses.
+	{"ngày 31 hằng tháng, riêng tháng 2 là ngày cuối tháng", "Ngày 31 không có trong mọi tháng"},
+	{"ngày 20 hằng tháng, riêng tháng Hai là ngày cuối tháng", "mâu thuẫn"},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
