@@ -57,11 +57,15 @@ func Parse(expr string, opt Options) Rule {
 			return r
 		case s.fail != "":
 			r.Kind, r.Reason = KindUnresolved, s.fail
-			return r
+			return twoReports(r, toks, opt)
 		}
 		p = s
 	}
 	kind, reason, pl := build(&p.f, expr, opt)
+	if kind == KindUnresolved && p.sentence {
+		r.Kind, r.Reason = kind, reason
+		return twoReports(r, toks, opt)
+	}
 	r.Kind, r.Reason = kind, reason
 	if window != "" && kind.HasDueDates() {
 		r.Reason += " " + window
@@ -174,4 +178,56 @@ func sendingWindow(toks []token) ([]token, string) {
 		return out, fmt.Sprintf("Thời gian gửi từ ngày %s đến ngày %s: hạn là ngày cuối của khoảng này.", a.VN(), b.VN())
 	}
 	return toks, ""
+}
+
+// twoReports reads a sentence that gives the six-month report and the
+// annual report a deadline each: "báo cáo gửi trước ngày 05 tháng 7 hằng
+// năm đối với báo cáo 6 tháng đầu năm và trước ngày 10 tháng 01 năm sau đối
+// với báo cáo năm" (Nghị định 39/2016/NĐ-CP, Chính phủ, 15/5/2016, Điều
+// 24), in either order. Each part, split at the "và" that follows "đối với
+// báo cáo …", must
+// read on its own as one yearly date of its report; together they are the
+// two reports of each year, due on their own dates. Anything else keeps r,
+// the reason the whole sentence could not be read.
+func twoReports(r Rule, toks []token, opt Options) Rule {
+	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	names := 0
+	split := -1
+	for k := range toks {
+		if w(k, "doi") && w(k+1, "voi") && w(k+2, "bao") && w(k+3, "cao") {
+			names++
+			continue
+		}
+		if w(k, "va") && names == 1 && split < 0 {
+			split = k
+		}
+	}
+	if names != 2 || split < 0 {
+		return r
+	}
+	first := Parse(r.Expr[:toks[split].start], opt)
+	second := Parse(r.Expr[toks[split].end:], opt)
+	if second.plan != nil && len(second.plan.slots) == 1 && second.plan.slots[0].label == lblHalf {
+		first, second = second, first // the annual report named first
+	}
+	a, b := first.plan, second.plan
+	if first.Kind != KindAnnual || second.Kind != KindAnnual || a.gen != genSlots || b.gen != genSlots ||
+		len(a.slots) != 1 || len(b.slots) != 1 || a.slots[0].label != lblHalf || a.slots[0].idx != 1 ||
+		b.slots[0].label != lblYear || a.shift != b.shift || a.firstY != b.firstY || a.lastY != b.lastY ||
+		b.slots[0].off <= a.slots[0].off {
+		return r
+	}
+	h1, h2 := a.slots[0], b.slots[0]
+	h2.label, h2.idx = lblHalf, 2
+	pl := *a
+	pl.slots = []slot{h1, h2}
+	pl.label = lblHalf
+	pl.minOff, pl.maxOff = int(h1.off), int(h2.off)
+	r.Kind, r.plan = KindSemiannual, &pl
+	r.Reason = fmt.Sprintf("Hai kỳ mỗi năm: báo cáo 6 tháng đầu năm hạn cuối %s%s; báo cáo năm hạn cuối %s%s.",
+		slotDay(h1), shiftPhrase(floorDiv(int(h1.off), 12)), slotDay(h2), shiftPhrase(floorDiv(int(h2.off), 12)))
+	if pl.shift != 0 {
+		r.Reason += " Đọc chặt chữ \"trước\": hạn là ngày liền trước ngày nêu trên."
+	}
+	return r
 }

@@ -305,6 +305,10 @@ var regimeCases = []exprCase{
 	{"là ngày 29 của tháng báo cáo, riêng tháng Hai là ngày cuối tháng", 2025, KindMonthly, ds("2025-01-29", "2025-02-28", "2025-03-29"), ds("2025-01", "2025-02", "2025-03"), 12},
 	{"ngày 30 hằng tháng, riêng tháng 2 là ngày cuối tháng", 2026, KindMonthly, ds("2026-01-30", "2026-02-28", "2026-03-30"), ds("2026-01", "2026-02", "2026-03"), 12},
 	{"Báo cáo tháng, quý I, 6 tháng, 9 tháng và năm là ngày 25 của tháng báo cáo", 2026, KindMonthly, ds("2026-01-25"), ds("2026-01"), 12},
+	// The six-month and the annual report, a deadline each, in one sentence.
+	{"báo cáo gửi trước ngày 05 tháng 7 hằng năm đối với báo cáo 6 tháng đầu năm và trước ngày 10 tháng 01 năm sau đối với báo cáo năm", 2024, KindSemiannual, ds("2024-07-05", "2025-01-10"), ds("2024-H1", "2024-H2"), 0},
+	{"Chậm nhất ngày 15/7 đối với báo cáo 6 tháng và ngày 15/01 năm sau đối với báo cáo năm", 2025, KindSemiannual, ds("2025-07-15", "2026-01-15"), ds("2025-H1", "2025-H2"), 0},
+	{"trước ngày 20/01 năm sau đối với báo cáo năm và trước ngày 20/7 đối với báo cáo 6 tháng", 2026, KindSemiannual, ds("2026-07-20", "2027-01-20"), ds("2026-H1", "2026-H2"), 0},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
@@ -420,6 +424,9 @@ var unresolvedCases = []struct{ expr, reason string }{
 	// February's exception covers only a day that February alone misses.
 	{"ngày 31 hằng tháng, riêng tháng 2 là ngày cuối tháng", "Ngày 31 không có trong mọi tháng"},
 	{"ngày 20 hằng tháng, riêng tháng Hai là ngày cuối tháng", "mâu thuẫn"},
+	// Two reports whose deadlines do not make the two halves of a year.
+	{"trước ngày 05 tháng 7 đối với báo cáo quý và trước ngày 10 tháng 01 năm sau đối với báo cáo năm", "mâu thuẫn"},
+	{"trước ngày 05 tháng 7 đối với báo cáo 6 tháng và trước ngày 31 tháng 12 hằng năm đối với báo cáo năm và quý", "Không hiểu từ \"quý\""},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
