@@ -3,7 +3,6 @@ package httpui
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,7 +69,7 @@ func taskFacts(t *model.Task) []fact {
 	}
 	tier := ""
 	if t.WorkingDaysBefore > 0 {
-		tier = fmt.Sprintf("Các cơ quan gửi trước %d ngày làm việc so với hạn tỉnh báo cáo", t.WorkingDaysBefore)
+		tier = "Các cơ quan gửi " + duty.TierPhrase(t.WorkingDaysBefore)
 	}
 	for _, f := range []fact{{"Sản phẩm", t.Product}, {"Thời gian thực hiện", t.Time}, {"Hạn nội bộ", tier},
 		{"Thời gian chốt số liệu", t.DataCutoff}, {"Cơ quan chủ trì", t.LeadText},
@@ -326,15 +325,14 @@ func auditDetails(a *duty.AuditRecord) []string {
 
 // regimeDates says, for one period of a task, the province's deadline when
 // the agency's is working_days_before earlier, and the data cut-off window.
+// The letters say the same (duty.Regime), so an official reads one wording.
 func regimeDates(t *model.Task, period string, due schedule.Date) (tier, cutoff string) {
-	if t.WorkingDaysBefore > 0 {
-		if rd, ok := t.RuleDue(period); ok && rd != due {
-			tier = fmt.Sprintf("Hạn của cơ quan: %s, trước %d ngày làm việc so với hạn tỉnh báo cáo: %s.",
-				due.VN(), t.WorkingDaysBefore, rd.VN())
-		}
+	r := duty.RegimeOf(t, period, due)
+	if s := r.TierText(); s != "" {
+		tier = "Hạn của cơ quan: " + s + "."
 	}
-	if from, to, ok := t.CutoffWindow(period); ok {
-		cutoff = fmt.Sprintf("Thời gian chốt số liệu của kỳ này: từ ngày %s đến ngày %s.", from.VN(), to.VN())
+	if s := r.CutoffText(); s != "" {
+		cutoff = "Thời gian chốt số liệu của kỳ này: " + s + "."
 	}
 	return tier, cutoff
 }
