@@ -58,7 +58,10 @@ type Duty struct {
 	// Quota and QuotaUnit describe a counted duty ("3", "cuộc").
 	Quota     int
 	QuotaUnit string
-	Agencies  []AgencyState
+	// Regime is the period's report-regime dates (tier, data cut-off), or
+	// zero.
+	Regime   Regime
+	Agencies []AgencyState
 }
 
 // DutyState is where one agency stands on a duty.
@@ -145,6 +148,10 @@ type Item struct {
 	// 1/3 cuộc".
 	Quota, QuotaDone int
 	QuotaUnit        string
+	// Regime is the period's report-regime dates: the province's deadline
+	// when the agency's is earlier, and the data cut-off; zero for a duty
+	// of no regime.
+	Regime Regime
 	// OccurrenceID is the stored duty, for the composer; never shown.
 	OccurrenceID int64
 }

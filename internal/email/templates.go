@@ -158,6 +158,8 @@ func SampleMessages() []Message {
 		Coordinating: []string{"Các Sở, ban, ngành", "Văn phòng Ủy ban nhân dân tỉnh Ninh Thuận"},
 		ConfirmURL:   "https://nhachan.example/x/confirm", ExtendURL: "https://nhachan.example/x/extend",
 		Quota: 3, QuotaDone: 1, QuotaUnit: "cuộc",
+		Regime: duty.Regime{AgencyDue: schedule.NewDate(2026, 3, 28), ProvinceDue: schedule.NewDate(2026, 4, 2), WorkingDaysBefore: 3,
+			CutoffFrom: schedule.NewDate(2025, 12, 15), CutoffTo: schedule.NewDate(2026, 3, 14)},
 	}
 	late := full
 	late.Step, late.Escalation, late.DaysLeft = "E1", true, -3
@@ -165,6 +167,8 @@ func SampleMessages() []Message {
 		TaskText: "hàng năm (trước ngày 10/12 của năm trước liền kề năm kế hoạch) của cơ quan, đơn vị, địa phương",
 		Product:  "Kế hoạch cải cách hành chính hàng năm của cơ quan, đơn vị, địa phương", Due: schedule.NewDate(2026, 3, 20),
 		LegalBasis: "Điểm a khoản 1 mục V Kế hoạch ban hành kèm theo Quyết định số 681/QĐ-UBND", Quota: 3, QuotaUnit: "cuộc",
+		Regime: duty.Regime{AgencyDue: schedule.NewDate(2026, 3, 20), ProvinceDue: schedule.NewDate(2026, 3, 25), WorkingDaysBefore: 3,
+			CutoffFrom: schedule.NewDate(2025, 12, 15), CutoffTo: schedule.NewDate(2026, 3, 14)},
 		Agencies: []duty.AgencyState{
 			{Name: "Sở Tư pháp tỉnh Ninh Thuận", State: duty.DutySubmitted, Deadline: schedule.NewDate(2026, 3, 20), SubmittedOn: schedule.NewDate(2026, 3, 18)},
 			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 20), DaysLeft: -4, QuotaDone: 2},

@@ -73,6 +73,48 @@ var (
 	}
 )
 
+// The quarterly CCHC report of a report regime (Nghị định 09/2019/NĐ-CP):
+// the province reports by the 20th of the quarter's last month (Friday
+// 20/3/2026), the agencies three working days earlier (Tuesday 17/3), on
+// the data from 15/12/2025 to 14/3/2026.
+var (
+	regimeQ1 = duty.Regime{AgencyDue: schedule.NewDate(2026, 3, 17), ProvinceDue: schedule.NewDate(2026, 3, 20), WorkingDaysBefore: 3,
+		CutoffFrom: schedule.NewDate(2025, 12, 15), CutoffTo: schedule.NewDate(2026, 3, 14)}
+	itemRegime = duty.Item{
+		Key: "681-QD-UBND-2021/I.2/2026-Q1/so-tu-phap", Step: "R7",
+		TaskID: "I.2", Title: "Báo cáo CCHC định kỳ quý I/2026", PeriodText: "quý I/2026", Role: "chủ trì",
+		TaskText: "Báo cáo Cải cách hành chính định kỳ đảm bảo đúng tiến độ thời gian quy định",
+		Product:  "Báo cáo của cơ quan, đơn vị", Period: "2026-Q1",
+		Due: schedule.NewDate(2026, 3, 17), EffectiveDue: schedule.NewDate(2026, 3, 17), DaysLeft: 7,
+		LegalBasis: "Mục I.2 Phụ lục kèm theo Quyết định số 681/QĐ-UBND ngày 27/10/2021 của UBND tỉnh Ninh Thuận; Công văn số 581/BNV-CCHC của Bộ Nội vụ",
+		Agency:     "Sở Tư pháp tỉnh Ninh Thuận", Lead: []string{"Các Sở, ban, ngành"}, Regime: regimeQ1,
+	}
+	dutyRegime = duty.Duty{
+		Key: "681-QD-UBND-2021/I.2/2026-Q1", TaskID: "I.2", Title: "Báo cáo CCHC định kỳ quý I/2026",
+		TaskText: itemRegime.TaskText, Product: itemRegime.Product, Due: schedule.NewDate(2026, 3, 17), Regime: regimeQ1,
+		Agencies: []duty.AgencyState{
+			{Name: "Sở Y tế tỉnh Ninh Thuận", State: duty.DutyOverdue, Deadline: schedule.NewDate(2026, 3, 17), DaysLeft: -1},
+			{Name: "Sở Tư pháp tỉnh Ninh Thuận", State: duty.DutySubmitted, Deadline: schedule.NewDate(2026, 3, 17), SubmittedOn: schedule.NewDate(2026, 3, 16)},
+		},
+	}
+)
+
+// regimeReminder asks Sở Tư pháp for its quarterly report a week before
+// its deadline; regimeOversight tells Sở Nội vụ the day after it.
+func regimeReminder() Message {
+	m := letter("2026-03-10/vanthu.stp@ninhthuan.example/reminder", duty.KindReminder, duty.ReaderAgency, tSTP, "Sở Tư pháp",
+		time.Date(2026, 3, 10, 8, 0, 0, 0, tDate.Location()))
+	m.Items = []duty.Item{itemRegime}
+	return m
+}
+
+func regimeOversight() Message {
+	m := letter("2026-03-18/vanthu.snv@ninhthuan.example/oversight", duty.KindOversight, duty.ReaderFollowUp, tSNV, "Sở Nội vụ",
+		time.Date(2026, 3, 18, 8, 0, 0, 0, tDate.Location()))
+	m.Duties = []duty.Duty{dutyRegime}
+	return m
+}
+
 // letter fills what every letter carries: the follow-up agency speaks,
 // cites the plan and names its desk.
 func letter(key string, kind duty.Kind, reader duty.Reader, to duty.Recipient, readerName string, date time.Time) Message {
@@ -173,7 +215,8 @@ func TestRenderGolden(t *testing.T) {
 	demo.Items = demo.Items[1:]
 	for name, m := range map[string]Message{"reminder": reminder(), "escalation": escalation(), "oversight": oversight(),
 		"oversight-leadership": report(), "oversight-office": office(), "weekly": weekly(), "demo": demo,
-		"own-escalation-head": ownReport(), "digest": digestLetter(), "coordinating": coordinating()} {
+		"own-escalation-head": ownReport(), "digest": digestLetter(), "coordinating": coordinating(),
+		"regime-reminder": regimeReminder(), "regime-oversight": regimeOversight()} {
 		t.Run(name, func(t *testing.T) {
 			r, err := tm.Render(m)
 			if err != nil {
@@ -305,13 +348,15 @@ func TestSamplesRenderEveryField(t *testing.T) {
 		case duty.KindReminder, duty.KindEscalation:
 			it := m.Items[0]
 			want = []string{it.Title, it.TaskText, it.Product, it.LegalBasis, it.Coordinating[1],
-				DayText(it.Due), DayText(it.EffectiveDue), StatusText(it.DaysLeft), "đã thực hiện 1/3 cuộc"}
+				DayText(it.Due), DayText(it.EffectiveDue), StatusText(it.DaysLeft), "đã thực hiện 1/3 cuộc",
+				it.Regime.TierText(), it.Regime.CutoffText()}
 			if !strings.Contains(r.Text, it.ConfirmURL) || !strings.Contains(r.HTML, `href="`+it.ConfirmURL+`"`) {
 				t.Errorf("%s: confirm link missing", m.Key)
 			}
 		case duty.KindOversight, duty.KindDigest, duty.KindWeekly:
 			d := m.Duties[0]
-			want = []string{d.Title, d.TaskText, d.Product, DayText(d.Due), "đã thực hiện 2/3 cuộc", "được miễn", "Được miễn (1): Sở Công Thương"}
+			want = []string{d.Title, d.TaskText, d.Product, DayText(d.Due), "đã thực hiện 2/3 cuộc", "được miễn", "Được miễn (1): Sở Công Thương",
+				d.Regime.TierText(), d.Regime.CutoffText()}
 			for _, a := range d.Agencies {
 				want = append(want, a.Name)
 			}
@@ -424,5 +469,79 @@ func TestOversightCountsBeyondTheListed(t *testing.T) {
 			!strings.Contains(s, fmt.Sprintf("UBND xã số %d;", maxListed-1)) || strings.Contains(s, fmt.Sprintf("UBND xã số %d;", maxListed+1)) {
 			t.Errorf("the list is not cut at %d names with the rest counted:\n%s", maxListed, s)
 		}
+	}
+}
+
+// TestRegimeDates: a duty letter and an oversight letter of a report
+// regime give both deadlines and the period's data window, in the words
+// of the duty page; each line only when the duty has it.
+func TestRegimeDates(t *testing.T) {
+	tm := mustTemplates(t)
+	tier := "17/03/2026, trước 3 ngày làm việc so với hạn tỉnh báo cáo: 20/03/2026"
+	cutoff := "Thời gian chốt số liệu: từ ngày 15/12/2025 đến ngày 14/03/2026"
+	cutoffHTML := "Thời gian chốt số liệu</td><td>từ ngày 15/12/2025 đến ngày 14/03/2026"
+	cases := []struct {
+		name      string
+		m         Message
+		text      []string
+		html      []string
+		noTier    func(*Message)
+		noCutoff  func(*Message)
+		withoutIt func(*Message)
+	}{
+		{"reminder", regimeReminder(),
+			[]string{"   - Hạn của cơ quan: " + tier + "\n", "   - " + cutoff + "\n"},
+			[]string{"Hạn của cơ quan</td><td>" + tier + "</td>", cutoffHTML + "</td>"},
+			func(m *Message) { m.Items[0].Regime.ProvinceDue = 0 },
+			func(m *Message) { m.Items[0].Regime.CutoffFrom, m.Items[0].Regime.CutoffTo = 0, 0 },
+			func(m *Message) { m.Items[0].Regime = duty.Regime{} }},
+		{"oversight", regimeOversight(),
+			[]string{"   Hạn của các cơ quan: " + tier + "\n", "   " + cutoff + "\n"},
+			[]string{"<br>Hạn của các cơ quan: " + tier + "<br>" + cutoff + "\n"},
+			func(m *Message) { m.Duties[0].Regime.ProvinceDue = 0 },
+			func(m *Message) { m.Duties[0].Regime.CutoffFrom, m.Duties[0].Regime.CutoffTo = 0, 0 },
+			func(m *Message) { m.Duties[0].Regime = duty.Regime{} }},
+	}
+	render := func(t *testing.T, m Message) Rendered {
+		t.Helper()
+		r, err := tm.Render(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := render(t, c.m)
+			for _, w := range c.text {
+				if !strings.Contains(r.Text, w) {
+					t.Errorf("text lacks %q:\n%s", w, r.Text)
+				}
+			}
+			for _, w := range c.html {
+				if !strings.Contains(r.HTML, w) {
+					t.Errorf("html lacks %q:\n%s", w, r.HTML)
+				}
+			}
+			for _, o := range []struct {
+				name         string
+				edit         func(*Message)
+				tier, cutoff bool
+			}{{"no tier", c.noTier, false, true}, {"no cut-off", c.noCutoff, true, false}, {"neither", c.withoutIt, false, false}} {
+				m := c.m
+				m.Items = append([]duty.Item(nil), m.Items...)
+				m.Duties = append([]duty.Duty(nil), m.Duties...)
+				o.edit(&m)
+				r := render(t, m)
+				for _, s := range []string{r.Text, r.HTML} {
+					if got := strings.Contains(s, "hạn tỉnh báo cáo"); got != o.tier {
+						t.Errorf("%s: shows the province's deadline %v, want %v:\n%s", o.name, got, o.tier, s)
+					}
+					if got := strings.Contains(s, "chốt số liệu"); got != o.cutoff {
+						t.Errorf("%s: shows the data cut-off %v, want %v:\n%s", o.name, got, o.cutoff, s)
+					}
+				}
+			}
+		})
 	}
 }

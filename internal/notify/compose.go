@@ -246,6 +246,7 @@ func itemFor(s Setup, o duty.Occurrence, step string, today schedule.Date) (duty
 		Title: title(t, o.Period), PeriodText: t.PeriodText(o.Period), Role: "chủ trì",
 		Due: o.Due, EffectiveDue: o.Deadline, DaysLeft: int(o.Deadline - today),
 		LegalBasis: t.LegalBasis, Quota: t.Quota(), QuotaUnit: t.QuotaUnit(), OccurrenceID: o.ID,
+		Regime: duty.RegimeOf(t, o.Period, o.Due),
 	}
 	if a := AnsweringOn(dir, o.NamedAgencyID, o.AgencyID, today); a != nil {
 		it.Agency = agencyOn(dir, a, o.NamedAgencyID)

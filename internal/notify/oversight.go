@@ -109,6 +109,7 @@ func (e *Engine) duties(ctx context.Context, s Setup, today schedule.Date, keys 
 			d.Agencies = append(d.Agencies, a)
 		}
 		if len(d.Agencies) > 0 {
+			d.Regime = duty.RegimeOf(t, k.period, d.Due)
 			out = append(out, d)
 		}
 	}
