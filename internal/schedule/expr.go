@@ -1,6 +1,9 @@
 package schedule
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Rule is a parsed time expression: the "thời gian thực hiện" cell of a plan
 // ("Quý I hàng năm", "trước ngày 10/12 của năm trước liền kề năm kế
@@ -44,6 +47,8 @@ func Parse(expr string, opt Options) Rule {
 		r.Kind, r.Reason = KindUnresolved, reasonNumberWords(expr, bad)
 		return r
 	}
+	toks = dateSeparators(toks)
+	toks = tetNotes(toks)
 	toks, window := sendingWindow(toks)
 	p := parser{toks: toks, expr: expr}
 	p.run()
@@ -106,6 +111,9 @@ func refersElsewhere(toks []token) bool {
 		}
 		if w(k+1, "am") && w(k+2, "lich") {
 			continue
+		}
+		if w(k-1, "lam") || (w(k+1, "nam") && w(k+2, "hoc")) {
+			continue // "làm theo" (follow), "theo năm học" (by school year)
 		}
 		if (w(k+1, "phuong") || w(k+1, "hinh")) && w(k+2, "thuc") {
 			continue // "theo phương thức điện tử", "theo hình thức trực tuyến": how, not when
@@ -190,7 +198,9 @@ func sendingWindow(toks []token) ([]token, string) {
 // two reports of each year, due on their own dates. Anything else keeps r,
 // the reason the whole sentence could not be read.
 func twoReports(r Rule, toks []token, opt Options) Rule {
-	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	w := func(k int, s string) bool {
+		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
+	}
 	names := 0
 	split := -1
 	for k := range toks {
@@ -230,4 +240,93 @@ func twoReports(r Rule, toks []token, opt Options) Rule {
 		r.Reason += " Đọc chặt chữ \"trước\": hạn là ngày liền trước ngày nêu trên."
 	}
 	return r
+}
+
+// dateSeparators reads "15-7-2020" and "25.12.2017", a full date written
+// with dashes or dots (as school-year plans and news items print them), as
+// "15/7/2020": day and month of one or two digits, a four-digit year, the
+// same sign twice and no space between. Anything else keeps its signs, so
+// "2024-2025" stays a span and "20 - 26/01/2023" a range.
+func dateSeparators(toks []token) []token {
+	sign := func(t token) bool { return t.kind == tDash || (t.kind == tSep && t.raw == ".") }
+	var out []token
+	for k := 0; k+4 < len(toks); k++ {
+		a, s1, b, s2, c := toks[k], toks[k+1], toks[k+2], toks[k+3], toks[k+4]
+		if a.kind != tNum || b.kind != tNum || c.kind != tNum || a.width > 2 || b.width > 2 || c.width != 4 ||
+			!sign(s1) || !sign(s2) || s1.kind != s2.kind || s1.raw != s2.raw ||
+			a.end != s1.start || s1.end != b.start || b.end != s2.start || s2.end != c.start {
+			continue
+		}
+		if k > 0 && (sign(toks[k-1]) || toks[k-1].kind == tSlash) && toks[k-1].end == a.start {
+			continue // part of a longer run of numbers
+		}
+		if out == nil {
+			out = slices.Clone(toks)
+		}
+		out[k+1].kind, out[k+1].text = tSlash, "/"
+		out[k+3].kind, out[k+3].text = tSlash, "/"
+	}
+	if out == nil {
+		return toks
+	}
+	return out
+}
+
+// tetNotes drops a note in brackets that names a full date's day of Tết,
+// "13/02/2021 (tức ngày mùng 02 Tết)", "02/02/2022 (mùng 02 Tết)", when
+// the lunar calendar agrees: the note repeats the date. A note that does not
+// agree is left in the text, which then does not read.
+func tetNotes(toks []token) []token {
+	w := func(k int, s string) bool { return k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	var out []token
+	drop := make(map[int]bool)
+	for k := 0; k+4 < len(toks); k++ {
+		if toks[k].kind != tNum || toks[k+1].kind != tSlash || toks[k+2].kind != tNum || toks[k+3].kind != tSlash ||
+			toks[k+4].kind != tNum || toks[k+4].width != 4 {
+			continue
+		}
+		j := k + 5
+		if !isOpenParen(tok(toks, j)) {
+			continue
+		}
+		j++
+		if w(j, "tuc") {
+			j++
+		}
+		if w(j, "ngay") {
+			j++
+		}
+		if !w(j, "mung") && !w(j, "mong") {
+			continue
+		}
+		n := tok(toks, j+1)
+		// The closing bracket may be the text's last sign, which tokenize drops.
+		if c := tok(toks, j+3); n.kind != tNum || !w(j+2, "tet") || !(isCloseParen(c) || c.kind == tEOF) {
+			continue
+		}
+		d, ok := ValidDate(toks[k+4].num, toks[k+2].num, toks[k].num)
+		first, ok2 := FromLunar(LunarDate{Year: toks[k+4].num, Month: 1, Day: 1})
+		if !ok || !ok2 || n.num < 1 || n.num > 10 || d != first+Date(n.num-1) {
+			continue
+		}
+		for i := k + 5; i <= j+3 && i < len(toks); i++ {
+			drop[i] = true
+		}
+	}
+	if len(drop) == 0 {
+		return toks
+	}
+	for i, t := range toks {
+		if !drop[i] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func tok(toks []token, k int) token {
+	if k < len(toks) {
+		return toks[k]
+	}
+	return token{kind: tEOF}
 }

@@ -26,6 +26,8 @@ func (p *parser) onDemand() bool {
 		p.i += 3
 	case p.seq(p.i, "dot", "xuat") && !p.inspectionKind(p.i):
 		p.i += 2
+	case p.sentence && p.i == 0 && p.seq(0, "truong", "hop") && p.caseClause():
+		p.i += 2
 	case p.word(p.i, "khi") && p.condition() > 0:
 		p.i = p.condition()
 	case p.seq(p.i, "theo", "nhu", "cau"):

@@ -123,7 +123,7 @@ type parser struct {
 }
 
 func (p *parser) tok(k int) token {
-	if k < len(p.toks) {
+	if k >= 0 && k < len(p.toks) {
 		return p.toks[k]
 	}
 	return token{kind: tEOF}
@@ -223,7 +223,7 @@ func (p *parser) run() {
 		subject := false
 		saved := p.f
 		if p.sentence {
-			if p.anchorAt(start) {
+			if p.anchorAt(start) && !p.bodyWords(start) {
 				p.anchored, p.gap = true, false
 				p.opening = p.word(start, "hang") // the cycle that opens the sentence
 			}
@@ -273,6 +273,15 @@ func (p *parser) run() {
 			p.dashed, p.lastItem, p.listed = false, item, false
 		}
 	}
+}
+
+// bodyWords reports "theo yêu cầu" or "thường xuyên" at k in the words of a
+// sentence that follow its dated time clause: "chậm nhất ngày 25.12.2017
+// phải báo cáo nội dung này theo yêu cầu của Bộ Kế hoạch và Đầu tư" is due on
+// that day, as asked, not on demand. They are the sentence's words, not a
+// second time clause.
+func (p *parser) bodyWords(k int) bool {
+	return p.gap && p.f.has&(fDates|fDay) != 0 && (p.seq(k, "theo", "yeu", "cau") || p.seq(k, "thuong", "xuyen"))
 }
 
 // itemCat tells apart the item clauses that can be listed: two of the same

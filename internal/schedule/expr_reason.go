@@ -157,3 +157,7 @@ func joinVN(items []string) string {
 var weekdayNames = [...]string{"", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"}
 
 var unitNames = [...]string{uWeek: "tuần", uMonth: "tháng", uQuarter: "quý", uHalf: "sáu tháng", uYear: "năm"}
+
+func reasonUrgent(expr string) string {
+	return fmt.Sprintf("Văn bản yêu cầu thực hiện ngay (%q), không nêu một ngày cụ thể%s", display(expr), toAdmin)
+}

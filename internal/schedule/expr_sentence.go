@@ -30,7 +30,7 @@ func (p *parser) anchorAt(k int) bool {
 		p.seq(k, "thuong", "xuyen"), p.seq(k, "lien", "tuc"), p.seq(k, "hang", "ngay"),
 		p.word(k, "khi"), p.seq(k, "dot", "xuat") && !p.inspectionKind(k), p.seq(k, "theo", "yeu", "cau"),
 		(p.seq(k, "it", "nhat") || p.seq(k, "toi", "thieu")) && !p.percentAt(k+2),
-		p.word(k, "tet"), p.seq(k, "chu", "nhat"):
+		p.word(k, "tet") && (p.word(k-1, "truoc") || p.word(k-1, "sau") || p.word(k-1, "dip")), p.seq(k, "chu", "nhat"):
 		return true
 	case p.word(k, "vao") || p.word(k, "trong"):
 		// "… vào tháng 7 hằng năm", "… trong Quý III/2026": a period the
@@ -38,6 +38,11 @@ func (p *parser) anchorAt(k int) bool {
 		n := p.tok(k + 1)
 		return n.kind == tWord && (unitWord(n.text) != uNone || n.text == "ngay" || n.text == "dau" ||
 			n.text == "giua" || n.text == "cuoi" || n.text == "thu")
+	case p.word(k, "moi") && unitWord(p.tok(k+1).text) != uNone:
+		// "… họp thường kỳ mỗi tháng một lần": a stated frequency.
+		return (p.word(k+2, "mot") || (p.tok(k+2).kind == tNum && p.tok(k+2).num == 1)) && p.word(k+3, "lan")
+	case k == 0 && p.seq(k, "truong", "hop"):
+		return p.caseClause()
 	case p.word(k, "den") && p.word(k+1, "nam"):
 		// "Đến năm 2025 ít nhất 80% hồ sơ …": a target year.
 		_, ok := p.yearAt(k + 2)
@@ -59,6 +64,19 @@ func (p *parser) anchorAt(k int) bool {
 		return unitWord(p.tok(k+1).text) != uNone || p.word(k+1, "moi") || p.word(k+1, "hang")
 	}
 	return false
+}
+
+// cutoffWords reports a "số liệu" at k that names a data cut-off: "chốt số
+// liệu", "lấy số liệu", "số liệu tính từ …", "số liệu từ ngày …", "số liệu
+// đến ngày …", "số liệu: …". Elsewhere ("gửi báo cáo số liệu cải cách hành
+// chính năm 2015 … trước ngày 18/11/2016") the words name what is sent.
+func (p *parser) cutoffWords(k int) bool {
+	if p.word(k-1, "chot") || p.word(k-1, "lay") || p.seq(k-2, "thoi", "diem") {
+		return true
+	}
+	n := p.tok(k + 2)
+	return p.word(k+2, "tinh") || p.word(k+2, "tu") || p.word(k+2, "den") || p.word(k+2, "ngay") ||
+		p.seq(k+2, "bao", "cao") || (n.kind == tSep && n.raw == ":")
 }
 
 // percentAt reports a number followed by "%" at k.
@@ -109,13 +127,24 @@ func (p *parser) skipWord() bool {
 		p.i += 2
 		p.skipped += 2
 		return true
+	case !p.anchored && t.kind == tNum && p.i > 0 && p.tok(p.i-1).kind == tWord && !timeWords[p.tok(p.i-1).text] &&
+		!periodWords[p.tok(p.i-1).text] && p.tok(p.i+1).kind != tSlash && p.tok(p.i+1).kind != tDash:
+		// "tuyển sinh vào lớp 6 …", "khoản 2 Điều 12": a number of the
+		// subject, before the time clause.
+		p.i++
+		p.skipped++
+		return true
 	case t.kind != tWord:
 		return false // a number or a sign the grammar does not place
 	}
 	switch {
-	case p.seq(p.i, "so", "lieu"):
+	case p.seq(p.i, "so", "lieu") && p.cutoffWords(p.i):
 		p.fatal = true
 		return p.setFail(reasonCutoffText(p.expr))
+	case p.seq(p.i, "khan", "truong"):
+		// "cần khẩn trương nộp báo cáo theo yêu cầu": at once, on no date.
+		p.fatal = true
+		return p.setFail(reasonUrgent(p.expr))
 	case t.text == "hoac":
 		return false // a choice of dates: reported as not understood
 	case (t.text == "thang" || t.text == "quy" || t.text == "ngay" || t.text == "nam" || t.text == "tuan") &&
@@ -136,6 +165,14 @@ func (p *parser) skipWord() bool {
 			p.i = end
 			return true
 		}
+		if end := p.windowBeforeDeadline(); end > 0 {
+			// "lập danh sách lãnh đạo trực Tết từ ngày 10/02 đến hết ngày
+			// 16/02/2021 gửi về UBND tỉnh trước ngày 30/01/2021": the window
+			// is what the report is about; the deadline follows it.
+			p.skipped += end - p.i
+			p.i = end
+			return true
+		}
 		// "từ ngày 15 … đến ngày 14": a window, such as a data cut-off.
 		p.fatal = true
 		return p.setFail(reasonRange(p.expr))
@@ -143,6 +180,12 @@ func (p *parser) skipWord() bool {
 	for _, ws := range relativeWords {
 		if ws[0] == "tru" && p.i > 0 && p.word(p.i-1, "khau") {
 			continue // "khấu trừ", a deduction, not "trừ" (except)
+		}
+		if ws[0] == "rieng" && p.i == 0 {
+			// "Riêng hồ sơ đề nghị … gởi trước ngày 28/02 năm sau": a
+			// sentence opening with "Riêng" names its own subject and
+			// gives it its own deadline.
+			continue
 		}
 		if p.seq(p.i, ws...) {
 			p.fatal = true
@@ -179,6 +222,56 @@ func (p *parser) skipWord() bool {
 	p.skipped++
 	if p.anchored {
 		p.gap = true
+	}
+	return true
+}
+
+// windowBeforeDeadline: at "từ ngày A đến [hết] [ngày] B" before the time
+// clause, with "trước" or "chậm nhất" after it, the index just past B; 0
+// otherwise.
+func (p *parser) windowBeforeDeadline() int {
+	if p.anchored || !p.seq(p.i, "tu", "ngay") {
+		return 0
+	}
+	k := p.i + 2
+	for ; k < len(p.toks) && k < p.i+10 && !p.word(k, "den"); k++ {
+	}
+	if !p.word(k, "den") {
+		return 0
+	}
+	k++
+	if p.word(k, "het") {
+		k++
+	}
+	if p.word(k, "ngay") {
+		k++
+	}
+	if p.tok(k).kind != tNum {
+		return 0
+	}
+	k++
+	for n := 0; n < 2 && p.tok(k).kind == tSlash && p.tok(k+1).kind == tNum; n++ {
+		k += 2
+	}
+	for j := k; j < len(p.toks); j++ {
+		if p.seq(j, "so", "lieu") || p.seq(j, "tu", "ngay") {
+			return 0
+		}
+		if (p.word(j, "truoc") && p.word(j+1, "ngay")) || p.seq(j, "cham", "nhat") {
+			return k
+		}
+	}
+	return 0
+}
+
+// caseClause reports a sentence that opens with "Trường hợp" and names no
+// number: a duty done when the case arises ("trường hợp có khó khăn vướng
+// mắc báo cáo Ủy ban nhân dân tỉnh … để xem xét, chỉ đạo"), on demand.
+func (p *parser) caseClause() bool {
+	for _, t := range p.toks {
+		if t.kind == tNum {
+			return false
+		}
 	}
 	return true
 }
@@ -290,6 +383,10 @@ func (p *parser) cycleAt(k int) bool {
 // date (the last day of the lunar year); build checks it.
 func (p *parser) tet() bool {
 	if !p.word(p.i, "tet") {
+		return false
+	}
+	if p.sentence && !(p.word(p.i-1, "truoc") || p.word(p.i-1, "sau") || p.word(p.i-1, "dip")) {
+		// "lãnh đạo trực Tết", "từng ngày Tết": the sentence's words.
 		return false
 	}
 	k := p.i + 1
@@ -447,8 +544,11 @@ func (p *parser) hour() bool {
 	switch {
 	case p.word(k, "gio"):
 		k++
-		if p.tok(k).kind == tNum && p.tok(k).num < 60 && p.word(k+1, "phut") {
+		switch m := p.tok(k); {
+		case m.kind == tNum && m.num < 60 && p.word(k+1, "phut"):
 			k += 2
+		case m.kind == tNum && m.num < 60 && m.width == 2 && p.tok(k+1).kind != tSlash && !p.word(k+1, "thang"):
+			k++ // "09 giờ 00"
 		}
 	case p.word(k, "h"):
 		k++

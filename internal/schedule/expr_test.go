@@ -309,6 +309,22 @@ var regimeCases = []exprCase{
 	{"báo cáo gửi trước ngày 05 tháng 7 hằng năm đối với báo cáo 6 tháng đầu năm và trước ngày 10 tháng 01 năm sau đối với báo cáo năm", 2024, KindSemiannual, ds("2024-07-05", "2025-01-10"), ds("2024-H1", "2024-H2"), 0},
 	{"Chậm nhất ngày 15/7 đối với báo cáo 6 tháng và ngày 15/01 năm sau đối với báo cáo năm", 2025, KindSemiannual, ds("2025-07-15", "2026-01-15"), ds("2025-H1", "2025-H2"), 0},
 	{"trước ngày 20/01 năm sau đối với báo cáo năm và trước ngày 20/7 đối với báo cáo 6 tháng", 2026, KindSemiannual, ds("2026-07-20", "2027-01-20"), ds("2026-H1", "2026-H2"), 0},
+	// Dates written with dashes or dots; a Tết note that repeats the date;
+	// an hour with its minutes.
+	{"Kết thúc năm học trước ngày 15-7-2020", 2024, KindOneOff, ds("2020-07-15"), ds("2020-07-15"), 0},
+	{"chậm nhất ngày 25.12.2017 phải báo cáo nội dung này theo yêu cầu của Bộ Kế hoạch và Đầu tư", 2024, KindOneOff, ds("2017-12-25"), ds("2017-12-25"), 0},
+	{"Báo cáo nhanh gửi trước 14h00 ngày 13/02/2021 (tức ngày mùng 02 Tết).", 2024, KindOneOff, ds("2021-02-13"), ds("2021-02-13"), 0},
+	{"Thời gian báo cáo: Trước 09 giờ 00, các ngày 02/02/2022 (mùng 02 Tết), 04/02/2022 (mùng 04 Tết)", 2024, KindOneOff, ds("2022-02-02", "2022-02-04"), ds("2022-02-02", "2022-02-04"), 0},
+	// The sentence's own words: numbers and Tết in its subject, a window the
+	// report is about, "Riêng" opening it, "số liệu" naming what is sent.
+	{"Hoàn thành tuyển sinh vào lớp 6 trung học cơ sở năm học 2020-2021 trước ngày 15-8-2020", 2024, KindOneOff, ds("2020-08-15"), ds("2020-08-15"), 0},
+	{"phân công lãnh đạo trực Tết gửi Văn phòng UBND tỉnh trước ngày 13/01/2023.", 2024, KindOneOff, ds("2023-01-13"), ds("2023-01-13"), 0},
+	{"lập danh sách lãnh đạo trực Tết từ ngày 10/02 đến hết ngày 16/02/2021 gửi về UBND tỉnh trước ngày 30/01/2021.", 2024, KindOneOff, ds("2021-01-30"), ds("2021-01-30"), 0},
+	{"Riêng hồ sơ đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh gởi trước ngày 28/02 năm sau", 2027, KindAnnual, ds("2028-02-28"), ds("2027"), 0},
+	{"gửi báo cáo số liệu cải cách hành chính năm 2015, năm 2016 về Sở Nội vụ trước ngày 18/11/2016", 2024, KindOneOff, ds("2016-11-18"), ds("2016-11-18"), 0},
+	// A frequency stated in a sentence; a case that arises.
+	{"Uỷ ban nhân dân huyện họp thường kỳ mỗi tháng một lần.", 2024, KindMonthly, ds("2024-01-31", "2024-02-29"), ds("2024-01", "2024-02"), 12},
+	{"trường hợp có khó khăn vướng mắc báo cáo Ủy ban nhân dân tỉnh để xem xét, chỉ đạo.", 2024, KindOnDemand, nil, nil, 0},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
@@ -427,6 +443,12 @@ var unresolvedCases = []struct{ expr, reason string }{
 	// Two reports whose deadlines do not make the two halves of a year.
 	{"trước ngày 05 tháng 7 đối với báo cáo quý và trước ngày 10 tháng 01 năm sau đối với báo cáo năm", "mâu thuẫn"},
 	{"trước ngày 05 tháng 7 đối với báo cáo 6 tháng và trước ngày 31 tháng 12 hằng năm đối với báo cáo năm và quý", "Không hiểu từ \"quý\""},
+	// "khẩn trương" with no date, a data cut-off named by "số liệu", a
+	// dated Tết note that the lunar calendar contradicts.
+	{"cần khẩn trương nộp báo cáo theo yêu cầu", "thực hiện ngay"},
+	{"Thời điểm lấy số liệu: ngày 31/12/2024", "chốt số liệu"},
+	{"Báo cáo gửi trước ngày 14/02/2021 (tức ngày mùng 02 Tết)", "mâu thuẫn"},
+	{"Trường hợp dự án chậm 15 ngày thì báo cáo", "tính theo một sự kiện"},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
