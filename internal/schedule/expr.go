@@ -106,19 +106,36 @@ func refersElsewhere(toks []token) bool {
 		if w(k+1, "mau") || (w(k+1, "bieu") && w(k+2, "mau")) || (w(k+1, "phu") && w(k+2, "luc")) {
 			continue
 		}
+		if w(k+1, "yeu") && w(k+2, "cau") && (w(k+3, "tai") || (w(k+3, "va") && w(k+4, "huong") && w(k+5, "dan"))) {
+			return true // "theo yêu cầu và hướng dẫn tại Công văn trên": that letter's terms
+		}
 		if (w(k+1, "nhu") || w(k+1, "yeu")) && w(k+2, "cau") {
 			continue
 		}
 		if w(k+1, "am") && w(k+2, "lich") {
 			continue
 		}
-		if w(k-1, "lam") || (w(k+1, "nam") && w(k+2, "hoc")) {
-			continue // "làm theo" (follow), "theo năm học" (by school year)
+		if w(k-1, "lam") || (w(k+1, "nam") && w(k+2, "hoc")) || (w(k+1, "dia") && w(k+2, "chi")) ||
+			(w(k+1, "cong") && w(k+2, "trang")) {
+			// "làm theo" (follow), "theo năm học" (by school year), "theo
+			// địa chỉ e-mail", "khen thưởng theo công trạng" (an award's kind).
+			continue
+		}
+		if k > 0 && fullDate(toks) && !(w(k+1, "quy") && w(k+2, "dinh")) {
+			// "chuẩn bị Báo cáo … theo kiến nghị của Ủy ban Tư pháp của Quốc
+			// hội, trình Thủ tướng Chính phủ trước ngày 20/8/2014": a date
+			// with its year is this text's own; the words after "theo" say
+			// what the work follows.
+			continue
+		}
+		if k+1 < len(toks) && thisText(toks, k+1) {
+			continue // "theo bộ chỉ số này": this very text, which gives the date
 		}
 		if (w(k+1, "phuong") || w(k+1, "hinh")) && w(k+2, "thuc") {
 			continue // "theo phương thức điện tử", "theo hình thức trực tuyến": how, not when
 		}
-		if w(k+1, "quy") && w(k+2, "dinh") && trailingAfterDate(toks, k+3) {
+		if (w(k+1, "thoi") && (w(k+2, "gian") || w(k+2, "han")) && w(k+3, "quy") && w(k+4, "dinh") && trailingAfterDate(toks, k+5)) ||
+			(w(k+1, "quy") && w(k+2, "dinh") && trailingAfterDate(toks, k+3)) {
 			// "… trước ngày 15 tháng 5 năm 2021 (…) để tổng hợp báo cáo Thủ
 			// tướng Chính phủ theo quy định" (Công văn 456/UBDT-DTTS, Ủy ban
 			// Dân tộc, 23/4/2021): the last words say the report is a duty,
@@ -129,6 +146,37 @@ func refersElsewhere(toks []token) bool {
 			continue // "theo dấu bưu điện": how the sending date is proved
 		}
 		return true
+	}
+	return false
+}
+
+// fullDate reports a date with its year anywhere in toks: "20/8/2014",
+// "ngày 30 tháng 5 năm 2011".
+func fullDate(toks []token) bool {
+	for k := 0; k+4 < len(toks); k++ {
+		if toks[k].kind != tNum {
+			continue
+		}
+		if toks[k+1].kind == tSlash && toks[k+2].kind == tNum && toks[k+3].kind == tSlash && toks[k+4].kind == tNum && toks[k+4].width == 4 {
+			return true
+		}
+		if toks[k+1].text == "thang" && toks[k+2].kind == tNum && toks[k+3].text == "nam" && toks[k+4].kind == tNum && toks[k+4].width == 4 {
+			return true
+		}
+	}
+	return false
+}
+
+// thisText reports "… này" within three words from k, before any "của":
+// "theo bộ chỉ số này", "theo Quy định này".
+func thisText(toks []token, k int) bool {
+	for j := k; j < len(toks) && j < k+4; j++ {
+		if toks[j].kind != tWord || toks[j].text == "cua" {
+			return false
+		}
+		if toks[j].text == "nay" && j > k {
+			return true
+		}
 	}
 	return false
 }

@@ -91,6 +91,12 @@ func build(f *facts, expr string, opt Options) (Kind, string, *plan) {
 		}
 		return KindUnresolved, reasonConflict(expr), nil
 	}
+	if dd := f.dataDay; dd.m > 0 && b.kind.HasDueDates() {
+		b.extra = append(b.extra, "Số liệu tính đến ngày "+ddmm(dd.d, dd.m)+".")
+	}
+	if f.unlessOther && b.kind.HasDueDates() {
+		b.extra = append(b.extra, "Trừ trường hợp có hướng dẫn khác.")
+	}
 	if b.has(fOnNeed) && b.kind.HasDueDates() {
 		b.extra = append(b.extra, "Thực hiện theo nhu cầu.")
 	}

@@ -89,7 +89,13 @@ func (b *builder) dates() bool {
 			return b.fail(reasonInvalidDate(b.expr, ddmm(d.d, d.m)))
 		}
 	}
-	kind, slots := classify(ds, f.shift)
+	shift := f.shift
+	if dd := f.dataDay; dd.m > 0 && len(ds) == 1 && !b.has(fShift) && ds[0].m*32+ds[0].d < dd.m*32+dd.d {
+		// "Thời điểm báo cáo là 31/12; thời hạn gửi báo cáo là 15/1 hàng
+		// năm": a report on the figures at 31/12 is sent the January after.
+		shift = 1
+	}
+	kind, slots := classify(ds, shift)
 	want := f.recur
 	if !b.has(fRecur) {
 		want = uYear
@@ -118,7 +124,7 @@ func (b *builder) dates() bool {
 	case KindQuarterly:
 		reading = "Hằng quý, hạn cuối " + joinVN(days) + "."
 	default:
-		reading = "Hằng năm, hạn cuối " + joinVN(days) + shiftPhrase(f.shift) + "."
+		reading = "Hằng năm, hạn cuối " + joinVN(days) + shiftPhrase(shift) + "."
 	}
 	return b.recur(kind, slots, reading)
 }
@@ -188,7 +194,7 @@ func (b *builder) dayOfMonth() bool {
 	}
 	var slots []slot
 	switch f.rel {
-	case relNextMonth, relNone, relSameMonth, relPrevMonth:
+	case relNextMonth, relNone, relSameMonth, relPrevMonth, relPrevDue:
 		switch {
 		case b.has(fRecur) && f.recur != uMonth:
 			if f.rel == relNone && f.recur == uQuarter {
@@ -210,6 +216,9 @@ func (b *builder) dayOfMonth() bool {
 		case relPrevMonth:
 			next = -1
 			reading = fmt.Sprintf("Hằng tháng, ngày %02d của tháng trước.", d)
+		case relPrevDue:
+			next = -1
+			reading = fmt.Sprintf("Hằng tháng, hạn cuối ngày %02d của tháng trước tháng của kỳ.", d)
 		}
 		for m := 1; m <= 12; m++ {
 			day := int8(d)

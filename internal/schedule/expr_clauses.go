@@ -24,6 +24,12 @@ func (p *parser) onDemand() bool {
 		p.i += 4
 	case p.seq(p.i, "theo", "yeu", "cau"), p.seq(p.i, "khi", "phat", "sinh"), p.seq(p.i, "khi", "can", "thiet"):
 		p.i += 3
+	case p.seq(p.i, "dot", "xuat") && p.seq(p.i-3, "dinh", "ky", "va"):
+		// "báo cáo định kỳ và đột xuất": a periodic report whose dates the
+		// text does not give, besides the ones asked for.
+		p.fatal = true
+		p.i += 2
+		return p.setFail(reasonNoDate(p.expr))
 	case p.seq(p.i, "dot", "xuat") && !p.inspectionKind(p.i):
 		p.i += 2
 	case p.sentence && p.i == 0 && p.seq(0, "truong", "hop") && p.caseClause():
@@ -91,7 +97,7 @@ func (p *parser) condition() int {
 }
 
 var quotaNouns = map[string]string{
-	"cuoc": "cuộc", "lan": "lần", "dot": "đợt", "buoi": "buổi", "luot": "lượt",
+	"cuoc": "cuộc", "lan": "lần", "dot": "đợt", "buoi": "buổi", "luot": "lượt", "ngay": "ngày",
 }
 
 // quota: "[ít nhất|tối thiểu|không ít hơn] N cuộc|lần|đợt [/|mỗi|trong [một]|một] năm|quý|tháng|tuần|6 tháng".
@@ -114,6 +120,11 @@ func (p *parser) quota() bool {
 	}
 	noun, ok := quotaNouns[p.tok(k+1).text]
 	if !ok || p.tok(k+1).kind != tWord {
+		return false
+	}
+	if noun == "ngày" && !p.quotaPeriodAt(k+2) {
+		// "ít nhất 01 ngày trong 01 tháng" is a count of days; "ít nhất 07
+		// ngày" alone is a span of time before something.
 		return false
 	}
 	k += 2
@@ -318,12 +329,18 @@ func (p *parser) relMonth() bool {
 		}
 	case p.seq(k, "tiep", "theo"), p.seq(k, "ke", "tiep"):
 		rel, k = relNextMonth, k+2
+		k = p.afterPeriod(k, "thang")
 	case p.seq(k, "lien", "ke", "sau"):
 		rel, k = relNextMonth, k+3
 	case p.word(k, "truoc"):
 		rel, k = relPrevMonth, k+1
 		if p.seq(k, "ky", "bao", "cao") {
 			k += 3
+		}
+		if j := p.afterPeriod(k, "thang"); j > k {
+			// "chậm nhất ngày 25 của tháng trước tháng tổ chức phiên họp":
+			// due in the month before the period's.
+			rel, k = relPrevDue, j
 		}
 	case p.seq(k, "bao", "cao"):
 		rel, k = relSameMonth, k+2
@@ -352,9 +369,15 @@ func (p *parser) relMonth() bool {
 				rel, k = relNextQuarterFirst, k+1
 			} else if p.seq(k, "tiep", "theo") || p.seq(k, "ke", "tiep") {
 				rel, k = relNextQuarterFirst, k+2
+				if p.isAfter(k) && p.word(k+1, "quy") {
+					k++ // "quý kế tiếp sau quý báo cáo"
+				}
 			}
-			if rel == relNextQuarterFirst && p.seq(k, "quy", "bao", "cao") {
-				k += 3 // "tháng đầu quý sau quý báo cáo"
+			if rel == relNextQuarterFirst {
+				if p.seq(k, "quy", "bao", "cao") {
+					k += 3 // "tháng đầu quý sau quý báo cáo"
+				}
+				k = p.afterPeriod(k, "quy")
 			}
 		case "giua":
 			rel = relQuarterMiddle
@@ -501,4 +524,46 @@ func (p *parser) febLast() bool {
 	}
 	p.mark(fFebLast)
 	return true
+}
+
+// quotaPeriodAt reports a quota's period at j: "/tháng", "mỗi tuần",
+// "trong [01|một] tháng", "một năm".
+func (p *parser) quotaPeriodAt(j int) bool {
+	switch {
+	case p.tok(j).kind == tSlash, p.word(j, "moi"), p.word(j, "mot"):
+		j++
+	case p.word(j, "trong"):
+		j++
+		if p.word(j, "mot") || (p.tok(j).kind == tNum && p.tok(j).num == 1) {
+			j++
+		}
+	default:
+		return false
+	}
+	return (p.isSix(j) && p.word(j+1, "thang")) || (p.tok(j).kind == tWord && unitWord(p.tok(j).text) != uNone)
+}
+
+// afterPeriod reads, at k, what a "tháng|quý … tiếp theo" is after: "[ngay]
+// sau kỳ báo cáo", "tháng báo cáo", "[sau] tháng phát sinh nghĩa vụ thuế",
+// "tháng tổ chức phiên họp" — the period itself, named. It returns the index
+// past it, or k when nothing of the kind follows.
+func (p *parser) afterPeriod(k int, unit string) int {
+	j := k
+	if p.word(j, "ngay") && !(p.tok(j+1).kind == tNum) {
+		j++ // "ngay sau" (right after), not "ngày"
+	}
+	if p.isAfter(j) {
+		j++
+	}
+	switch {
+	case p.seq(j, "ky", "bao", "cao"), p.seq(j, unit, "bao", "cao"):
+		return j + 3
+	case p.word(j, unit) && p.tok(j+1).kind == tWord && !periodWords[p.tok(j+1).text] && unitWord(p.tok(j+1).text) == uNone &&
+		p.tok(j+1).text != "sau" && p.tok(j+1).text != "truoc" && p.tok(j+1).text != "cuoi" && p.tok(j+1).text != "dau":
+		// "tháng phát sinh nghĩa vụ thuế", "tháng tổ chức phiên họp": the
+		// period named by what happens in it; the words that follow are
+		// the sentence's.
+		return j + 1
+	}
+	return k
 }

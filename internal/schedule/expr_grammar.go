@@ -31,6 +31,7 @@ const (
 	relNextQuarterFirst          // "ngày 15 tháng đầu quý sau"
 	relSameMonth                 // "ngày 18 của tháng", "ngày 12 của tháng báo cáo"
 	relPrevMonth                 // "ngày 15 của tháng trước" (a data cut-off's start)
+	relPrevDue                   // "ngày 25 của tháng trước tháng tổ chức phiên họp": due the month before
 )
 
 // fact is one bit per kind of clause seen, so build can tell which facts a
@@ -92,6 +93,11 @@ type facts struct {
 	// reportName: the cycle came from a report's name ("Báo cáo quý"),
 	// which says what is due, not when.
 	reportName bool
+	// dataDay: the date the figures stand at ("Thời điểm báo cáo là 31/12"),
+	// set aside before the deadline; zero when none.
+	dataDay dayMonth
+	// unlessOther: "trừ trường hợp … có hướng dẫn khác" closed the text.
+	unlessOther bool
 }
 
 const tEOF tokKind = 255

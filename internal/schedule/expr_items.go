@@ -209,6 +209,9 @@ func (p *parser) point() bool {
 	if u == uNone || p.tok(k).kind != tWord {
 		return false
 	}
+	if (u == uWeek || p.seq(k, "nam", "hoc")) && p.sentence && !p.anchored {
+		return false // "sinh hoạt chào cờ đầu tuần", "Kỳ báo cáo đầu năm học": the subject's words
+	}
 	p.i = k + 1
 	if next := p.tok(p.i); !each && (next.kind == tNum || (u == uQuarter && romanValue(next.text) > 0)) {
 		// "cuối tháng 6/2026", "đầu năm 2022": the period clause reads the rest.

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Sentences. Report regimes and plans often write the deadline inside a
@@ -61,9 +63,91 @@ func (p *parser) anchorAt(k int) bool {
 		// A date written alone: "31/12", "15 tháng 3" (not "6 tháng").
 		return (p.tok(k+1).kind == tSlash || p.word(k+1, "thang")) && p.tok(k+2).kind == tNum
 	case p.word(k, "dau") || p.word(k, "giua") || p.word(k, "cuoi"):
-		return unitWord(p.tok(k+1).text) != uNone || p.word(k+1, "moi") || p.word(k+1, "hang")
+		// Not "đầu tuần" (the Civil Code gives it no day) nor "đầu năm học".
+		u := unitWord(p.tok(k + 1).text)
+		return (u != uNone && u != uWeek && !p.seq(k+1, "nam", "hoc")) || p.word(k+1, "moi") || p.word(k+1, "hang")
 	}
 	return false
+}
+
+// hasDay reports a day anywhere in the text: "ngày 15", "15/12".
+func (p *parser) hasDay() bool {
+	for k := range p.toks {
+		if (p.word(k, "ngay") && p.tok(k+1).kind == tNum) || (p.tok(k).kind == tNum && p.tok(k+1).kind == tSlash && p.tok(k+2).kind == tNum) {
+			return true
+		}
+	}
+	return false
+}
+
+// dataDate reads, from k, "[là] [thời điểm] [ngày] D/M[/Y]" — the date a
+// report's figures stand at — when a deadline ("thời hạn", "trước ngày",
+// "chậm nhất") follows it; it returns the index past the date, or 0. The
+// day and month are kept: a yearly deadline earlier in the year than the
+// figures' date falls in the year after.
+func (p *parser) dataDate(k int) int {
+	if p.anchored {
+		return 0
+	}
+	if p.word(k, "la") {
+		k++
+	}
+	if p.seq(k, "thoi", "diem") {
+		k += 2
+	}
+	if p.word(k, "ngay") {
+		k++
+	}
+	if p.tok(k).kind != tNum || p.tok(k+1).kind != tSlash || p.tok(k+2).kind != tNum {
+		return 0
+	}
+	d, m := p.tok(k).num, p.tok(k+2).num
+	end := k + 3
+	if p.tok(end).kind == tSlash && p.tok(end+1).kind == tNum {
+		end += 2
+	}
+	for j := end; j < len(p.toks); j++ {
+		if p.seq(j, "thoi", "han") || (p.word(j, "truoc") && p.word(j+1, "ngay")) || p.seq(j, "cham", "nhat") {
+			p.f.dataDay = dayMonth{d, m}
+			return end
+		}
+	}
+	return 0
+}
+
+// isExceptSpelling tells "trừ" (except) from "trú", "trụ" … : only ư, or
+// no mark at all (then it may be either, and is taken as "trừ").
+func isExceptSpelling(raw string) bool {
+	r := []rune(norm.NFC.String(raw))
+	for _, c := range r {
+		switch c {
+		case 'ừ', 'Ừ', 'ư', 'Ư', 'u', 'U':
+		case 't', 'T', 'r', 'R':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// escapeClause reads, from k (after "trừ trường hợp"), up to twelve words
+// ending in "hướng dẫn khác", "quy định khác" or "yêu cầu khác", and the text's
+// end after them; it returns the index past them, or 0.
+func (p *parser) escapeClause(k int) int {
+	for j := k; j < len(p.toks) && j < k+12; j++ {
+		if (p.seq(j, "huong", "dan", "khac") || p.seq(j, "quy", "dinh", "khac") || p.seq(j, "yeu", "cau", "khac")) {
+			for e := j + 3; e < len(p.toks); e++ {
+				if p.toks[e].kind != tSep {
+					return 0
+				}
+			}
+			return len(p.toks)
+		}
+		if p.tok(j).kind == tNum {
+			return 0
+		}
+	}
+	return 0
 }
 
 // cutoffWords reports a "số liệu" at k that names a data cut-off: "chốt số
@@ -141,10 +225,55 @@ func (p *parser) skipWord() bool {
 	case p.seq(p.i, "so", "lieu") && p.cutoffWords(p.i):
 		p.fatal = true
 		return p.setFail(reasonCutoffText(p.expr))
-	case p.seq(p.i, "khan", "truong"):
-		// "cần khẩn trương nộp báo cáo theo yêu cầu": at once, on no date.
+	case (p.seq(p.i, "khan", "truong") || p.seq(p.i, "kip", "thoi")) && !p.hasDay():
+		// "cần khẩn trương nộp báo cáo theo yêu cầu", "kịp thời báo cáo":
+		// at once, on no date. With a day ("khẩn trương hoàn chỉnh …, báo
+		// cáo Thủ tướng Chính phủ trước ngày 30 tháng 5 năm 2011") the words
+		// only urge it.
 		p.fatal = true
 		return p.setFail(reasonUrgent(p.expr))
+	case p.seq(p.i, "tinh", "den"):
+		// "tính đến thời điểm ngày 31/12/2021": the date the figures are
+		// counted to, not a deadline.
+		if end := p.dataDate(p.i + 2); end > 0 {
+			p.skipped += end - p.i
+			p.i = end
+			return true
+		}
+		p.fatal = true
+		return p.setFail(reasonCutoffText(p.expr))
+	case p.seq(p.i, "thoi", "diem") && !p.seq(p.i+2, "ket", "thuc"):
+		// "Thời điểm báo cáo là 31/12; thời hạn gửi báo cáo là 15/1 hàng năm".
+		k := p.i + 2
+		if p.seq(k, "bao", "cao") || p.seq(k, "so", "lieu") {
+			k += 2
+		}
+		if p.seq(k, "lay", "so", "lieu") || p.seq(k, "chot", "so", "lieu") {
+			k += 3
+		}
+		if end := p.dataDate(k); end > 0 {
+			p.skipped += end - p.i
+			p.i = end
+			return true
+		}
+		p.fatal = true
+		return p.setFail(reasonCutoffText(p.expr))
+	case p.word(p.i, "tru") && !isExceptSpelling(t.raw):
+		// "dân tộc nội trú": not "trừ" (except).
+		p.i++
+		p.skipped++
+		if p.anchored {
+			p.gap = true
+		}
+		return true
+	case p.seq(p.i, "tru", "truong", "hop") && p.escapeClause(p.i+3) > 0:
+		// "…, trừ trường hợp Thanh tra Chính phủ có hướng dẫn khác": the
+		// deadline holds unless another instruction comes.
+		end := p.escapeClause(p.i + 3)
+		p.skipped += end - p.i
+		p.i = end
+		p.f.unlessOther = true
+		return true
 	case t.text == "hoac":
 		return false // a choice of dates: reported as not understood
 	case (t.text == "thang" || t.text == "quy" || t.text == "ngay" || t.text == "nam" || t.text == "tuan") &&
@@ -351,10 +480,10 @@ func (p *parser) reportCycle() bool {
 				k++
 			}
 		}
-	case p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone:
+	case p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone && !p.seq(k, "quy", "dinh"):
 		u, k = unitWord(p.tok(k).text), k+1
 	default:
-		return false
+		return false // "báo cáo theo quy định": a rule, not quý
 	}
 	// "báo cáo năm 2024", "báo cáo quý I", "báo cáo tháng 6": a named period.
 	next := p.tok(k)
@@ -376,7 +505,7 @@ var timeWords = map[string]bool{"truoc": true, "sau": true, "ngay": true, "thang
 	"tu": true, "trong": true, "khi": true, "dau": true, "giua": true, "cuoi": true, "thu": true, "tet": true, "gui": true}
 
 func (p *parser) cycleAt(k int) bool {
-	return (p.isSix(k) && p.word(k+1, "thang")) || (p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone)
+	return (p.isSix(k) && p.word(k+1, "thang")) || (p.tok(k).kind == tWord && unitWord(p.tok(k).text) != uNone && !p.seq(k, "quy", "dinh"))
 }
 
 // tet: "Tết [Nguyên đán|Âm lịch|cổ truyền]". Only "trước Tết" gives a

@@ -325,6 +325,16 @@ var regimeCases = []exprCase{
 	// A frequency stated in a sentence; a case that arises.
 	{"Uỷ ban nhân dân huyện họp thường kỳ mỗi tháng một lần.", 2024, KindMonthly, ds("2024-01-31", "2024-02-29"), ds("2024-01", "2024-02"), 12},
 	{"trường hợp có khó khăn vướng mắc báo cáo Ủy ban nhân dân tỉnh để xem xét, chỉ đạo.", 2024, KindOnDemand, nil, nil, 0},
+	// The date the figures stand at, before the deadline; the next month or
+	// quarter after the period named in words; an escape clause.
+	{"Thời điểm báo cáo là 31/12; thời hạn gửi báo cáo là 15/1 hàng năm.", 2025, KindAnnual, ds("2026-01-15"), ds("2025"), 0},
+	{"Kỳ báo cáo cuối năm học, thời điểm báo cáo là 31/5, thời hạn gửi báo cáo là 30/6 hàng năm.", 2024, KindAnnual, ds("2024-06-30"), ds("2024"), 0},
+	{"Báo cáo tháng: các đơn vị báo cáo gửi báo cáo chậm nhất vào ngày 12 của tháng tiếp theo ngay sau kỳ báo cáo;", 2027, KindMonthly, ds("2027-02-12"), ds("2027-01"), 12},
+	{"chậm nhất là ngày 15 của tháng đầu của quý kế tiếp sau quý báo cáo", 2026, KindQuarterly, ds("2026-04-15", "2026-07-15", "2026-10-15", "2027-01-15"), ds("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"), 0},
+	{"gửi về Văn phòng Chính phủ chậm nhất ngày 25 của tháng trước tháng tổ chức phiên họp.", 2028, KindMonthly, ds("2027-12-25", "2028-01-25"), ds("2028-01", "2028-02"), 12},
+	{"gửi hồ sơ trước ngày 25 tháng 12 hàng năm, trừ trường hợp Thanh tra Chính phủ có hướng dẫn khác;", 2026, KindAnnual, ds("2026-12-25"), ds("2026"), 0},
+	{"trực tiếp thực hiện việc tiếp công dân ít nhất 01 ngày trong 01 tháng tại địa điểm tiếp công dân", 2024, KindQuota, ds("2024-01-31", "2024-02-29"), ds("2024-01", "2024-02"), 12},
+	{"Trình UBND tỉnh trước ngày 10/8/2018 để báo cáo Bộ Công Thương theo thời gian quy định.", 2024, KindOneOff, ds("2018-08-10"), ds("2018-08-10"), 0},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
@@ -449,6 +459,13 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Thời điểm lấy số liệu: ngày 31/12/2024", "chốt số liệu"},
 	{"Báo cáo gửi trước ngày 14/02/2021 (tức ngày mùng 02 Tết)", "mâu thuẫn"},
 	{"Trường hợp dự án chậm 15 ngày thì báo cáo", "tính theo một sự kiện"},
+	// The figures' date alone, a periodic report without dates beside the
+	// ad hoc ones, another letter's terms, days before an event.
+	{"tính đến thời điểm ngày 31/12/2021", "chốt số liệu"},
+	{"báo cáo định kỳ và đột xuất với cơ quan có thẩm quyền", "không nêu thời hạn cụ thể"},
+	{"trực tiếp báo cáo Bộ theo yêu cầu và hướng dẫn tại Công văn trên", "không nêu thời hạn cụ thể"},
+	{"trước ngày trao thưởng ít nhất 07 ngày", ""},
+	{"Trường hợp vượt thẩm quyền phải kịp thời báo cáo Chủ tịch UBND tỉnh", "thực hiện ngay"},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
