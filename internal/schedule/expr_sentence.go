@@ -135,7 +135,7 @@ func isExceptSpelling(raw string) bool {
 // end after them; it returns the index past them, or 0.
 func (p *parser) escapeClause(k int) int {
 	for j := k; j < len(p.toks) && j < k+12; j++ {
-		if (p.seq(j, "huong", "dan", "khac") || p.seq(j, "quy", "dinh", "khac") || p.seq(j, "yeu", "cau", "khac")) {
+		if p.seq(j, "huong", "dan", "khac") || p.seq(j, "quy", "dinh", "khac") || p.seq(j, "yeu", "cau", "khac") {
 			for e := j + 3; e < len(p.toks); e++ {
 				if p.toks[e].kind != tSep {
 					return 0
