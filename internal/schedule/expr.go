@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // Rule is a parsed time expression: the "thời gian thực hiện" cell of a plan
@@ -47,7 +49,9 @@ func Parse(expr string, opt Options) Rule {
 		r.Kind, r.Reason = KindUnresolved, reasonNumberWords(expr, bad)
 		return r
 	}
+	toks = dropReferences(toks)
 	toks = dateSeparators(toks)
+	toks = ordinalDays(toks)
 	toks = tetNotes(toks)
 	toks, window := sendingWindow(toks)
 	p := parser{toks: toks, expr: expr}
@@ -221,6 +225,9 @@ func sendingWindow(toks []token) ([]token, string) {
 		}
 		return ValidDate(toks[k+4].num, toks[k+2].num, toks[k].num)
 	}
+	if out, reason := fromToWindow(toks); reason != "" {
+		return out, reason
+	}
 	for k := range toks {
 		a, ok := full(k)
 		if !ok || k+5 >= len(toks) || toks[k+5].kind != tDash {
@@ -377,4 +384,202 @@ func tok(toks []token, k int) token {
 		return toks[k]
 	}
 	return token{kind: tEOF}
+}
+
+// fromToWindow reads "từ ngày A đến [hết] ngày B" as a window due on its
+// last day: "Thời gian lấy ý kiến: từ ngày 17/3/2025 đến ngày 05/4/2025",
+// "Thời gian: từ ngày 01/6 đến ngày 30/6/2024" (A takes B's year), and a
+// monthly one, "từ ngày 5 đến ngày 10 hằng tháng". Only when the text states
+// no deadline of its own (no "trước", "chậm nhất", "hạn") and says nothing
+// of figures or of a reporting period ("số liệu", "kỳ báo cáo", "tính"), which make
+// the window a data cut-off; and for dates at most maxWindowDays apart.
+func fromToWindow(toks []token) ([]token, string) {
+	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	start := -1
+	for k := range toks {
+		switch {
+		case w(k, "truoc"), w(k, "han"), w(k, "ky") && w(k+1, "bao"), w(k, "tinh"), w(k, "cham") && w(k+1, "nhat"), w(k, "so") && w(k+1, "lieu"):
+			return toks, ""
+		case w(k, "tu") && w(k+1, "ngay"):
+			if start >= 0 {
+				return toks, ""
+			}
+			start = k
+		}
+	}
+	if start < 0 {
+		return toks, ""
+	}
+	// "từ ngày" D [/M [/Y]] "đến" ["hết"] "ngày" D [/M [/Y]]
+	date := func(k int) (d, m, y, end int) {
+		t := tok(toks, k)
+		if t.kind != tNum {
+			return 0, 0, 0, 0
+		}
+		d, end = t.num, k+1
+		if tok(toks, end).kind == tSlash && tok(toks, end+1).kind == tNum {
+			m, end = tok(toks, end+1).num, end+2
+			if tok(toks, end).kind == tSlash && tok(toks, end+1).kind == tNum && tok(toks, end+1).width == 4 {
+				y, end = tok(toks, end+1).num, end+2
+			}
+		}
+		return d, m, y, end
+	}
+	d1, m1, y1, e1 := date(start + 2)
+	if e1 == 0 || !w(e1, "den") {
+		return toks, ""
+	}
+	k := e1 + 1
+	if w(k, "het") {
+		k++
+	}
+	if !w(k, "ngay") {
+		return toks, ""
+	}
+	d2, m2, y2, e2 := date(k + 1)
+	if e2 == 0 {
+		return toks, ""
+	}
+	out := append(toks[:start:start], toks[k:]...)
+	if m1 == 0 && m2 == 0 && y2 == 0 && w(e2, "hang") || m1 == 0 && m2 == 0 && y2 == 0 && w(e2, "moi") {
+		// "từ ngày 5 đến ngày 10 hằng tháng"
+		if !w(e2+1, "thang") || d1 < 1 || d1 >= d2 || d2 > 28 {
+			return toks, ""
+		}
+		return out, fmt.Sprintf("Thời gian thực hiện từ ngày %02d đến ngày %02d hằng tháng: hạn là ngày cuối của khoảng này.", d1, d2)
+	}
+	if m1 == 0 || m2 == 0 || y2 == 0 || (y1 != 0 && y1 > y2) {
+		return toks, ""
+	}
+	if y1 == 0 {
+		y1 = y2
+	}
+	a, ok1 := ValidDate(y1, m1, d1)
+	b, ok2 := ValidDate(y2, m2, d2)
+	if !ok1 || !ok2 || b <= a || int(b-a) > maxWindowDays {
+		return toks, ""
+	}
+	return out, fmt.Sprintf("Thời gian thực hiện từ ngày %s đến ngày %s: hạn là ngày cuối của khoảng này.", a.VN(), b.VN())
+}
+
+// dropReferences removes what names another text or a telephone, which
+// holds numbers that are not dates: a document's number with its date,
+// "Quyết định số 136/2001/QĐ-TTg ngày 17 tháng 9 năm 2001", "Mẫu số
+// 07/PLI", and "điện thoại: 024.3747.5628".
+func dropReferences(toks []token) []token {
+	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	upper := func(t token) bool {
+		if t.kind != tWord {
+			return false
+		}
+		for _, r := range t.raw {
+			if unicode.IsUpper(r) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []token
+	for k := 0; k < len(toks); k++ {
+		end := 0
+		switch t := toks[k]; {
+		case t.kind == tNum && tok(toks, k+1).kind == tSlash:
+			// NUM / [YYYY /] CODE [- CODE …]
+			j := k + 2
+			if tok(toks, j).kind == tNum && tok(toks, j).width == 4 && tok(toks, j+1).kind == tSlash {
+				j += 2
+			}
+			if !upper(tok(toks, j)) || tok(toks, j).raw == strings.ToLower(tok(toks, j).raw) {
+				break
+			}
+			j++
+			for tok(toks, j).kind == tDash && upper(tok(toks, j+1)) {
+				j += 2
+			}
+			// An "&" or a second code after a slash: "CCHC&VTLT", "QĐ/UBND".
+			end = j
+			if w(end, "ngay") {
+				if e := dateAfter(toks, end+1); e > 0 {
+					end = e
+				}
+			}
+		case (w(k, "dien") && w(k+1, "thoai")) || ((w(k, "dt") || w(k, "fax")) && upper(t)):
+			j := k + 1
+			if w(k, "dien") {
+				j++
+			}
+			if tok(toks, j).kind == tSep && tok(toks, j).raw == ":" {
+				j++
+			}
+			n := 0
+			for tok(toks, j).kind == tNum || (n > 0 && (tok(toks, j).kind == tDash || tok(toks, j).raw == ".") && tok(toks, j+1).kind == tNum) {
+				if tok(toks, j).kind == tNum {
+					n++
+				}
+				j++
+			}
+			if n >= 2 || (n == 1 && tok(toks, j-1).width >= 7) {
+				end = j
+			}
+		}
+		if end > k {
+			if out == nil {
+				out = slices.Clone(toks[:k])
+			}
+			k = end - 1
+			continue
+		}
+		if out != nil {
+			out = append(out, toks[k])
+		}
+	}
+	if out == nil {
+		return toks
+	}
+	return out
+}
+
+// dateAfter reads a full date at k, "17/9/2001" or "17 tháng 9 năm 2001",
+// and returns the index past it, or 0.
+func dateAfter(toks []token, k int) int {
+	t := func(j int) token { return tok(toks, j) }
+	switch {
+	case t(k).kind == tNum && t(k+1).kind == tSlash && t(k+2).kind == tNum && t(k+3).kind == tSlash && t(k+4).kind == tNum:
+		return k + 5
+	case t(k).kind == tNum && t(k+1).text == "thang" && t(k+2).kind == tNum && t(k+3).text == "nam" && t(k+4).kind == tNum:
+		return k + 5
+	}
+	return 0
+}
+
+// ordinalDays reads "ngày thứ hai mươi" (the twentieth day) as "ngày 20".
+// Only numbers of two words or more: "ngày thứ hai" may be a Monday.
+func ordinalDays(toks []token) []token {
+	var out []token
+	for k := 0; k+3 < len(toks); k++ {
+		if toks[k].kind != tWord || toks[k].text != "ngay" || toks[k+1].kind != tWord || toks[k+1].text != "thu" {
+			continue
+		}
+		var ws []string
+		j := k + 2
+		for j < len(toks) && toks[j].kind == tWord && len(ws) < 3 {
+			ws = append(ws, toks[j].text)
+			j++
+		}
+		for len(ws) >= 2 {
+			if v, ok := wordsValue(ws); ok && v >= 10 && v <= 31 {
+				if out == nil {
+					out = slices.Clone(toks)
+				}
+				n := token{kind: tNum, text: fmt.Sprint(v), raw: toks[k+1].raw, num: v, width: 2, start: toks[k+1].start, end: toks[k+1+len(ws)].end}
+				out = append(append(out[:k+1:k+1], n), toks[k+2+len(ws):]...)
+				return ordinalDays(out)
+			}
+			ws = ws[:len(ws)-1]
+		}
+	}
+	if out == nil {
+		return toks
+	}
+	return out
 }

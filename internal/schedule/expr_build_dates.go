@@ -57,6 +57,13 @@ func (b *builder) dates() bool {
 	// A span alone does not make dates recur: "trước 31/12 giai đoạn
 	// 2021 – 2025" may mean once, at the end.
 	recurring := b.has(fRecur) || b.has(fShift) || b.has(fReport)
+	if f.reportName && b.has(fYear) && !b.has(fShift) && !b.has(fReport) && !b.has(fSpan) {
+		// "Báo cáo Tháng hành động … gửi trước ngày 10 tháng 7 năm 2018":
+		// the cycle of a report's name describes the report; a date with its
+		// year is that one report's.
+		b.use(fRecur)
+		recurring = false
+	}
 	if b.has(fSpan) && !recurring {
 		return b.fail(reasonRange(b.expr))
 	}

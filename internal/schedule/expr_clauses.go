@@ -5,6 +5,9 @@ package schedule
 
 // continuous: "thường xuyên", "liên tục", "hằng ngày", "mỗi ngày".
 func (p *parser) continuous() bool {
+	if p.sentence && p.seq(p.i-2, "khen", "thuong") {
+		return false // "khen thưởng thường xuyên": an award's kind
+	}
 	switch {
 	case p.seq(p.i, "thuong", "xuyen"), p.seq(p.i, "lien", "tuc"),
 		p.seq(p.i, "hang", "ngay"), p.seq(p.i, "moi", "ngay"):
@@ -58,6 +61,9 @@ func (p *parser) onDemand() bool {
 // inspections a year, not for one whenever asked. Only in a sentence, right
 // after "kiểm tra" or "thanh tra", and only when a count follows.
 func (p *parser) inspectionKind(k int) bool {
+	if p.sentence && p.seq(k-2, "khen", "thuong") {
+		return true // "khen thưởng đột xuất": an award's kind
+	}
 	if !p.sentence || k < 2 || !(p.seq(k-2, "kiem", "tra") || p.seq(k-2, "thanh", "tra")) {
 		return false
 	}

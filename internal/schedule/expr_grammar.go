@@ -126,6 +126,8 @@ type parser struct {
 	fatal    bool     // a word of the sentence makes it unreadable wherever it stands
 	gap      bool     // words were skipped since the time clause
 	opening  bool     // the only anchor yet is the cycle that opens the sentence
+	// anchorFacts: the facts when the time clause began
+	anchorFacts fact
 }
 
 func (p *parser) tok(k int) token {
@@ -209,6 +211,10 @@ func (p *parser) run() {
 			p.i++
 			continue
 		case tSlash:
+			if p.sentence && p.tok(p.i-1).kind == tWord && p.tok(p.i+1).kind == tWord {
+				p.i++ // "Cục Dân quân tự vệ/Bộ Tổng Tham mưu": words, not a date
+				continue
+			}
 			p.setFail(reasonUnknown(p.expr, t.raw))
 			return
 		}
@@ -231,6 +237,7 @@ func (p *parser) run() {
 		if p.sentence {
 			if p.anchorAt(start) && !p.bodyWords(start) {
 				p.anchored, p.gap = true, false
+				p.anchorFacts = p.f.has
 				p.opening = p.word(start, "hang") // the cycle that opens the sentence
 			}
 			subject = !p.anchored || p.gap
@@ -253,7 +260,8 @@ func (p *parser) run() {
 			return
 		}
 		keep := !subject || (!item && p.f.has&^saved.has&^(fRecur|fReport) == 0)
-		if !keep && item && p.anchored && p.fail == "" {
+		named := (p.word(start, "giai") || p.seq(start-2, "giai", "doan")) && p.f.has&^saved.has&^(fSpan|fYear) == 0
+		if !keep && item && p.anchored && p.fail == "" && !named && !p.onlyPrefix(saved) {
 			// A date or period after the time clause and words of the
 			// sentence ("Trước Tết … Bính Ngọ 2026"): it may belong to the
 			// deadline; dropping it could give a wrong date.
@@ -279,6 +287,14 @@ func (p *parser) run() {
 			p.dashed, p.lastItem, p.listed = false, item, false
 		}
 	}
+}
+
+// onlyPrefix reports that the time clause read so far holds nothing but
+// its opening word: "Thời hạn báo cáo kết quả … năm 2020 là ngày 10/8/2020"
+// names the report between "Thời hạn" and its date, so a period there is
+// the report's.
+func (p *parser) onlyPrefix(f facts) bool {
+	return p.anchorFacts&^(fBefore|fInclusive) == f.has&^(fBefore|fInclusive) && len(f.dates) == 0
 }
 
 // bodyWords reports "theo yêu cầu" or "thường xuyên" at k in the words of a
@@ -316,7 +332,9 @@ func (p *parser) itemClause() bool {
 	switch {
 	case ranged:
 		p.fail = reasonRange(p.expr) // the range, not what its second half says
-	case p.cat != catNone && p.cat == p.lastCat && !p.listed:
+	case p.cat != catNone && p.cat == p.lastCat && !p.listed && !(p.sentence && p.gap):
+		// (After the time clause and words of the sentence, an item is the
+		// sentence's, not a run-on list: run decides what it is.)
 		p.setFail(reasonConflict(p.expr))
 	}
 	return true

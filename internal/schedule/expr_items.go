@@ -267,6 +267,12 @@ func (p *parser) year() bool {
 			return p.setFail(reasonShortYear(p.expr, p.tok(k+1).raw))
 		}
 		p.cat = catYear
+		if phase && p.sentence && p.anchored && p.gap {
+			// "… để tổng kết Chương trình … giai đoạn 2001-2010": after the
+			// time clause and words of the sentence, a phase names a
+			// programme.
+			return true
+		}
 		return p.setSpan(y1, y2)
 	}
 	p.i = k

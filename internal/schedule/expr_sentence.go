@@ -29,7 +29,7 @@ func (p *parser) anchorAt(k int) bool {
 		p.seq(k, "cham", "nhat"), p.seq(k, "muon", "nhat"),
 		p.seq(k, "han", "chot"), p.seq(k, "han", "cuoi"), p.seq(k, "thoi", "han"),
 		p.seq(k, "khong", "muon", "hon"), p.seq(k, "den", "het"),
-		p.seq(k, "thuong", "xuyen"), p.seq(k, "lien", "tuc"), p.seq(k, "hang", "ngay"),
+		p.seq(k, "thuong", "xuyen") && !p.seq(k-2, "khen", "thuong"), p.seq(k, "lien", "tuc"), p.seq(k, "hang", "ngay"),
 		p.word(k, "khi"), p.seq(k, "dot", "xuat") && !p.inspectionKind(k), p.seq(k, "theo", "yeu", "cau"),
 		(p.seq(k, "it", "nhat") || p.seq(k, "toi", "thieu")) && !p.percentAt(k+2),
 		p.word(k, "tet") && (p.word(k-1, "truoc") || p.word(k-1, "sau") || p.word(k-1, "dip")), p.seq(k, "chu", "nhat"):
@@ -66,6 +66,16 @@ func (p *parser) anchorAt(k int) bool {
 		// Not "đầu tuần" (the Civil Code gives it no day) nor "đầu năm học".
 		u := unitWord(p.tok(k + 1).text)
 		return (u != uNone && u != uWeek && !p.seq(k+1, "nam", "hoc")) || p.word(k+1, "moi") || p.word(k+1, "hang")
+	}
+	return false
+}
+
+// hasNumber reports a number anywhere in the text.
+func (p *parser) hasNumber() bool {
+	for _, t := range p.toks {
+		if t.kind == tNum {
+			return true
+		}
 	}
 	return false
 }
@@ -274,8 +284,14 @@ func (p *parser) skipWord() bool {
 		p.i = end
 		p.f.unlessOther = true
 		return true
-	case t.text == "hoac":
+	case t.text == "hoac" && p.hasNumber():
 		return false // a choice of dates: reported as not understood
+	case t.text == "hoac":
+		// "khi có yêu cầu của cơ quan cấp trên hoặc của Thanh tra Chính
+		// phủ": with no number in the text, a choice of who asks.
+		p.i++
+		p.skipped++
+		return true
 	case (t.text == "thang" || t.text == "quy" || t.text == "ngay" || t.text == "nam" || t.text == "tuan") &&
 		p.tok(p.i+1).kind == tWord && monthNameWords[p.tok(p.i+1).text]:
 		return false // a date in words, "ngày 15 tháng sáu": not read, never skipped
@@ -349,6 +365,7 @@ func (p *parser) skipWord() bool {
 	}
 	p.i++
 	p.skipped++
+	p.dashed, p.lastItem = false, false // words between: no range
 	if p.anchored {
 		p.gap = true
 	}

@@ -335,6 +335,22 @@ var regimeCases = []exprCase{
 	{"gửi hồ sơ trước ngày 25 tháng 12 hàng năm, trừ trường hợp Thanh tra Chính phủ có hướng dẫn khác;", 2026, KindAnnual, ds("2026-12-25"), ds("2026"), 0},
 	{"trực tiếp thực hiện việc tiếp công dân ít nhất 01 ngày trong 01 tháng tại địa điểm tiếp công dân", 2024, KindQuota, ds("2024-01-31", "2024-02-29"), ds("2024-01", "2024-02"), 12},
 	{"Trình UBND tỉnh trước ngày 10/8/2018 để báo cáo Bộ Công Thương theo thời gian quy định.", 2024, KindOneOff, ds("2018-08-10"), ds("2018-08-10"), 0},
+	// A window "từ ngày … đến ngày …" with no deadline of its own.
+	{"Thời gian lấy ý kiến: từ ngày 17/3/2025 đến ngày 05/4/2025.", 2025, KindOneOff, ds("2025-04-05"), ds("2025-04-05"), 0},
+	{"Thời gian: từ ngày 01/6 đến ngày 30/6/2024.", 2024, KindOneOff, ds("2024-06-30"), ds("2024-06-30"), 0},
+	{"Thời gian: từ ngày 01/6 đến ngày 30/6/2024, báo cáo trước ngày 05/7/2024", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
+	{"Định kỳ từ ngày 1 đến ngày 5 hằng tháng", 2025, KindMonthly, ds("2025-01-05", "2025-02-05"), ds("2025-01", "2025-02"), 12},
+	// Another text's number and date, a telephone, a slash between names, an
+	// ordinal day in words, a report's proper name, a period naming the
+	// report between "Thời hạn" and its date.
+	{"tổ chức Hội nghị vào tháng 12 năm 2010 để tổng kết Chương trình giai đoạn 2001-2010 ban hành kèm theo Quyết định số 136/2001/QĐ-TTg ngày 17 tháng 9 năm 2001 của Thủ tướng Chính phủ.", 2024, KindOneOff, ds("2010-12-31"), ds("2010-12"), 0},
+	{"Báo cáo gửi về Bộ (qua Cục Trẻ em; điện thoại: 024.3747.5628) trước ngày 10 tháng 7 năm 2018", 2024, KindOneOff, ds("2018-07-10"), ds("2018-07-10"), 0},
+	{"Hồ sơ gửi về Bộ Quốc phòng (qua Cục Dân quân tự vệ/Bộ Tổng Tham mưu) trước ngày 15 tháng 3 hằng năm.", 2026, KindAnnual, ds("2026-03-15"), ds("2026"), 0},
+	{"Thời hạn nộp hồ sơ khai thuế tháng chậm nhất là ngày thứ hai mươi của tháng tiếp theo tháng phát sinh nghĩa vụ thuế.", 2026, KindMonthly, ds("2026-02-20"), ds("2026-01"), 12},
+	{"Báo cáo kết quả triển khai Tháng hành động vì trẻ em năm 2018 gửi trước ngày 10 tháng 7 năm 2018", 2024, KindOneOff, ds("2018-07-10"), ds("2018-07-10"), 0},
+	{"Thời hạn báo cáo kết quả công tác giải quyết khiếu nại, tố cáo năm 2020 là ngày 10/8/2020.", 2024, KindOneOff, ds("2020-08-10"), ds("2020-08-10"), 0},
+	{"Báo cáo đột xuất được thực hiện khi có yêu cầu của cơ quan cấp trên hoặc của Thanh tra Chính phủ.", 2024, KindOnDemand, nil, nil, 0},
+	{"đề nghị khen thưởng theo công trạng (khen thưởng thường xuyên) trước ngày 15 tháng 3 hằng năm", 2024, KindAnnual, ds("2024-03-15"), ds("2024"), 0},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
@@ -466,6 +482,11 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"trực tiếp báo cáo Bộ theo yêu cầu và hướng dẫn tại Công văn trên", "không nêu thời hạn cụ thể"},
 	{"trước ngày trao thưởng ít nhất 07 ngày", ""},
 	{"Trường hợp vượt thẩm quyền phải kịp thời báo cáo Chủ tịch UBND tỉnh", "thực hiện ngay"},
+	// A window with a deadline of its own, a data window, a window too long;
+	// "hoặc" between dates; a number that is not another text's.
+	{"Số liệu tính từ ngày 01/6/2024 đến ngày 30/6/2024", "chốt số liệu"},
+	{"từ ngày 01/01/2024 đến ngày 30/6/2024", "khoảng thời gian"},
+	{"khi có yêu cầu hoặc trước ngày 15/12", "Không hiểu từ \"hoặc\""},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
