@@ -394,7 +394,9 @@ func tok(toks []token, k int) token {
 // of figures or of a reporting period ("số liệu", "kỳ báo cáo", "tính"), which make
 // the window a data cut-off; and for dates at most maxWindowDays apart.
 func fromToWindow(toks []token) ([]token, string) {
-	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	w := func(k int, s string) bool {
+		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
+	}
 	start := -1
 	for k := range toks {
 		switch {
@@ -467,7 +469,9 @@ func fromToWindow(toks []token) ([]token, string) {
 // "Quyết định số 136/2001/QĐ-TTg ngày 17 tháng 9 năm 2001", "Mẫu số
 // 07/PLI", and "điện thoại: 024.3747.5628".
 func dropReferences(toks []token) []token {
-	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	w := func(k int, s string) bool {
+		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
+	}
 	upper := func(t token) bool {
 		if t.kind != tWord {
 			return false
