@@ -307,6 +307,16 @@ func dateSeparators(toks []token) []token {
 	var out []token
 	for k := 0; k+4 < len(toks); k++ {
 		a, s1, b, s2, c := toks[k], toks[k+1], toks[k+2], toks[k+3], toks[k+4]
+		if k > 0 && toks[k-1].kind == tWord && toks[k-1].text == "ngay" && a.kind == tNum && a.width <= 2 && s1.kind == tDash &&
+			b.kind == tNum && b.width <= 2 && b.num >= 1 && b.num <= 12 && a.end == s1.start && s1.end == b.start &&
+			s2.kind == tWord && (s2.text == "hang" || s2.text == "moi") && c.kind == tWord && c.text == "nam" {
+			// "trước ngày 31-3 hằng năm"
+			if out == nil {
+				out = slices.Clone(toks)
+			}
+			out[k+1].kind, out[k+1].text = tSlash, "/"
+			continue
+		}
 		if a.kind != tNum || b.kind != tNum || c.kind != tNum || a.width > 2 || b.width > 2 || c.width != 4 ||
 			!sign(s1) || !sign(s2) || s1.kind != s2.kind || s1.raw != s2.raw ||
 			a.end != s1.start || s1.end != b.start || b.end != s2.start || s2.end != c.start {

@@ -85,6 +85,19 @@ func (b *builder) dates() bool {
 		return b.fail(reasonMissingYear(b.expr))
 	case b.has(fRecur) && (f.recur == uMonth || f.recur == uWeek):
 		return b.fail(reasonConflict(b.expr))
+	case b.has(fShift) && len(ds) > 1 && f.halfEachYear && f.shift == 1 && len(f.dates) == 2 && f.dates[1].m < f.dates[0].m:
+		// "Trước ngày 05 tháng 7 và ngày 05 tháng 01 của năm sau, … báo cáo
+		// 6 tháng đầu năm và hàng năm" (Nghị định 152/2020/NĐ-CP, Điều 6):
+		// "năm sau" is the second date's, the annual report's.
+		h1, h2 := f.dates[0], f.dates[1]
+		slots := []slot{{lblHalf, 1, int16(h1.m - 1), int8(h1.d)}, {lblHalf, 2, int16(12 + h2.m - 1), int8(h2.d)}}
+		for _, d := range f.dates {
+			if d.d > DaysIn(commonYear, time.Month(d.m)) {
+				return b.fail(reasonInvalidDate(b.expr, ddmm(d.d, d.m)))
+			}
+		}
+		return b.recur(KindSemiannual, slots, fmt.Sprintf("Hai kỳ mỗi năm: báo cáo 6 tháng đầu năm hạn cuối %s; báo cáo năm hạn cuối %s của năm sau.",
+			slotDay(slots[0]), slotDay(slots[1])))
 	case b.has(fShift) && len(ds) > 1:
 		return b.fail(reasonConflict(b.expr))
 	}
@@ -201,6 +214,12 @@ func (b *builder) dayOfMonth() bool {
 	}
 	var slots []slot
 	switch f.rel {
+	case relNextYearFirst:
+		if b.has(fRecur) && f.recur != uYear {
+			return b.fail(reasonConflict(b.expr))
+		}
+		s := slot{lblYear, 0, 12, int8(d)}
+		return b.recur(KindAnnual, []slot{s}, "Hằng năm, hạn cuối "+slotDay(s)+" của năm sau.")
 	case relNextMonth, relNone, relSameMonth, relPrevMonth, relPrevDue:
 		switch {
 		case b.has(fRecur) && f.recur != uMonth:

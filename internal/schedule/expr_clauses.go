@@ -319,6 +319,23 @@ var monthNameWords = map[string]bool{"mot": true, "hai": true, "ba": true, "tu":
 // [của] quý sau|tiếp theo", and the month itself: "của tháng", "tháng báo
 // cáo", "tháng thuộc kỳ báo cáo".
 func (p *parser) relMonth() bool {
+	if p.word(p.i, "quy") && p.f.has&fDay != 0 && p.f.has&fRel == 0 {
+		// "ngày thứ ba mươi của quý tiếp theo quý phát sinh nghĩa vụ
+		// thuế": the day counted in the next quarter, its first month's.
+		k := p.i + 1
+		switch {
+		case p.isAfter(k):
+			k++
+		case p.seq(k, "tiep", "theo"), p.seq(k, "ke", "tiep"):
+			k += 2
+		default:
+			return false
+		}
+		p.i = p.afterPeriod(k, "quy")
+		p.mark(fRel)
+		p.f.rel = relNextQuarterFirst
+		return true
+	}
 	if !p.word(p.i, "thang") {
 		return false
 	}
@@ -363,6 +380,16 @@ func (p *parser) relMonth() bool {
 		}
 		if p.word(k, "moi") || p.word(k, "hang") {
 			k++
+		}
+		if which == "dau" && p.word(k, "nam") && (p.isAfter(k+1) || p.seq(k+1, "tiep", "theo") || p.seq(k+1, "ke", "tiep")) {
+			// "ngày 20 của tháng đầu năm tiếp theo ngay sau kỳ báo cáo":
+			// January of the year after.
+			k += 2
+			if !p.isAfter(k - 1) {
+				k++
+			}
+			rel, k = relNextYearFirst, p.afterPeriod(k, "nam")
+			break
 		}
 		if !p.word(k, "quy") {
 			return false

@@ -32,6 +32,7 @@ const (
 	relSameMonth                 // "ngày 18 của tháng", "ngày 12 của tháng báo cáo"
 	relPrevMonth                 // "ngày 15 của tháng trước" (a data cut-off's start)
 	relPrevDue                   // "ngày 25 của tháng trước tháng tổ chức phiên họp": due the month before
+	relNextYearFirst             // "ngày 20 của tháng đầu năm tiếp theo": January of the year after
 )
 
 // fact is one bit per kind of clause seen, so build can tell which facts a

@@ -358,9 +358,11 @@ func (p *parser) skipWord() bool {
 		p.gap = true
 		return true
 	}
-	if p.anchored && periodWords[t.text] {
+	if p.anchored && periodWords[t.text] && !(p.gap && p.onlyPrefix(p.f)) {
 		// A period word inside the time clause that no clause could place
-		// ("tháng cuối kỳ báo cáo"): skipping it would change the date.
+		// ("tháng cuối kỳ báo cáo"): skipping it would change the date. (Not
+		// in the words between "Thời hạn" and its date: "Thời hạn nộp hồ sơ
+		// khai thuế quý chậm nhất là …" names the declaration.)
 		return false
 	}
 	p.i++

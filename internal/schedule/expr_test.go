@@ -351,6 +351,12 @@ var regimeCases = []exprCase{
 	{"Thời hạn báo cáo kết quả công tác giải quyết khiếu nại, tố cáo năm 2020 là ngày 10/8/2020.", 2024, KindOneOff, ds("2020-08-10"), ds("2020-08-10"), 0},
 	{"Báo cáo đột xuất được thực hiện khi có yêu cầu của cơ quan cấp trên hoặc của Thanh tra Chính phủ.", 2024, KindOnDemand, nil, nil, 0},
 	{"đề nghị khen thưởng theo công trạng (khen thưởng thường xuyên) trước ngày 15 tháng 3 hằng năm", 2024, KindAnnual, ds("2024-03-15"), ds("2024"), 0},
+	// The next quarter or January after the period; a dashed day and month
+	// of every year; "năm sau" of the annual report's date alone.
+	{"Thời hạn nộp hồ sơ khai thuế quý chậm nhất là ngày thứ ba mươi của quý tiếp theo quý phát sinh nghĩa vụ thuế.", 2025, KindQuarterly, ds("2025-04-30", "2025-07-30", "2025-10-30", "2026-01-30"), ds("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"), 0},
+	{"Báo cáo năm: các đơn vị báo cáo gửi báo cáo chậm nhất vào ngày 20 của tháng đầu năm tiếp theo ngay sau kỳ báo cáo;", 2024, KindAnnual, ds("2025-01-20"), ds("2024"), 0},
+	{"công khai kết quả sử dụng trên phương tiện thông tin đại chúng trước ngày 31-3 hằng năm", 2028, KindAnnual, ds("2028-03-31"), ds("2028"), 0},
+	{"Trước ngày 05 tháng 7 và ngày 05 tháng 01 của năm sau, người sử dụng lao động báo cáo 6 tháng đầu năm và hàng năm theo Mẫu số 07/PLI.", 2024, KindSemiannual, ds("2024-07-05", "2025-01-05"), ds("2024-H1", "2024-H2"), 0},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
