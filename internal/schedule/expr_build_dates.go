@@ -253,6 +253,12 @@ func (b *builder) dayOfMonth() bool {
 			}
 			slots = append(slots, slot{lblMonth, int8(m), int16(m - 1 + next), day})
 		}
+		if b.has(fMonthSpan) {
+			b.use(fMonthSpan)
+			a, z := f.monthSpan[0], f.monthSpan[1]
+			slots = slices.DeleteFunc(slots, func(s slot) bool { return int(s.idx) < a || int(s.idx) > z })
+			reading = strings.TrimSuffix(reading, ".") + fmt.Sprintf(", từ tháng %d đến tháng %d.", a, z)
+		}
 		if b.has(fFebLast) {
 			if d <= 28 {
 				return b.fail(reasonConflict(b.expr)) // the exception changes nothing: a typo somewhere

@@ -600,3 +600,30 @@ func (p *parser) afterPeriod(k int, unit string) int {
 	}
 	return k
 }
+
+// monthSpan: "từ tháng 02 đến [hết] tháng 9", the months of the year a
+// monthly duty covers: "Ngày 05 hằng tháng (từ tháng 02 đến tháng 9)"
+// (Quyết định 24/2021/QĐ-TTg, Điều 7). dayOfMonth uses it; anywhere else it
+// is left over and the text stays unresolved.
+func (p *parser) monthSpan() bool {
+	k := p.i
+	if !p.seq(k, "tu", "thang") || p.tok(k+2).kind != tNum || !p.word(k+3, "den") {
+		return false
+	}
+	a := p.tok(k + 2).num
+	k += 4
+	if p.word(k, "het") {
+		k++
+	}
+	if !p.word(k, "thang") || p.tok(k+1).kind != tNum || p.tok(k+2).kind == tSlash {
+		return false
+	}
+	b := p.tok(k + 1).num
+	p.i = k + 2
+	if a < 1 || b > 12 || a >= b || p.f.has&fMonthSpan != 0 {
+		return p.conflict()
+	}
+	p.mark(fMonthSpan)
+	p.f.monthSpan = [2]int{a, b}
+	return true
+}

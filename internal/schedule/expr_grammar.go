@@ -65,6 +65,7 @@ const (
 	fReport                      // "năm báo cáo", "kỳ báo cáo": the period itself, no shift
 	fTet                         // "Tết Nguyên đán"
 	fFebLast                     // "riêng tháng Hai là ngày cuối tháng"
+	fMonthSpan                   // "(từ tháng 02 đến tháng 9)": the months a monthly duty covers
 )
 
 type dayMonth struct{ d, m int }
@@ -99,6 +100,8 @@ type facts struct {
 	dataDay dayMonth
 	// unlessOther: "trừ trường hợp … có hướng dẫn khác" closed the text.
 	unlessOther bool
+	// monthSpan: fMonthSpan's first and last month.
+	monthSpan [2]int
 }
 
 const tEOF tokKind = 255
@@ -129,6 +132,12 @@ type parser struct {
 	opening  bool     // the only anchor yet is the cycle that opens the sentence
 	// anchorFacts: the facts when the time clause began
 	anchorFacts fact
+	// weak: the time clause began at "vào" or "trong" + a period, which a
+	// dated deadline later in the sentence may turn into the subject's;
+	// beforeWeak and weakRead are the facts and the read ranges before it.
+	weak       bool
+	beforeWeak facts
+	weakRead   int
 }
 
 func (p *parser) tok(k int) token {
@@ -222,6 +231,9 @@ func (p *parser) run() {
 		start, item := p.i, false
 		if p.sentence && (p.word(start, "vao") || p.word(start, "trong")) && p.anchorAt(start) {
 			p.anchored, p.gap = true, false // "… vào tháng 7 hằng năm"
+			if !p.weak {
+				p.weak, p.beforeWeak, p.weakRead = true, p.f, len(p.read)
+			}
 		}
 		if p.filler() {
 			if p.anchored && !p.gap {
@@ -237,6 +249,16 @@ func (p *parser) run() {
 		saved := p.f
 		if p.sentence {
 			if p.anchorAt(start) && !p.bodyWords(start) {
+				if p.weak && p.gap && p.datedDeadlineAt(start) {
+					// "Riêng trong quý I năm 2019, gửi trước ngày 05/5/2019":
+					// the period a "trong" or "vào" named is the report's;
+					// the deadline comes after it.
+					p.f, p.read = p.beforeWeak, p.read[:p.weakRead]
+					p.cat, p.lastCat = catNone, catNone
+				}
+				if !p.word(start, "vao") && !p.word(start, "trong") {
+					p.weak = false
+				}
 				p.anchored, p.gap = true, false
 				p.anchorFacts = p.f.has
 				p.opening = p.word(start, "hang") // the cycle that opens the sentence
@@ -288,6 +310,26 @@ func (p *parser) run() {
 			p.dashed, p.lastItem, p.listed = false, item, false
 		}
 	}
+}
+
+// datedDeadlineAt reports "trước ngày D/M…", "trước ngày D tháng M…" or
+// "chậm nhất [là] [vào] ngày D/M…" at k.
+func (p *parser) datedDeadlineAt(k int) bool {
+	switch {
+	case p.word(k, "truoc"):
+		k++
+	case p.seq(k, "cham", "nhat"):
+		k += 2
+		if p.word(k, "la") {
+			k++
+		}
+		if p.word(k, "vao") {
+			k++
+		}
+	default:
+		return false
+	}
+	return p.word(k, "ngay") && p.tok(k+1).kind == tNum && (p.tok(k+2).kind == tSlash || p.word(k+2, "thang"))
 }
 
 // onlyPrefix reports that the time clause read so far holds nothing but
@@ -342,7 +384,7 @@ func (p *parser) itemClause() bool {
 }
 
 func (p *parser) otherClause() bool {
-	return p.febLast() || p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
+	return p.febLast() || p.monthSpan() || p.continuous() || p.onDemand() || p.quota() || p.recurrence() ||
 		p.within() || p.yearRef() || p.relMonth() || p.weekday() || p.tet() || p.calendar()
 }
 

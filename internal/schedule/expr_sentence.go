@@ -50,10 +50,16 @@ func (p *parser) anchorAt(k int) bool {
 		_, ok := p.yearAt(k + 2)
 		return ok
 	case p.word(k, "hang") && unitWord(p.tok(k+1).text) != uNone:
-		// "Định kỳ hàng năm tham mưu tổ chức sơ, tổng kết …": a cycle that
-		// opens the sentence says when the duty falls, as the same words
-		// do alone in a plan's time column.
-		return k == 0 || (k == 2 && p.seq(0, "dinh", "ky"))
+		// "Định kỳ hàng năm tham mưu tổ chức sơ, tổng kết …", "sơ kết hằng
+		// năm", "Báo cáo chuyên đề thực hiện hằng năm": a cycle that opens
+		// the sentence, follows a two-word duty or says how often it is
+		// done says when the duty falls, as the same words do alone in a
+		// plan's time column.
+		if k == 0 || (k == 2 && p.seq(0, "dinh", "ky")) || p.seq(k-2, "thuc", "hien") {
+			return true
+		}
+		return k == 2 && p.tok(0).kind == tWord && p.tok(1).kind == tWord && !timeWords[p.tok(0).text] && !timeWords[p.tok(1).text] &&
+			!p.seq(0, "bao", "cao")
 	case p.word(k, "ngay") || p.word(k, "mung") || p.word(k, "mong"):
 		return p.tok(k+1).kind == tNum
 	case p.word(k, "thu"):
@@ -325,6 +331,9 @@ func (p *parser) skipWord() bool {
 	for _, ws := range relativeWords {
 		if ws[0] == "tru" && p.i > 0 && p.word(p.i-1, "khau") {
 			continue // "khấu trừ", a deduction, not "trừ" (except)
+		}
+		if ws[0] == "neu" && p.word(p.i+1, "co") && isOpenParen(p.tok(p.i-1)) && (isCloseParen(p.tok(p.i+2)) || p.tok(p.i+2).kind == tEOF) {
+			continue // "(nếu có)": where there is any, not a condition on the date
 		}
 		if ws[0] == "rieng" && p.i == 0 {
 			// "Riêng hồ sơ đề nghị … gởi trước ngày 28/02 năm sau": a

@@ -357,6 +357,12 @@ var regimeCases = []exprCase{
 	{"Báo cáo năm: các đơn vị báo cáo gửi báo cáo chậm nhất vào ngày 20 của tháng đầu năm tiếp theo ngay sau kỳ báo cáo;", 2024, KindAnnual, ds("2025-01-20"), ds("2024"), 0},
 	{"công khai kết quả sử dụng trên phương tiện thông tin đại chúng trước ngày 31-3 hằng năm", 2028, KindAnnual, ds("2028-03-31"), ds("2028"), 0},
 	{"Trước ngày 05 tháng 7 và ngày 05 tháng 01 của năm sau, người sử dụng lao động báo cáo 6 tháng đầu năm và hàng năm theo Mẫu số 07/PLI.", 2024, KindSemiannual, ds("2024-07-05", "2025-01-05"), ds("2024-H1", "2024-H2"), 0},
+	// A monthly duty for some months of the year; "(nếu có)"; a period that
+	// "trong" named before a dated deadline; a cycle after a short duty.
+	{"Ngày 05 hằng tháng (từ tháng 02 đến tháng 9), Chủ tịch Ủy ban nhân dân cấp xã tổng hợp, báo cáo kết quả rà soát hộ nghèo thường xuyên trên địa bàn (nếu có).", 2024, KindMonthly, ds("2024-02-05", "2024-03-05"), ds("2024-02", "2024-03"), 8},
+	{"Riêng trong quý I năm 2019, gửi trước ngày 05/5/2019.", 2024, KindOneOff, ds("2019-05-05"), ds("2019-05-05"), 0},
+	{"sơ kết hằng năm", 2024, KindAnnual, ds("2024-12-31"), ds("2024"), 0},
+	{"Báo cáo chuyên đề thực hiện hằng năm.", 2026, KindAnnual, ds("2026-12-31"), ds("2026"), 0},
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
@@ -493,6 +499,9 @@ var unresolvedCases = []struct{ expr, reason string }{
 	{"Số liệu tính từ ngày 01/6/2024 đến ngày 30/6/2024", "chốt số liệu"},
 	{"từ ngày 01/01/2024 đến ngày 30/6/2024", "khoảng thời gian"},
 	{"khi có yêu cầu hoặc trước ngày 15/12", "Không hiểu từ \"hoặc\""},
+	// Months named for a duty that is not monthly; a span backwards.
+	{"trước ngày 15/12 hằng năm (từ tháng 02 đến tháng 9)", "mâu thuẫn"},
+	{"Ngày 05 hằng tháng (từ tháng 9 đến tháng 2)", "mâu thuẫn"},
 	// A share is not a count.
 	{"ít nhất 80% hồ sơ", "Không hiểu từ \"%\""},
 }
