@@ -16,16 +16,16 @@ import (
 // on it, kind by kind; TestCorpus holds the line.
 
 // corpusFloor is the share of dated expressions read right when the corpus
-// was last measured: 155 of 165. Issue 13 asks for 95%; the ten rows below
-// it are real wordings the parser does not read yet (listed in README.md,
+// was last measured: 275 of 278. Issue 13 asks for 95%; the three rows below
+// it are real wordings the parser does not read (listed in README.md,
 // "Expression corpus"). The test fails if Parse falls below the floor. Raise
 // it when the parser improves; never lower it to make a change pass.
-const corpusFloor = 0.9393
+const corpusFloor = 0.9892
 
 // corpusMinQuoted is how many rows quote a document (basis nguyên-văn) when
 // the corpus was last measured. Issue 13 asks for 300 real expressions; the
 // count may only grow.
-const corpusMinQuoted = 237
+const corpusMinQuoted = 389
 
 // seedSource is the source of the seed plan's time column: each of those
 // expressions must read right whatever the floor.
