@@ -42,9 +42,9 @@ func TestLettersShowRegimeDates(t *testing.T) {
 		t.Fatalf("simulate exited %d:\n%s\n%s", code, out, errs)
 	}
 	periods := map[string][]string{
-		"Báo cáo CCHC định kỳ quý I/2025": {"17/03/2025, trước 3 ngày làm việc so với hạn tỉnh báo cáo: 20/03/2025",
+		"Báo cáo CCHC định kỳ quý I/2025": {"ngày 20/03/2025 (hạn của cơ quan sớm hơn 3 ngày làm việc)",
 			"Thời gian chốt số liệu: từ ngày 15/12/2024 đến ngày 14/03/2025"},
-		"Báo cáo CCHC định kỳ quý II/2025": {"17/06/2025, trước 3 ngày làm việc so với hạn tỉnh báo cáo: 20/06/2025",
+		"Báo cáo CCHC định kỳ quý II/2025": {"ngày 20/06/2025 (hạn của cơ quan sớm hơn 3 ngày làm việc)",
 			"Thời gian chốt số liệu: từ ngày 15/03/2025 đến ngày 14/06/2025"},
 	}
 	seen := map[string]int{} // "kind title" → letters

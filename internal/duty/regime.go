@@ -63,6 +63,16 @@ func (r Regime) TierText() string {
 	return r.AgencyDue.VN() + ", " + TierPhrase(r.WorkingDaysBefore) + ": " + r.ProvinceDue.VN()
 }
 
+// ProvinceText gives, for a letter that has just stated the agencies'
+// deadline, the province's: "ngày 20/03/2026 (hạn của cơ quan sớm hơn 3
+// ngày làm việc)"; "" without a tier.
+func (r Regime) ProvinceText() string {
+	if r.ProvinceDue == 0 {
+		return ""
+	}
+	return fmt.Sprintf("ngày %s (hạn của cơ quan sớm hơn %d ngày làm việc)", r.ProvinceDue.VN(), r.WorkingDaysBefore)
+}
+
 // CutoffText gives the period's data window: "từ ngày 15/12/2025 đến
 // ngày 14/03/2026"; "" without a cut-off.
 func (r Regime) CutoffText() string {

@@ -349,14 +349,14 @@ func TestSamplesRenderEveryField(t *testing.T) {
 			it := m.Items[0]
 			want = []string{it.Title, it.TaskText, it.Product, it.LegalBasis, it.Coordinating[1],
 				DayText(it.Due), DayText(it.EffectiveDue), StatusText(it.DaysLeft), "đã thực hiện 1/3 cuộc",
-				it.Regime.TierText(), it.Regime.CutoffText()}
+				it.Regime.ProvinceText(), it.Regime.CutoffText()}
 			if !strings.Contains(r.Text, it.ConfirmURL) || !strings.Contains(r.HTML, `href="`+it.ConfirmURL+`"`) {
 				t.Errorf("%s: confirm link missing", m.Key)
 			}
 		case duty.KindOversight, duty.KindDigest, duty.KindWeekly:
 			d := m.Duties[0]
 			want = []string{d.Title, d.TaskText, d.Product, DayText(d.Due), "đã thực hiện 2/3 cuộc", "được miễn", "Được miễn (1): Sở Công Thương",
-				d.Regime.TierText(), d.Regime.CutoffText()}
+				d.Regime.ProvinceText(), d.Regime.CutoffText()}
 			for _, a := range d.Agencies {
 				want = append(want, a.Name)
 			}
@@ -477,7 +477,7 @@ func TestOversightCountsBeyondTheListed(t *testing.T) {
 // of the duty page; each line only when the duty has it.
 func TestRegimeDates(t *testing.T) {
 	tm := mustTemplates(t)
-	tier := "17/03/2026, trước 3 ngày làm việc so với hạn tỉnh báo cáo: 20/03/2026"
+	tier := "ngày 20/03/2026 (hạn của cơ quan sớm hơn 3 ngày làm việc)"
 	cutoff := "Thời gian chốt số liệu: từ ngày 15/12/2025 đến ngày 14/03/2026"
 	cutoffHTML := "Thời gian chốt số liệu</td><td>từ ngày 15/12/2025 đến ngày 14/03/2026"
 	cases := []struct {
@@ -490,14 +490,14 @@ func TestRegimeDates(t *testing.T) {
 		withoutIt func(*Message)
 	}{
 		{"reminder", regimeReminder(),
-			[]string{"   - Hạn của cơ quan: " + tier + "\n", "   - " + cutoff + "\n"},
-			[]string{"Hạn của cơ quan</td><td>" + tier + "</td>", cutoffHTML + "</td>"},
+			[]string{"   - Hạn tỉnh báo cáo: " + tier + "\n", "   - " + cutoff + "\n"},
+			[]string{"Hạn tỉnh báo cáo</td><td>" + tier + "</td>", cutoffHTML + "</td>"},
 			func(m *Message) { m.Items[0].Regime.ProvinceDue = 0 },
 			func(m *Message) { m.Items[0].Regime.CutoffFrom, m.Items[0].Regime.CutoffTo = 0, 0 },
 			func(m *Message) { m.Items[0].Regime = duty.Regime{} }},
 		{"oversight", regimeOversight(),
-			[]string{"   Hạn của các cơ quan: " + tier + "\n", "   " + cutoff + "\n"},
-			[]string{"<br>Hạn của các cơ quan: " + tier + "<br>" + cutoff + "\n"},
+			[]string{"   Hạn tỉnh báo cáo: " + tier + "\n", "   " + cutoff + "\n"},
+			[]string{"<br>Hạn tỉnh báo cáo: " + tier + "<br>" + cutoff + "\n"},
 			func(m *Message) { m.Duties[0].Regime.ProvinceDue = 0 },
 			func(m *Message) { m.Duties[0].Regime.CutoffFrom, m.Duties[0].Regime.CutoffTo = 0, 0 },
 			func(m *Message) { m.Duties[0].Regime = duty.Regime{} }},
@@ -534,7 +534,7 @@ func TestRegimeDates(t *testing.T) {
 				o.edit(&m)
 				r := render(t, m)
 				for _, s := range []string{r.Text, r.HTML} {
-					if got := strings.Contains(s, "hạn tỉnh báo cáo"); got != o.tier {
+					if got := strings.Contains(s, "Hạn tỉnh báo cáo"); got != o.tier {
 						t.Errorf("%s: shows the province's deadline %v, want %v:\n%s", o.name, got, o.tier, s)
 					}
 					if got := strings.Contains(s, "chốt số liệu"); got != o.cutoff {
