@@ -16,16 +16,16 @@ import (
 // on it, kind by kind; TestCorpus holds the line.
 
 // corpusFloor is the share of dated expressions read right when the corpus
-// was last measured: 275 of 278. Issue 13 asks for 95%; the three rows below
-// it are real wordings the parser does not read (listed in README.md,
-// "Expression corpus"). The test fails if Parse falls below the floor. Raise
+// was last measured: 304 of 314. Issue 13 asks for 95%; the ten rows below
+// it are real wordings the parser does not read (README.md, "Reading time
+// expressions", lists them). The test fails if Parse falls below the floor. Raise
 // it when the parser improves; never lower it to make a change pass.
-const corpusFloor = 0.9892
+const corpusFloor = 0.9681
 
 // corpusMinQuoted is how many rows quote a document (basis nguyên-văn) when
 // the corpus was last measured. Issue 13 asks for 300 real expressions; the
 // count may only grow.
-const corpusMinQuoted = 389
+const corpusMinQuoted = 443
 
 // seedSource is the source of the seed plan's time column: each of those
 // expressions must read right whatever the floor.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -53,6 +54,7 @@ func Parse(expr string, opt Options) Rule {
 	toks = dateSeparators(toks)
 	toks = ordinalDays(toks)
 	toks = tetNotes(toks)
+	toks = countNotes(toks)
 	toks, window := sendingWindow(toks)
 	p := parser{toks: toks, expr: expr}
 	p.run()
@@ -201,10 +203,11 @@ func trailingAfterDate(toks []token, k int) bool {
 	return false
 }
 
-// maxWindowDays bounds a sending window: a report is sent over days or
-// weeks, while a longer range is a period of work whose deadline the text
-// does not state.
-const maxWindowDays = 62
+// maxWindowDays bounds a window read as due on its last day: a report is
+// sent, a campaign run, within a year ("từ ngày 01/6/2022 đến ngày
+// 31/8/2022"); a longer range is a period of work, such as a plan's years,
+// that the other clauses read.
+const maxWindowDays = 366
 
 // sendingWindow reads a window of two full dates joined by a dash, as a
 // report's sending time is announced: "Báo cáo 6 tháng năm 2021: 15/6/2021
@@ -212,9 +215,16 @@ const maxWindowDays = 62
 // nghiệp Thành phố Hồ Chí Minh, 03/6/2021). The report is due by the
 // window's last day, so the first date and the dash are dropped and the
 // reading says so. A window that runs backwards or longer than
-// maxWindowDays, or dates that do not exist, are left alone: the range is
-// then refused as before.
+// maxWindowDays, dates that do not exist, or a text about figures or a
+// reporting period ("số liệu", "kỳ báo cáo", "tính", which make the window a
+// data cut-off) are left alone: the range is then refused as before.
 func sendingWindow(toks []token) ([]token, string) {
+	for k := range toks {
+		if toks[k].kind == tWord && ((toks[k].text == "so" && k+1 < len(toks) && toks[k+1].text == "lieu") ||
+			(toks[k].text == "ky" && k+1 < len(toks) && toks[k+1].text == "bao") || toks[k].text == "tinh") {
+			return toks, ""
+		}
+	}
 	full := func(k int) (Date, bool) {
 		if k+4 >= len(toks) || toks[k].kind != tNum || toks[k+1].kind != tSlash || toks[k+2].kind != tNum ||
 			toks[k+3].kind != tSlash || toks[k+4].kind != tNum || toks[k+4].width != 4 {
@@ -235,6 +245,12 @@ func sendingWindow(toks []token) ([]token, string) {
 		}
 		b, ok := full(k + 6)
 		if !ok || b <= a || int(b-a) > maxWindowDays || (k+11 < len(toks) && toks[k+11].kind == tSlash) {
+			continue
+		}
+		if end, ok := namedPeriodEnd(toks[:k]); !timeLead(toks, k) && !(ok && a <= end && end < b) {
+			// A bare window may be the period a report covers: only one
+			// that crosses the end of the period named before it, or that
+			// the words before it call the time to do the work, is read.
 			continue
 		}
 		out := append(toks[:k:k], toks[k+6:]...)
@@ -397,7 +413,7 @@ func tok(toks []token, k int) token {
 }
 
 // fromToWindow reads "từ ngày A đến [hết] ngày B" as a window due on its
-// last day: "Thời gian lấy ý kiến: từ ngày 17/3/2025 đến ngày 05/4/2025",
+// last day when words before it name it the time to do the work (timeLead): "Thời gian lấy ý kiến: từ ngày 17/3/2025 đến ngày 05/4/2025",
 // "Thời gian: từ ngày 01/6 đến ngày 30/6/2024" (A takes B's year), and a
 // monthly one, "từ ngày 5 đến ngày 10 hằng tháng". Only when the text states
 // no deadline of its own (no "trước", "chậm nhất", "hạn") and says nothing
@@ -419,7 +435,7 @@ func fromToWindow(toks []token) ([]token, string) {
 			start = k
 		}
 	}
-	if start < 0 {
+	if start < 0 || !timeLead(toks, start) {
 		return toks, ""
 	}
 	// "từ ngày" D [/M [/Y]] "đến" ["hết"] "ngày" D [/M [/Y]]
@@ -596,4 +612,94 @@ func ordinalDays(toks []token) []token {
 		return toks
 	}
 	return out
+}
+
+// countNotes drops a note in brackets after a date with its year that says
+// how the date was counted: "chậm nhất là ngày 4 tháng 3 năm 2021 (80 ngày
+// trước ngày bầu cử)" (Công văn 64/VPHĐBCQG-TT, Văn phòng Hội đồng bầu cử
+// quốc gia, 24/2/2021). The date is stated; the note explains it.
+func countNotes(toks []token) []token {
+	for k := 0; k+3 < len(toks); k++ {
+		if toks[k].kind != tNum || toks[k].width != 4 || !isOpenParen(toks[k+1]) || toks[k+2].kind != tNum ||
+			toks[k+3].kind != tWord || toks[k+3].text != "ngay" || k+4 >= len(toks) || toks[k+4].kind != tWord ||
+			(toks[k+4].text != "truoc" && toks[k+4].text != "sau") {
+			continue
+		}
+		// The year must end a date: "…/2021" or "tháng 3 năm 2021".
+		if !(k >= 1 && toks[k-1].kind == tSlash) && !(k >= 1 && toks[k-1].kind == tWord && toks[k-1].text == "nam") {
+			continue
+		}
+		end := -1
+		for j := k + 5; j < len(toks) && j < k+14; j++ {
+			if isCloseParen(toks[j]) {
+				end = j
+				break
+			}
+			if toks[j].kind == tNum || isOpenParen(toks[j]) {
+				break
+			}
+		}
+		if end < 0 && len(toks) <= k+14 {
+			end = len(toks) - 1 // the closing bracket was the text's last sign
+			for j := k + 5; j <= end; j++ {
+				if toks[j].kind == tNum || isOpenParen(toks[j]) {
+					end = -1
+					break
+				}
+			}
+		}
+		if end < 0 {
+			continue
+		}
+		out := append(slices.Clone(toks[:k+1]), toks[end+1:]...)
+		return countNotes(out)
+	}
+	return toks
+}
+
+// timeLead reports words before token k that name what follows as the time
+// to do the work: "Thời gian lấy ý kiến: từ ngày …", "Thời gian: từ ngày
+// …", "Thời gian thực hiện nhiệm vụ bắt đầu từ ngày …", "Định kỳ từ ngày 1
+// đến ngày 5 hằng tháng". A window with none of them may be the period a
+// report covers ("báo cáo kết quả … từ ngày 30/01/2020 đến ngày 24/4/2020"),
+// which gives no deadline.
+func timeLead(toks []token, k int) bool {
+	for j := 0; j+1 < k; j++ {
+		if toks[j].kind == tWord && toks[j+1].kind == tWord &&
+			((toks[j].text == "thoi" && toks[j+1].text == "gian") || (toks[j].text == "dinh" && toks[j+1].text == "ky")) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedPeriodEnd reads, in the words before a window, the period a report
+// covers: "Báo cáo 6 tháng năm 2021" (30/6/2021), "Báo cáo quý I/2024"
+// (31/3/2024), "Báo cáo cả năm 2021" (31/12/2021). It returns that period's
+// last day.
+func namedPeriodEnd(toks []token) (Date, bool) {
+	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	y, at := 0, -1
+	for k, t := range toks {
+		if t.kind == tNum && t.width == 4 {
+			y, at = t.num, k
+		}
+	}
+	if at < 0 {
+		return 0, false
+	}
+	for k := 0; k < at; k++ {
+		switch {
+		case toks[k].kind == tNum && toks[k].num == 6 && w(k+1, "thang"):
+			return NewDate(y, time.June, 30), true
+		case w(k, "quy") && k+1 < len(toks):
+			if q := romanValue(toks[k+1].text); q >= 1 && q <= 4 {
+				return NewDate(y, time.Month(3*q), DaysIn(y, time.Month(3*q))), true
+			}
+		}
+	}
+	if w(at-1, "nam") {
+		return NewDate(y, time.December, 31), true
+	}
+	return 0, false
 }

@@ -37,6 +37,8 @@ func (p *parser) onDemand() bool {
 		p.i += 2
 	case p.sentence && p.i == 0 && p.seq(0, "truong", "hop") && p.caseClause():
 		p.i += 2
+	case p.sentence && p.seq(p.i, "neu", "co") && isIfSpelling(p.tok(p.i).raw) && !isOpenParen(p.tok(p.i-1)) && p.caseClause():
+		p.i += 2
 	case p.word(p.i, "khi") && p.condition() > 0:
 		p.i = p.condition()
 	case p.seq(p.i, "theo", "nhu", "cau"):

@@ -45,6 +45,10 @@ func (p *parser) anchorAt(k int) bool {
 		return (p.word(k+2, "mot") || (p.tok(k+2).kind == tNum && p.tok(k+2).num == 1)) && p.word(k+3, "lan")
 	case k == 0 && p.seq(k, "truong", "hop"):
 		return p.caseClause()
+	case p.seq(k, "neu", "co") && isIfSpelling(p.tok(k).raw) && !isOpenParen(p.tok(k-1)):
+		// "Trong quá trình vận dụng nếu có gì vướng mắc, đề nghị phản ánh
+		// lại …": done when the case arises.
+		return p.caseClause()
 	case p.word(k, "den") && p.word(k+1, "nam"):
 		// "Đến năm 2025 ít nhất 80% hồ sơ …": a target year.
 		_, ok := p.yearAt(k + 2)
@@ -139,6 +143,19 @@ func isExceptSpelling(raw string) bool {
 		switch c {
 		case 'ừ', 'Ừ', 'ư', 'Ư', 'u', 'U':
 		case 't', 'T', 'r', 'R':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isIfSpelling tells "nếu" (if) from "nêu" (state): only ế, or no mark at
+// all (then it may be either, and is taken as "nếu").
+func isIfSpelling(raw string) bool {
+	for _, c := range norm.NFC.String(raw) {
+		switch c {
+		case 'ế', 'Ế', 'e', 'E', 'n', 'N', 'u', 'U':
 		default:
 			return false
 		}
@@ -334,6 +351,9 @@ func (p *parser) skipWord() bool {
 		}
 		if ws[0] == "neu" && p.word(p.i+1, "co") && isOpenParen(p.tok(p.i-1)) && (isCloseParen(p.tok(p.i+2)) || p.tok(p.i+2).kind == tEOF) {
 			continue // "(nếu có)": where there is any, not a condition on the date
+		}
+		if ws[0] == "neu" && !isIfSpelling(t.raw) {
+			continue // "nêu trên" (stated above), not "nếu" (if)
 		}
 		if ws[0] == "rieng" && p.i == 0 {
 			// "Riêng hồ sơ đề nghị … gởi trước ngày 28/02 năm sau": a

@@ -366,7 +366,7 @@ var regimeCases = []exprCase{
 	// A sending window of two full dates is due on its last day.
 	{"Báo cáo 6 tháng năm 2024: 15/6/2024 – 05/7/2024;", 2024, KindOneOff, ds("2024-07-05"), ds("2024-07-05"), 0},
 	{"Báo cáo cả năm 2024: 20/12/2024 - 10/01/2025.", 2028, KindOneOff, ds("2025-01-10"), ds("2025-01-10"), 0},
-	{"Báo cáo quý I/2028: 20/02/2028 – 01/3/2028", 2028, KindOneOff, ds("2028-03-01"), ds("2028-03-01"), 0},
+	{"Báo cáo quý I/2028: 25/3/2028 – 10/4/2028", 2028, KindOneOff, ds("2028-04-10"), ds("2028-04-10"), 0},
 }
 
 // unresolvedCases must never produce a date.
@@ -498,6 +498,11 @@ var unresolvedCases = []struct{ expr, reason string }{
 	// "hoặc" between dates; a number that is not another text's.
 	{"Số liệu tính từ ngày 01/6/2024 đến ngày 30/6/2024", "chốt số liệu"},
 	{"từ ngày 01/01/2024 đến ngày 30/6/2024", "khoảng thời gian"},
+	// A window that may be the period a report covers: bare, or inside the
+	// period named before it.
+	{"báo cáo kết quả thực hiện của đơn vị từ ngày 30/01/2020 đến ngày 24/4/2020", "khoảng thời gian"},
+	{"Báo cáo quý I/2028: 20/02/2028 – 01/3/2028", "khoảng thời gian"},
+	{"15/6/2021 – 05/7/2021", "khoảng thời gian"},
 	{"khi có yêu cầu hoặc trước ngày 15/12", "Không hiểu từ \"hoặc\""},
 	// Months named for a duty that is not monthly; a span backwards.
 	{"trước ngày 15/12 hằng năm (từ tháng 02 đến tháng 9)", "mâu thuẫn"},
