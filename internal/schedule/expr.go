@@ -678,7 +678,9 @@ func timeLead(toks []token, k int) bool {
 // (31/3/2024), "Báo cáo cả năm 2021" (31/12/2021). It returns that period's
 // last day.
 func namedPeriodEnd(toks []token) (Date, bool) {
-	w := func(k int, s string) bool { return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	w := func(k int, s string) bool {
+		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
+	}
 	y, at := 0, -1
 	for k, t := range toks {
 		if t.kind == tNum && t.width == 4 {
