@@ -53,27 +53,24 @@ func TestNoticesCarryRegimeDates(t *testing.T) {
 		CutoffFrom: d("2026-12-15"), CutoffTo: d("2027-03-14")}
 	var items, duties int
 	for _, n := range ch.handed {
-		for _, it := range n.Items {
+		// check counts what of T4's quý I/2027 a letter carries, and that
+		// nothing else carries a regime.
+		check := func(what, name string, isT4Q1 bool, got duty.Regime, count *int) {
 			switch {
-			case it.TaskID == "T4" && it.Period == "2027-Q1":
-				items++
-				if it.Regime != want {
-					t.Errorf("%s %s %s: item regime %+v, want %+v", n.Date.Format("2006-01-02"), n.To.Addr, n.Kind, it.Regime, want)
+			case isT4Q1:
+				*count++
+				if got != want {
+					t.Errorf("%s %s %s: %s regime %+v, want %+v", n.Date.Format("2006-01-02"), n.To.Addr, n.Kind, what, got, want)
 				}
-			case !it.Regime.IsZero():
-				t.Errorf("%s %s: %s %s carries a regime %+v", n.Date.Format("2006-01-02"), n.To.Addr, it.TaskID, it.Period, it.Regime)
+			case !got.IsZero():
+				t.Errorf("%s %s: %s %s carries a regime %+v", n.Date.Format("2006-01-02"), n.To.Addr, what, name, got)
 			}
 		}
+		for _, it := range n.Items {
+			check("item", it.TaskID+" "+it.Period, it.TaskID == "T4" && it.Period == "2027-Q1", it.Regime, &items)
+		}
 		for _, dt := range n.Duties {
-			switch {
-			case dt.TaskID == "T4" && dt.Key == "p/T4/2027-Q1":
-				duties++
-				if dt.Regime != want {
-					t.Errorf("%s %s %s: duty regime %+v, want %+v", n.Date.Format("2006-01-02"), n.To.Addr, n.Kind, dt.Regime, want)
-				}
-			case !dt.Regime.IsZero():
-				t.Errorf("%s %s: %s carries a regime %+v", n.Date.Format("2006-01-02"), n.To.Addr, dt.Key, dt.Regime)
-			}
+			check("duty", dt.Key, dt.TaskID == "T4" && dt.Key == "p/T4/2027-Q1", dt.Regime, &duties)
 		}
 	}
 	if items == 0 || duties == 0 {
