@@ -33,11 +33,8 @@ const maxWindowDays = 366
 // reporting period ("số liệu", "kỳ báo cáo", "tính", which make the window a
 // data cut-off) are left alone: the range is then refused as before.
 func sendingWindow(toks []token) ([]token, string) {
-	for k := range toks {
-		if toks[k].kind == tWord && ((toks[k].text == "so" && k+1 < len(toks) && toks[k+1].text == "lieu") ||
-			(toks[k].text == "ky" && k+1 < len(toks) && toks[k+1].text == "bao") || toks[k].text == "tinh") {
-			return toks, ""
-		}
+	if aboutFigures(toks) {
+		return toks, ""
 	}
 	full := func(k int) (Date, bool) {
 		if k+4 >= len(toks) || toks[k].kind != tNum || toks[k+1].kind != tSlash || toks[k+2].kind != tNum ||
@@ -183,10 +180,13 @@ func fromToWindow(toks []token) ([]token, string) {
 	w := func(k int, s string) bool {
 		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
 	}
+	if aboutFigures(toks) {
+		return toks, ""
+	}
 	start := -1
 	for k := range toks {
 		switch {
-		case w(k, "truoc"), w(k, "han"), w(k, "ky") && w(k+1, "bao"), w(k, "tinh"), w(k, "cham") && w(k+1, "nhat"), w(k, "so") && w(k+1, "lieu"):
+		case w(k, "truoc"), w(k, "han"), w(k, "cham") && w(k+1, "nhat"):
 			return toks, ""
 		case w(k, "tu") && w(k+1, "ngay"):
 			if start >= 0 {
@@ -464,4 +464,20 @@ func namedPeriodEnd(toks []token) (Date, bool) {
 		return NewDate(y, time.December, 31), true
 	}
 	return 0, false
+}
+
+// aboutFigures reports words that make a window the figures' or the
+// reporting period's ("số liệu", "kỳ báo cáo", "tính từ"): such a window is a
+// data cut-off, never a deadline.
+func aboutFigures(toks []token) bool {
+	for k, t := range toks {
+		if t.kind != tWord {
+			continue
+		}
+		next := tok(toks, k+1)
+		if (t.text == "so" && next.text == "lieu") || (t.text == "ky" && next.text == "bao") || t.text == "tinh" {
+			return true
+		}
+	}
+	return false
 }
