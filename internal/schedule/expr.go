@@ -96,9 +96,7 @@ func Parse(expr string, opt Options) Rule {
 // 07/2016/TT-BLĐTBXH, Điều 10: "… theo mẫu quy định tại Phụ lục III ban hành
 // kèm theo Thông tư này trước ngày 25 tháng 01 hằng năm").
 func refersElsewhere(toks []token) bool {
-	w := func(k int, s string) bool {
-		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
-	}
+	w := func(k int, s string) bool { return wordAt(toks, k, s) }
 	for k := range toks {
 		if !w(k, "theo") || w(k-1, "tiep") || w(k-1, "kem") {
 			continue
@@ -207,9 +205,7 @@ func trailingAfterDate(toks []token, k int) bool {
 // two reports of each year, due on their own dates. Anything else keeps r,
 // the reason the whole sentence could not be read.
 func twoReports(r Rule, toks []token, opt Options) Rule {
-	w := func(k int, s string) bool {
-		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
-	}
+	w := func(k int, s string) bool { return wordAt(toks, k, s) }
 	names := 0
 	split := -1
 	for k := range toks {

@@ -37,7 +37,7 @@ func (p *parser) onDemand() bool {
 		p.i += 2
 	case p.sentence && p.i == 0 && p.seq(0, "truong", "hop") && p.caseClause():
 		p.i += 2
-	case p.sentence && p.seq(p.i, "neu", "co") && isIfSpelling(p.tok(p.i).raw) && !isOpenParen(p.tok(p.i-1)) && p.caseClause():
+	case p.sentence && p.seq(p.i, "neu", "co") && spelledAs(p.tok(p.i).raw, "nếu", "neu") && !isOpenParen(p.tok(p.i-1)) && p.caseClause():
 		p.i += 2
 	case p.word(p.i, "khi") && p.condition() > 0:
 		p.i = p.condition()

@@ -115,7 +115,7 @@ func dateSeparators(toks []token) []token {
 // the lunar calendar agrees: the note repeats the date. A note that does not
 // agree is left in the text, which then does not read.
 func tetNotes(toks []token) []token {
-	w := func(k int, s string) bool { return k < len(toks) && toks[k].kind == tWord && toks[k].text == s }
+	w := func(k int, s string) bool { return wordAt(toks, k, s) }
 	var out []token
 	drop := make(map[int]bool)
 	for k := 0; k+4 < len(toks); k++ {
@@ -162,8 +162,14 @@ func tetNotes(toks []token) []token {
 	return out
 }
 
+// wordAt reports whether token k of toks is the folded word s.
+func wordAt(toks []token, k int, s string) bool {
+	t := tok(toks, k)
+	return t.kind == tWord && t.text == s
+}
+
 func tok(toks []token, k int) token {
-	if k < len(toks) {
+	if k >= 0 && k < len(toks) {
 		return toks[k]
 	}
 	return token{kind: tEOF}
@@ -177,9 +183,7 @@ func tok(toks []token, k int) token {
 // of figures or of a reporting period ("số liệu", "kỳ báo cáo", "tính"), which make
 // the window a data cut-off; and for dates at most maxWindowDays apart.
 func fromToWindow(toks []token) ([]token, string) {
-	w := func(k int, s string) bool {
-		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
-	}
+	w := func(k int, s string) bool { return wordAt(toks, k, s) }
 	if aboutFigures(toks) {
 		return toks, ""
 	}
@@ -255,9 +259,7 @@ func fromToWindow(toks []token) ([]token, string) {
 // "Quyết định số 136/2001/QĐ-TTg ngày 17 tháng 9 năm 2001", "Mẫu số
 // 07/PLI", and "điện thoại: 024.3747.5628".
 func dropReferences(toks []token) []token {
-	w := func(k int, s string) bool {
-		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
-	}
+	w := func(k int, s string) bool { return wordAt(toks, k, s) }
 	upper := func(t token) bool {
 		if t.kind != tWord {
 			return false
@@ -438,9 +440,7 @@ func timeLead(toks []token, k int) bool {
 // (31/3/2024), "Báo cáo cả năm 2021" (31/12/2021). It returns that period's
 // last day.
 func namedPeriodEnd(toks []token) (Date, bool) {
-	w := func(k int, s string) bool {
-		return k >= 0 && k < len(toks) && toks[k].kind == tWord && toks[k].text == s
-	}
+	w := func(k int, s string) bool { return wordAt(toks, k, s) }
 	y, at := 0, -1
 	for k, t := range toks {
 		if t.kind == tNum && t.width == 4 {

@@ -45,7 +45,7 @@ func (p *parser) anchorAt(k int) bool {
 		return (p.word(k+2, "mot") || (p.tok(k+2).kind == tNum && p.tok(k+2).num == 1)) && p.word(k+3, "lan")
 	case k == 0 && p.seq(k, "truong", "hop"):
 		return p.caseClause()
-	case p.seq(k, "neu", "co") && isIfSpelling(p.tok(k).raw) && !isOpenParen(p.tok(k-1)):
+	case p.seq(k, "neu", "co") && spelledAs(p.tok(k).raw, "nếu", "neu") && !isOpenParen(p.tok(k-1)):
 		// "Trong quá trình vận dụng nếu có gì vướng mắc, đề nghị phản ánh
 		// lại …": done when the case arises.
 		return p.caseClause()
@@ -135,32 +135,13 @@ func (p *parser) dataDate(k int) int {
 	return 0
 }
 
-// isExceptSpelling tells "trừ" (except) from "trú", "trụ" … : only ư, or
-// no mark at all (then it may be either, and is taken as "trừ").
-func isExceptSpelling(raw string) bool {
-	r := []rune(norm.NFC.String(raw))
-	for _, c := range r {
-		switch c {
-		case 'ừ', 'Ừ', 'ư', 'Ư', 'u', 'U':
-		case 't', 'T', 'r', 'R':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// isIfSpelling tells "nếu" (if) from "nêu" (state): only ế, or no mark at
-// all (then it may be either, and is taken as "nếu").
-func isIfSpelling(raw string) bool {
-	for _, c := range norm.NFC.String(raw) {
-		switch c {
-		case 'ế', 'Ế', 'e', 'E', 'n', 'N', 'u', 'U':
-		default:
-			return false
-		}
-	}
-	return true
+// spelledAs reports whether raw is word as written, or its letters with
+// no marks at all (which may be either word, and is taken as this one):
+// "trừ" (except) and not "trú" (nội trú), "nếu" (if) and not "nêu" (nêu
+// trên).
+func spelledAs(raw, word, plain string) bool {
+	s := strings.ToLower(norm.NFC.String(raw))
+	return s == word || s == plain
 }
 
 // escapeClause reads, from k (after "trừ trường hợp"), up to twelve words
@@ -291,7 +272,7 @@ func (p *parser) skipWord() bool {
 		}
 		p.fatal = true
 		return p.setFail(reasonCutoffText(p.expr))
-	case p.word(p.i, "tru") && !isExceptSpelling(t.raw):
+	case p.word(p.i, "tru") && !spelledAs(t.raw, "trừ", "tru"):
 		// "dân tộc nội trú": not "trừ" (except).
 		p.i++
 		p.skipped++
@@ -352,7 +333,7 @@ func (p *parser) skipWord() bool {
 		if ws[0] == "neu" && p.word(p.i+1, "co") && isOpenParen(p.tok(p.i-1)) && (isCloseParen(p.tok(p.i+2)) || p.tok(p.i+2).kind == tEOF) {
 			continue // "(nếu có)": where there is any, not a condition on the date
 		}
-		if ws[0] == "neu" && !isIfSpelling(t.raw) {
+		if ws[0] == "neu" && !spelledAs(t.raw, "nếu", "neu") {
 			continue // "nêu trên" (stated above), not "nếu" (if)
 		}
 		if ws[0] == "rieng" && p.i == 0 {
